@@ -1,0 +1,95 @@
+"""VIP contract and membership-card issuance service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask, g, request
+
+from . import config as config_module
+from .clock import Clock
+from .crypto import DataCipher
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(config_module.defaults(app.instance_path))
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+    app.config.from_mapping(config_module.from_environment())
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY") or not app.config.get("VIP_DATA_KEY"):
+        for key, value in config_module.ensure_instance_secrets(app.instance_path).items():
+            if not app.config.get(key):
+                app.config[key] = value
+    app.config["VIP_PUBLIC_BASE_URL"] = app.config["VIP_PUBLIC_BASE_URL"].rstrip("/")
+
+    app.extensions["vip_clock"] = app.config.get("VIP_CLOCK") or Clock(app.config["VIP_TIMEZONE"])
+    app.extensions["vip_cipher"] = DataCipher(app.config["VIP_DATA_KEY"])
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_web_helpers(app)
+
+    from .cli import register_cli
+    register_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from .i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(Path(__file__).parent / "translations"))
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+
+    # Import every model so metadata, migrations and relationships see them all.
+    from . import audit  # noqa: F401
+    from .members import models as _members  # noqa: F401
+    from .programs import models as _programs  # noqa: F401
+    from .users.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        if request.blueprint == "api":  # the API trusts bearer tokens only, never the browser session
+            return None
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+    @login_manager.request_loader
+    def load_user_from_token(req):
+        header = req.headers.get("Authorization", "")
+        if req.blueprint != "api" or not header.startswith("Bearer "):
+            return None
+        from .users.services import user_for_token
+        user = user_for_token(header.removeprefix("Bearer ").strip())
+        g.vip_token_auth = user is not None
+        return user
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .api import bp as api_bp
+    from .members.views import bp as members_bp
+    from .programs.views import bp as programs_bp
+    from .users.views import admin_bp, auth_bp
+    from .web import bp as web_bp
+
+    for blueprint in (web_bp, auth_bp, admin_bp, programs_bp, members_bp):
+        app.register_blueprint(blueprint)
+    app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)
+
+
+def _register_web_helpers(app: Flask) -> None:
+    from . import web
+
+    web.init_app(app)

@@ -1,0 +1,62 @@
+"""JSON API /api/v1 for integrators (POS, CRM, mini-programs). Bearer tokens only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, g, request
+from flask_login import current_user
+
+from ..errors import Forbidden, ServiceError
+from ..rules import N_, refuse
+from ..users.roles import can
+from ..web import api_error
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+PUBLIC_ENDPOINTS = {"api.openapi"}
+
+
+class BadRequest(ServiceError):
+    status = 400
+
+
+@bp.before_request
+def authenticate():
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    if not current_user.is_authenticated or not g.get("vip_token_auth"):  # current_user first: it runs the token loader
+        return api_error(401, "unauthorized", _unauthorized_message())
+    return None
+
+
+def _unauthorized_message() -> str:
+    from flask_babel import gettext
+    return gettext("Send a valid API token as 'Authorization: Bearer …'.")
+
+
+def require(permission: str) -> None:
+    if not can(current_user, permission):
+        raise Forbidden(refuse("forbidden", N_("Your role does not allow this.")))
+
+
+def json_body() -> dict[str, Any]:
+    """The request's JSON object, or a 400 that says what is wrong with it."""
+    if not request.is_json:
+        raise BadRequest(refuse("json_expected", N_("Send a JSON object with 'Content-Type: application/json'.")))
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise BadRequest(refuse("json_invalid", N_("The request body is not a JSON object.")))
+    return body
+
+
+def reject_unknown(body: dict[str, Any], allowed: Any) -> dict[str, Any]:
+    """Unknown keys are refused so that a misspelt field never passes silently."""
+    unknown = sorted(set(body) - set(allowed))
+    if unknown:
+        from ..errors import ValidationFailed
+        raise ValidationFailed({k: refuse("unknown_field", N_("This field is not known here.")) for k in unknown})
+    return body
+
+
+from . import me, members, openapi, programs  # noqa: E402,F401  (routes register on bp)

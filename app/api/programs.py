@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from flask import jsonify, url_for
+
+from ..programs import presets, services
+from ..programs.schemas import dump_program
+from ..errors import NotFound
+from ..rules import N_, refuse
+from . import bp, json_body, reject_unknown, require
+
+PROGRAM_FIELDS = ("code", "name", "kind", "status", "issuer_name", "project_name", "contact_phone",
+                  "presale_permit_no", "presale_permit_date", "opening_date", "refund_window", "transfer_policy",
+                  "transfer_fee", "reissue_fee", "validity_months", "valid_until", "renewal_window_days",
+                  "max_active_cards_per_member", "multiple_redemptions", "termination_notice_days",
+                  "payment_due_days", "tiers")
+
+
+@bp.get("/programs")
+def list_programs():
+    require("program.view")
+    return jsonify({"programs": [dump_program(p) for p in services.list_programs()]})
+
+
+@bp.post("/programs")
+def create_program():
+    require("program.manage")
+    program = services.create_program(reject_unknown(json_body(), PROGRAM_FIELDS))
+    response = jsonify(dump_program(program))
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_program", code=program.code)
+    return response
+
+
+@bp.get("/programs/<code>")
+def get_program(code: str):
+    require("program.view")
+    return jsonify(dump_program(services.get_program(code)))
+
+
+@bp.patch("/programs/<code>")
+def update_program(code: str):
+    require("program.manage")
+    program = services.get_program(code)
+    return jsonify(dump_program(services.update_program(program, reject_unknown(json_body(), PROGRAM_FIELDS))))
+
+
+@bp.get("/program-presets")
+def list_presets():
+    require("program.view")
+    return jsonify({"presets": [{"key": k, "label": presets.preset_label(k), "program": presets.preset(k)}
+                                for k in presets.PRESET_KEYS]})
+
+
+@bp.get("/program-presets/<key>")
+def get_preset(key: str):
+    require("program.view")
+    if key not in presets.PRESET_KEYS:
+        raise NotFound(refuse("preset_not_found", N_("No preset is called %(key)s."), key=key))
+    return jsonify({"key": key, "label": presets.preset_label(key), "program": presets.preset(key)})

@@ -1,0 +1,68 @@
+"""flask --app app users …, demo."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from .errors import ServiceError
+from .i18n import say
+
+
+def _fail(error: ServiceError) -> None:
+    lines = [say(error.decision)] + [f"  {name}: {say(d)}" for name, d in error.fields.items()]
+    raise click.ClickException("\n".join(lines))
+
+
+def register_cli(app: Flask) -> None:
+    users = click.Group("users", help="Manage staff accounts and API tokens.")
+
+    @users.command("create")
+    @click.argument("username")
+    @click.option("--role", required=True, type=click.Choice(["consultant", "counter", "admin", "auditor"]))
+    @click.option("--password", required=True, help="At least 8 characters.")
+    @click.option("--display-name", default=None)
+    def create(username: str, role: str, password: str, display_name: str | None):
+        """Create a user."""
+        from .users.services import create_user
+        try:
+            user = create_user({"username": username, "role": role, "password": password,
+                                "display_name": display_name or username})
+        except ServiceError as exc:
+            _fail(exc)
+        click.echo(f"created {user.username} ({user.role.value})")
+
+    @users.command("token")
+    @click.argument("username")
+    @click.option("--name", default="cli", help="A label to tell tokens apart.")
+    def token(username: str, name: str):
+        """Issue a new API token; it is printed once, as the last line."""
+        from .users.services import find_user, issue_token
+        try:
+            user = find_user(username)
+        except ServiceError as exc:
+            _fail(exc)
+        click.echo(issue_token(user, name))
+
+    @users.command("list")
+    def list_users():
+        from .users.services import list_users
+        for user in list_users():
+            click.echo(f"{user.username}\t{user.role.value}\t{'active' if user.active else 'disabled'}")
+
+    app.cli.add_command(users)
+
+    @app.cli.command("demo")
+    @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
+    def demo(if_empty: bool):
+        """Load demo programmes, users and members."""
+        from .demo import is_empty, load_demo
+        if if_empty and not is_empty():
+            click.echo("database already has data; demo not loaded")
+            return
+        if not is_empty():
+            raise click.ClickException("the database already has users; demo data goes into an empty database")
+        logins = load_demo()
+        click.echo("Demo logins (username / password):")
+        for username, role, password in logins:
+            click.echo(f"  {username:<11} {password:<18} {role}")

@@ -1,0 +1,41 @@
+"""The one place that reads the time; tests replace it with a fixed clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+
+class Clock:
+    def __init__(self, tz: str = "Asia/Shanghai"):
+        self.tz = ZoneInfo(tz)
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(dt.timezone.utc)
+
+    def today(self) -> dt.date:
+        """The business day where the sales centre is, not in UTC."""
+        return self.now().astimezone(self.tz).date()
+
+
+class FixedClock(Clock):
+    def __init__(self, at: dt.datetime, tz: str = "Asia/Shanghai"):
+        super().__init__(tz)
+        self.at = at
+
+    def now(self) -> dt.datetime:
+        return self.at
+
+
+def clock() -> Clock:
+    return current_app.extensions["vip_clock"]
+
+
+def utcnow() -> dt.datetime:
+    return clock().now()
+
+
+def today() -> dt.date:
+    return clock().today()

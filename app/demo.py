@@ -1,0 +1,53 @@
+"""Demo data for a first look: one programme of each preset, a user per role, a few members."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from .clock import today
+from .extensions import db
+from .members.services import register_member
+from .programs import presets
+from .programs.services import create_program
+from .users.models import User
+from .users.services import create_user
+
+DEMO_USERS = (
+    ("admin", "Demo manager 王经理", "admin", "admin-demo-1"),
+    ("consultant", "Demo consultant 李顾问", "consultant", "consultant-demo-1"),
+    ("counter", "Demo counter 赵前台", "counter", "counter-demo-1"),
+    ("auditor", "Demo auditor 孙审计", "auditor", "auditor-demo-1"),
+)
+
+DEMO_MEMBERS = (
+    {"name": "张三", "id_number": "11010519491231002X", "phone": "13800138000", "address": "北京市西城区示例路1号", "postal_code": "100032"},
+    {"name": "李四", "id_number": "440106199001011235", "phone": "+86 139 0013 9000", "address": "广东省汕头市示例街2号", "postal_code": "515000"},
+    {"name": "欧阳明月", "id_number": "320102198001011238", "phone": "15800001111", "address": "江苏省南京市示例大道3号", "postal_code": "210000"},
+)
+
+
+def is_empty() -> bool:
+    return db.session.scalar(select(User.id).limit(1)) is None
+
+
+def load_demo() -> list[tuple[str, str, str]]:
+    """Create the demo set; returns (username, role, password) for printing."""
+    for username, display_name, role, password in DEMO_USERS:
+        create_user({"username": username, "display_name": display_name, "role": role, "password": password})
+    day = today()
+    issuer = "甘肃示例置业有限责任公司"
+    programs = {
+        "presale_95": {"code": "DEMO-PRESALE", "project_name": "示例尚城", "presale_permit_no": "示预售字(2026)第001号",
+                       "presale_permit_date": (day - dt.timedelta(days=30)).isoformat()},
+        "presale_value_add": {"code": "DEMO-ZZ", "project_name": "示例雅苑", "presale_permit_no": "示预售字(2026)第002号",
+                              "presale_permit_date": (day - dt.timedelta(days=10)).isoformat()},
+        "retail_vip": {"code": "DEMO-RETAIL", "project_name": "示例生活馆", "issuer_name": "示例商贸有限公司"},
+        "online_membership": {"code": "DEMO-ONLINE", "project_name": "示例在线会员", "issuer_name": "示例网络科技有限公司"},
+    }
+    for key, fields in programs.items():
+        create_program({**presets.preset(key), "issuer_name": issuer, "contact_phone": "0938-1234567", **fields})
+    for member in DEMO_MEMBERS:
+        register_member(member)
+    return [(u, r, p) for u, _, r, p in DEMO_USERS]

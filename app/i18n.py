@@ -1,0 +1,23 @@
+"""Locale choice and translation of rule decisions."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask_babel import gettext
+from flask_login import current_user
+
+from .rules import Decision
+
+
+def select_locale() -> str:
+    """?lang= (remembered in a cookie), then the user's setting, then the browser, then zh_CN."""
+    supported = current_app.config["VIP_LOCALES"]
+    for candidate in (request.args.get("lang"), request.cookies.get("lang"),
+                      getattr(current_user, "locale", None) if current_user else None):
+        if candidate in supported:
+            return candidate
+    return request.accept_languages.best_match(supported) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def say(decision: Decision) -> str:
+    return decision.sentence(gettext)

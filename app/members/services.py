@@ -1,0 +1,133 @@
+"""Member workflows: register, edit, find, and the logged reveal of a full ID number."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping
+
+from flask_login import current_user
+from sqlalchemy import select
+
+from .. import audit
+from ..clock import today, utcnow
+from ..crypto import cipher
+from ..errors import Conflict, NotFound, ValidationFailed
+from ..extensions import db
+from ..rules import N_, refuse
+from ..rules.identity import check_id_number, mask_id_number, mask_phone
+from .models import Member
+from .schemas import IdType, MemberInput, read_member
+
+_CONTEXT = "member.id_number"
+SEARCH_LIMIT = 50
+
+
+def _id_index(id_number: str) -> str:
+    return cipher().blind_index(id_number, context=_CONTEXT)
+
+
+def _same_person(a: str, b: str) -> bool:
+    return re.sub(r"\s+", "", a).casefold() == re.sub(r"\s+", "", b).casefold()
+
+
+def find_by_id_number(id_number: str) -> Member | None:
+    return db.session.scalar(select(Member).where(Member.id_number_index == _id_index(id_number)))
+
+
+def _set_id_number(member: Member, spec: MemberInput) -> None:
+    member.id_type = spec.id_type or IdType.RESIDENT_ID
+    member.id_number_encrypted = cipher().encrypt(spec.id_number, context=_CONTEXT)
+    member.id_number_index = _id_index(spec.id_number)
+    member.id_number_masked = mask_id_number(spec.id_number)
+
+
+def _audit_view(member: Member) -> dict[str, Any]:
+    return {"name": member.name, "id_number_masked": member.id_number_masked, "phone_masked": mask_phone(member.phone)}
+
+
+def register_member(data: Mapping[str, Any]) -> tuple[Member, bool]:
+    """Register a member, or return the one already registered with this ID number (``created`` False).
+
+    The same ID number under a different name is refused: it is a typo or someone else's document.
+    """
+    spec = read_member(data, today=today())
+    existing = find_by_id_number(spec.id_number)
+    if existing is not None:
+        if _same_person(existing.name, spec.name):
+            return existing, False
+        raise Conflict(
+            refuse("id_number_registered_other_name",
+                   N_("This ID number is already registered to member %(member_id)s under another name."),
+                   member_id=existing.id),
+            fields={"id_number": refuse("id_number_registered_other_name", N_("Registered under another name."))},
+            member_id=existing.id,
+        )
+    now = utcnow()
+    member = Member(name=spec.name, phone=spec.phone, address=spec.address, postal_code=spec.postal_code,
+                    created_at=now, updated_at=now,
+                    created_by_id=current_user.id if current_user and current_user.is_authenticated else None)
+    _set_id_number(member, spec)
+    db.session.add(member)
+    db.session.flush()
+    audit.record("member.created", member, _audit_view(member))
+    db.session.commit()
+    return member, True
+
+
+def update_member(member: Member, changes: Mapping[str, Any]) -> Member:
+    current = {"name": member.name, "id_type": member.id_type.value, "phone": member.phone,
+               "address": member.address, "postal_code": member.postal_code}
+    spec = read_member({**current, **changes}, today=today(), partial=True)
+    before = _audit_view(member)
+    if spec.id_number is not None:
+        other = find_by_id_number(spec.id_number)
+        if other is not None and other.id != member.id:
+            raise ValidationFailed({"id_number": refuse(
+                "id_number_registered", N_("Another member (%(member_id)s) has this ID number."), member_id=other.id)})
+        _set_id_number(member, spec)
+    member.name = spec.name
+    member.phone = spec.phone
+    member.address = spec.address
+    member.postal_code = spec.postal_code
+    member.updated_at = utcnow()
+    after = _audit_view(member)
+    diff = {k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]}
+    for field in ("address", "postal_code"):
+        if field in changes and current[field] != getattr(member, field):
+            diff[field] = {"from": current[field], "to": getattr(member, field)}
+    if diff:
+        audit.record("member.updated", member, diff)
+    db.session.commit()
+    return member
+
+
+def reveal_identity(member: Member, *, reason: str | None = None) -> dict[str, str]:
+    """The full ID number and phone, for the person asking; every reveal is in the audit log."""
+    number = cipher().decrypt(member.id_number_encrypted, context=_CONTEXT)
+    audit.record("member.identity_revealed", member,
+                 {"id_number_masked": member.id_number_masked, "reason": (reason or "")[:200]})
+    db.session.commit()
+    return {"id_number": number, "phone": member.phone}
+
+
+def get_member(member_id: int) -> Member:
+    member = db.session.get(Member, member_id)
+    if member is None:
+        raise NotFound(refuse("member_not_found", N_("No member has the number %(member_id)s."), member_id=member_id))
+    return member
+
+
+def search_members(query: str) -> list[Member]:
+    """An ID number finds its one member exactly; digits search phones; anything else searches names."""
+    q = (query or "").strip()
+    stmt = select(Member).order_by(Member.updated_at.desc(), Member.id.desc()).limit(SEARCH_LIMIT)
+    if not q:
+        return list(db.session.scalars(stmt))
+    for id_type in IdType:
+        _, number = check_id_number(q, id_type.value)
+        if number is not None:
+            return list(db.session.scalars(stmt.where(Member.id_number_index == _id_index(number))))
+    digits = re.sub(r"[\s-]", "", q.removeprefix("+86"))
+    if digits.isdigit():
+        return list(db.session.scalars(stmt.where(Member.phone.contains(digits, autoescape=True))))
+    return list(db.session.scalars(stmt.where(Member.name.contains(q, autoescape=True))))

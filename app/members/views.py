@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+
+from ..errors import Conflict, ValidationFailed
+from ..web import field_errors, require
+from . import services
+from .schemas import IdType
+
+bp = Blueprint("members", __name__, url_prefix="/members")
+
+FIELDS = ("name", "id_type", "id_number", "phone", "address", "postal_code")
+
+
+@bp.get("/")
+@require("member.view")
+def index():
+    query = request.args.get("q", "").strip()
+    return render_template("members/index.html", members=services.search_members(query), query=query)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require("member.manage")
+def create():
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        values = {k: request.form.get(k, "") for k in FIELDS}
+        try:
+            member, created = services.register_member(values)
+        except (ValidationFailed, Conflict) as exc:
+            errors = field_errors(exc)
+        else:
+            if created:
+                flash(gettext("Member registered."), "success")
+            else:
+                flash(gettext("This ID number is already registered: here is the member."), "info")
+            return redirect(url_for("members.detail", member_id=member.id))
+    return render_template("members/form.html", member=None, values=request.form, errors=errors,
+                           id_types=list(IdType)), 422 if errors else 200
+
+
+@bp.get("/<int:member_id>")
+@require("member.view")
+def detail(member_id: int):
+    return render_template("members/detail.html", member=services.get_member(member_id), revealed=None)
+
+
+@bp.post("/<int:member_id>/reveal")
+@require("member.reveal_id")
+def reveal(member_id: int):
+    member = services.get_member(member_id)
+    revealed = services.reveal_identity(member, reason=request.form.get("reason"))
+    return render_template("members/detail.html", member=member, revealed=revealed)
+
+
+@bp.route("/<int:member_id>/edit", methods=["GET", "POST"])
+@require("member.manage")
+def edit(member_id: int):
+    member = services.get_member(member_id)
+    errors: dict[str, str] = {}
+    values: dict = {"name": member.name, "id_type": member.id_type.value,
+                    "address": member.address or "", "postal_code": member.postal_code or ""}
+    if request.method == "POST":
+        values = {k: request.form.get(k, "") for k in FIELDS}
+        for secret in ("id_number", "phone"):
+            if not values[secret]:
+                del values[secret]  # left blank: keep the number on file, which the form never shows
+        try:
+            services.update_member(member, values)
+        except ValidationFailed as exc:
+            errors = field_errors(exc)
+        else:
+            flash(gettext("Saved."), "success")
+            return redirect(url_for("members.detail", member_id=member.id))
+    return render_template("members/form.html", member=member, values=values, errors=errors,
+                           id_types=list(IdType)), 422 if errors else 200

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..models_common import enum_column
+from ..rules.terms import ProgramKind, ProgramTerms, RefundAnchor, RefundWindowTerms, TierTerms, TransferPolicy
+from .schemas import program_terms
+
+
+class Program(db.Model):
+    __tablename__ = "programs"
+    audit_type = "program"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[ProgramKind] = mapped_column(enum_column(ProgramKind, "program_kind"))
+    status: Mapped[str] = mapped_column(String(8), default="open")
+    issuer_name: Mapped[str] = mapped_column(String(200))
+    project_name: Mapped[str] = mapped_column(String(100))
+    contact_phone: Mapped[str] = mapped_column(String(30))
+    presale_permit_no: Mapped[str | None] = mapped_column(String(100))
+    presale_permit_date: Mapped[dt.date | None] = mapped_column(Date)
+    opening_date: Mapped[dt.date | None] = mapped_column(Date)
+    refund_anchor: Mapped[RefundAnchor | None] = mapped_column(enum_column(RefundAnchor, "refund_anchor"))
+    refund_opens_after_days: Mapped[int | None] = mapped_column(Integer)
+    refund_closes_after_days: Mapped[int | None] = mapped_column(Integer)
+    transfer_policy: Mapped[TransferPolicy] = mapped_column(enum_column(TransferPolicy, "transfer_policy"))
+    transfer_fee_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    reissue_fee_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    validity_months: Mapped[int | None] = mapped_column(Integer)
+    valid_until: Mapped[dt.date | None] = mapped_column(Date)
+    renewal_window_days: Mapped[int | None] = mapped_column(Integer)
+    max_active_cards_per_member: Mapped[int] = mapped_column(Integer, default=1)
+    multiple_redemptions: Mapped[bool] = mapped_column(Boolean, default=False)
+    termination_notice_days: Mapped[int | None] = mapped_column(Integer)
+    payment_due_days: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    tiers: Mapped[list["Tier"]] = relationship(back_populates="program", order_by="Tier.position",
+                                               cascade="all, delete-orphan")
+
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'closed')", name="status"),
+        CheckConstraint("transfer_fee_fen >= 0 AND reissue_fee_fen >= 0", name="fees_not_negative"),
+        CheckConstraint("transfer_policy = 'with_approval' OR transfer_fee_fen = 0", name="fee_needs_transfer"),
+        CheckConstraint(
+            "(refund_anchor IS NULL AND refund_opens_after_days IS NULL AND refund_closes_after_days IS NULL)"
+            " OR (refund_anchor IS NOT NULL AND refund_opens_after_days IS NOT NULL)",
+            name="refund_window_complete"),
+        CheckConstraint("refund_closes_after_days IS NULL OR refund_closes_after_days >= refund_opens_after_days",
+                        name="refund_window_order"),
+        CheckConstraint("kind = 'paid_membership' OR refund_anchor IS NOT NULL", name="deposit_refundable"),
+        CheckConstraint("validity_months IS NULL OR valid_until IS NULL", name="one_validity"),
+        CheckConstraint("validity_months IS NULL OR validity_months > 0", name="validity_positive"),
+        CheckConstraint("renewal_window_days IS NULL OR validity_months IS NOT NULL", name="renewal_needs_validity"),
+        CheckConstraint("max_active_cards_per_member >= 1", name="max_cards_positive"),
+        CheckConstraint("(presale_permit_no IS NULL) = (presale_permit_date IS NULL)", name="permit_complete"),
+    )
+
+    @property
+    def refund_window(self) -> RefundWindowTerms | None:
+        if self.refund_anchor is None or self.refund_opens_after_days is None:
+            return None
+        return RefundWindowTerms(self.refund_anchor, self.refund_opens_after_days, self.refund_closes_after_days)
+
+    def terms(self) -> ProgramTerms:
+        return program_terms(self)
+
+    def tier(self, code: str) -> "Tier | None":
+        return next((t for t in self.tiers if t.code == code), None)
+
+
+class Tier(db.Model):
+    __tablename__ = "tiers"
+    audit_type = "tier"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    code: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(60))
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    discount_rate_bp: Mapped[int] = mapped_column(Integer)
+    credit_fen: Mapped[int] = mapped_column(BigInteger, default=0)
+    qualifying_spend_fen: Mapped[int | None] = mapped_column(BigInteger)
+
+    program: Mapped[Program] = relationship(back_populates="tiers")
+
+    __table_args__ = (
+        UniqueConstraint("program_id", "code", name="uq_tiers_program_code"),
+        CheckConstraint("amount_fen >= 0", name="amount_not_negative"),
+        CheckConstraint("discount_rate_bp > 0 AND discount_rate_bp <= 10000", name="discount_rate_range"),
+        CheckConstraint("credit_fen = 0 OR credit_fen >= amount_fen", name="credit_includes_deposit"),
+        CheckConstraint("qualifying_spend_fen IS NULL OR qualifying_spend_fen >= 0", name="spend_not_negative"),
+    )
+
+    def terms(self) -> TierTerms:
+        return TierTerms(self.amount_fen, self.discount_rate_bp, self.credit_fen, self.qualifying_spend_fen)

@@ -1,0 +1,85 @@
+"""Programme workflows: create and change a programme with its tiers."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from sqlalchemy import func, select
+
+from .. import audit
+from ..clock import utcnow
+from ..errors import NotFound, ValidationFailed
+from ..extensions import db
+from ..rules import N_, refuse
+from .models import Program, Tier
+from .schemas import ProgramInput, dump_program, read_program
+
+_SCALAR_FIELDS = (
+    "name", "kind", "status", "issuer_name", "project_name", "contact_phone", "presale_permit_no",
+    "presale_permit_date", "opening_date", "transfer_policy", "transfer_fee_fen", "reissue_fee_fen",
+    "validity_months", "valid_until", "renewal_window_days", "max_active_cards_per_member",
+    "multiple_redemptions", "termination_notice_days", "payment_due_days",
+)
+
+
+def get_program(code: str) -> Program:
+    program = db.session.scalar(select(Program).where(Program.code == code))
+    if program is None:
+        raise NotFound(refuse("program_not_found", N_("No programme has the code %(code)s."), code=code))
+    return program
+
+
+def list_programs() -> list[Program]:
+    return list(db.session.scalars(select(Program).order_by(Program.created_at.desc(), Program.id.desc())))
+
+
+def _apply(program: Program, spec: ProgramInput) -> None:
+    for name in _SCALAR_FIELDS:
+        setattr(program, name, getattr(spec, name))
+    rw = spec.refund_window
+    program.refund_anchor = rw.anchor if rw else None
+    program.refund_opens_after_days = rw.opens_after_days if rw else None
+    program.refund_closes_after_days = rw.closes_after_days if rw else None
+    existing = {t.code: t for t in program.tiers}
+    kept: list[Tier] = []
+    for position, t in enumerate(spec.tiers):
+        tier = existing.get(t.code) or Tier(code=t.code)
+        tier.position = position
+        tier.name = t.name
+        tier.amount_fen = t.amount_fen
+        tier.discount_rate_bp = t.discount_rate_bp
+        tier.credit_fen = t.credit_fen
+        tier.qualifying_spend_fen = t.qualifying_spend_fen
+        kept.append(tier)
+    program.tiers = kept
+    program.updated_at = utcnow()
+
+
+def create_program(data: Mapping[str, Any]) -> Program:
+    spec = read_program(data)
+    if db.session.scalar(select(Program.id).where(func.lower(Program.code) == spec.code.lower())):
+        raise ValidationFailed({"code": refuse("program_code_taken", N_("Another programme already has this code."))})
+    program = Program(code=spec.code, created_at=utcnow())
+    _apply(program, spec)
+    db.session.add(program)
+    db.session.flush()
+    audit.record("program.created", program, dump_program(program))
+    db.session.commit()
+    return program
+
+
+def update_program(program: Program, changes: Mapping[str, Any]) -> Program:
+    """Apply a partial change; the merged programme is validated whole, so no rule can be dodged field by field."""
+    program = db.session.scalar(select(Program).where(Program.id == program.id)
+                                .with_for_update().execution_options(populate_existing=True))
+    before = dump_program(program)
+    if "code" in changes and changes["code"] != program.code:
+        raise ValidationFailed({"code": refuse("program_code_immutable", N_("A programme's code cannot be changed."))})
+    spec = read_program({**before, **changes})
+    _apply(program, spec)
+    after = dump_program(program)
+    diff = {k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]}
+    if diff:
+        audit.record("program.updated", program, diff)
+    db.session.commit()
+    return program

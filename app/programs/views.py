@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+
+from ..errors import ValidationFailed
+from ..rules.terms import ProgramKind, RefundAnchor, TransferPolicy
+from ..validation import unflatten_form
+from ..web import field_errors, require
+from . import presets, services
+from .schemas import dump_program
+
+bp = Blueprint("programs", __name__, url_prefix="/programs")
+
+BLANK_TIER_ROWS = 2
+
+
+def _form_data() -> dict:
+    data = unflatten_form(request.form.to_dict(), "tiers")
+    data["multiple_redemptions"] = "multiple_redemptions" in request.form  # unchecked boxes send nothing
+    return data
+
+
+def _render_form(program, values: dict, errors: dict[str, str]):
+    context = dict(program=program, values=values, errors=errors, kinds=list(ProgramKind), anchors=list(RefundAnchor),
+                   policies=list(TransferPolicy), blank_rows=BLANK_TIER_ROWS)
+    return render_template("programs/form.html", **context), 422 if errors else 200
+
+
+@bp.get("/")
+@require("program.view")
+def index():
+    return render_template("programs/index.html", programs=services.list_programs(),
+                           presets=[(k, presets.preset_label(k)) for k in presets.PRESET_KEYS])
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require("program.manage")
+def create():
+    if request.method == "POST":
+        values = _form_data()
+        try:
+            program = services.create_program(values)
+        except ValidationFailed as exc:
+            return _render_form(None, values, field_errors(exc))
+        flash(gettext("Programme %(code)s created.", code=program.code), "success")
+        return redirect(url_for("programs.detail", code=program.code))
+    key = request.args.get("preset")
+    values = presets.preset(key) if key in presets.PRESET_KEYS else {"tiers": []}
+    return _render_form(None, values, {})
+
+
+@bp.get("/<code>")
+@require("program.view")
+def detail(code: str):
+    program = services.get_program(code)
+    return render_template("programs/detail.html", program=program)
+
+
+@bp.route("/<code>/edit", methods=["GET", "POST"])
+@require("program.manage")
+def edit(code: str):
+    program = services.get_program(code)
+    if request.method == "POST":
+        values = _form_data()
+        values["code"] = program.code
+        try:
+            services.update_program(program, values)
+        except ValidationFailed as exc:
+            return _render_form(program, values, field_errors(exc))
+        flash(gettext("Saved."), "success")
+        return redirect(url_for("programs.detail", code=program.code))
+    return _render_form(program, dump_program(program), {})

@@ -1,0 +1,52 @@
+"""Settlement at redemption: what the member pays for a unit or purchase."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .decision import N_, Decision, allow, refuse
+from .money import apply_rate
+from .terms import TierTerms
+
+
+@dataclass(frozen=True)
+class Settlement:
+    price_fen: int
+    discounted_fen: int  # price × rate, half up to the fen
+    offset_fen: int  # credit when there is one, else the deposit
+    payable_fen: int  # never negative
+    deposit_applied_fen: int  # the member's money used towards the price
+    deposit_remaining_fen: int  # stays held and refundable
+    credit_used_fen: int  # price reduction beyond the deposit; never cash
+    credit_lapsed_fen: int  # unused reduction, gone
+
+
+def settle(price_fen: int, tier: TierTerms, *, deposit_fen: int | None = None) -> tuple[Decision, Settlement | None]:
+    """Apply DESIGN §3: payable = max(P × r − offset, 0), offset = C if C > 0 else D.
+
+    ``deposit_fen`` is the money actually held (defaults to the tier amount). The deposit is
+    applied before the extra credit: the agreement says the deposit counts towards the purchase,
+    and only what the price leaves of it stays refundable.
+    """
+    if price_fen <= 0:
+        return refuse("price_invalid", N_("Enter the price of the purchase; it must be more than zero.")), None
+    deposit = tier.amount_fen if deposit_fen is None else deposit_fen
+    credit = tier.credit_fen
+    if credit and credit < deposit:
+        return refuse("credit_below_deposit", N_("A credit must be at least the deposit it includes.")), None
+    discounted = apply_rate(price_fen, tier.discount_rate_bp)
+    offset = credit if credit > 0 else deposit
+    payable = max(discounted - offset, 0)
+    applied = min(deposit, discounted)
+    extra_credit = credit - deposit if credit > 0 else 0
+    credit_used = min(extra_credit, discounted - applied)
+    return allow("settled", N_("Settlement computed.")), Settlement(
+        price_fen=price_fen,
+        discounted_fen=discounted,
+        offset_fen=offset,
+        payable_fen=payable,
+        deposit_applied_fen=applied,
+        deposit_remaining_fen=deposit - applied,
+        credit_used_fen=credit_used,
+        credit_lapsed_fen=extra_credit - credit_used,
+    )

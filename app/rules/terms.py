@@ -1,0 +1,59 @@
+"""The settings of a programme and a tier as the rules see them: plain, immutable values."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import Enum
+
+
+class ProgramKind(str, Enum):
+    PRESALE_DEPOSIT = "presale_deposit"  # 认筹金: refundable deposit
+    PAID_MEMBERSHIP = "paid_membership"  # 会费: fee, refundable only as the rules say
+
+
+class RefundAnchor(str, Enum):
+    OPENING_DATE = "opening_date"
+    ISSUE_DATE = "issue_date"
+    EXPIRY_DATE = "expiry_date"
+
+
+class TransferPolicy(str, Enum):
+    FORBIDDEN = "forbidden"
+    WITH_APPROVAL = "with_approval"
+
+
+@dataclass(frozen=True)
+class RefundWindowTerms:
+    """First refund day = anchor + opens_after_days; last = anchor + closes_after_days (inclusive)."""
+
+    anchor: RefundAnchor
+    opens_after_days: int
+    closes_after_days: int | None = None
+
+
+@dataclass(frozen=True)
+class TierTerms:
+    amount_fen: int  # deposit or fee
+    discount_rate_bp: int  # share of the price payable, 9500 = 9.5折
+    credit_fen: int = 0  # 0, or the full offset including the deposit (value-add card)
+    qualifying_spend_fen: int | None = None
+
+
+@dataclass(frozen=True)
+class ProgramTerms:
+    kind: ProgramKind
+    issuing_open: bool = True
+    presale_permit_no: str | None = None
+    presale_permit_date: dt.date | None = None
+    opening_date: dt.date | None = None
+    refund_window: RefundWindowTerms | None = None
+    transfer_policy: TransferPolicy = TransferPolicy.FORBIDDEN
+    transfer_fee_fen: int = 0
+    reissue_fee_fen: int = 0
+    validity_months: int | None = None
+    valid_until: dt.date | None = None
+    renewal_window_days: int | None = None
+    max_active_cards_per_member: int = 1
+    multiple_redemptions: bool = False
+    termination_notice_days: int | None = None

@@ -1,0 +1,40 @@
+"""Roles and what each may do. Views and the API ask ``can(user, permission)``, never a role name."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from ..rules import N_
+
+
+class Role(str, Enum):
+    CONSULTANT = "consultant"  # 置业顾问
+    COUNTER = "counter"  # 前台/核验
+    ADMIN = "admin"  # 销售经理/管理员
+    AUDITOR = "auditor"  # read-only
+
+
+ROLE_LABELS = {
+    Role.CONSULTANT: N_("Sales consultant"),
+    Role.COUNTER: N_("Counter staff"),
+    Role.ADMIN: N_("Manager / admin"),
+    Role.AUDITOR: N_("Auditor (read-only)"),
+}
+
+_ALL = frozenset(Role)
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "program.view": _ALL,
+    "program.manage": frozenset({Role.ADMIN}),
+    "member.view": frozenset({Role.CONSULTANT, Role.ADMIN, Role.AUDITOR}),
+    "member.manage": frozenset({Role.CONSULTANT, Role.ADMIN}),
+    # Seeing a full ID number is logged every time; auditors review, they do not need it.
+    "member.reveal_id": frozenset({Role.CONSULTANT, Role.ADMIN}),
+    "user.manage": frozenset({Role.ADMIN}),
+    "audit.view": frozenset({Role.ADMIN, Role.AUDITOR}),
+}
+
+
+def can(user, permission: str) -> bool:
+    if permission not in PERMISSIONS:
+        raise KeyError(f"unknown permission {permission!r}")
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.role in PERMISSIONS[permission])

@@ -1,0 +1,157 @@
+"""Users, logins and API tokens. Each public function is one transaction with its audit entry."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any, Mapping
+
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .. import audit
+from ..clock import utcnow
+from ..errors import Conflict, NotFound
+from ..extensions import db
+from ..rules import N_, refuse
+from ..validation import FieldReader
+from .models import ApiToken, User
+from .roles import Role
+
+USERNAME_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.-]{1,39}"
+MIN_PASSWORD = 8
+TOKEN_PREFIX = "vip_"
+
+
+def _check_password(r: FieldReader, key: str, *, required: bool) -> str | None:
+    password = r.data.get(key) or None
+    if password is None:
+        if required:
+            r.fail(key, refuse("required", N_("This field is required.")))
+        return None
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD or len(password) > 200:
+        r.fail(key, refuse("password_too_short", N_("Passwords have at least %(min)s characters."), min=MIN_PASSWORD))
+        return None
+    return password
+
+
+def create_user(data: Mapping[str, Any], *, actor: User | None = None) -> User:
+    r = FieldReader(data)
+    username = r.text("username", required=True, max_length=40, pattern=USERNAME_PATTERN,
+                      pattern_message=N_("2–40 letters, digits, '.', '-' or '_'."))
+    display_name = r.text("display_name", max_length=80) or username
+    role = r.choice("role", Role, required=True)
+    password = _check_password(r, "password", required=True)
+    if username and db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
+        r.fail("username", refuse("username_taken", N_("This username is taken.")))
+    r.raise_if_errors()
+    user = User(username=username, display_name=display_name, role=role, active=True,
+                password_hash=generate_password_hash(password), created_at=utcnow())
+    db.session.add(user)
+    db.session.flush()
+    audit.record("user.created", user, {"username": username, "role": role.value}, actor=actor)
+    db.session.commit()
+    return user
+
+
+def update_user(user: User, data: Mapping[str, Any], *, actor: User) -> User:
+    """Change display name, role, active flag or password; an admin cannot lock themselves out."""
+    r = FieldReader(data, partial=True)
+    display_name = r.text("display_name", max_length=80)
+    role = r.choice("role", Role)
+    active = r.boolean("active")
+    password = _check_password(r, "password", required=False)
+    if user.id == actor.id and ((role is not None and role is not Role.ADMIN) or active is False):
+        r.fail("role" if role is not None else "active",
+               refuse("cannot_lock_out_self", N_("You cannot remove your own admin rights or deactivate yourself.")))
+    r.raise_if_errors()
+    changes: dict[str, Any] = {}
+    if display_name is not None and display_name != user.display_name:
+        changes["display_name"] = user.display_name = display_name
+    if role is not None and role is not user.role:
+        user.role = role
+        changes["role"] = role.value
+    if active is not None and active != user.active:
+        changes["active"] = user.active = active
+    if password is not None:
+        user.password_hash = generate_password_hash(password)
+        changes["password"] = "changed"
+    if changes:
+        audit.record("user.updated", user, changes, actor=actor)
+    db.session.commit()
+    return user
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The user for these credentials, or None; failures are logged without the password."""
+    user = db.session.scalar(select(User).where(func.lower(User.username) == (username or "").strip().lower()))
+    if user is None or not user.active or not check_password_hash(user.password_hash, password or ""):
+        attempt = _Anonymous(username)
+        audit.record("user.login_failed", user or attempt, {"username": (username or "")[:40]}, actor=attempt)
+        db.session.commit()
+        return None
+    user.last_login_at = utcnow()
+    audit.record("user.logged_in", user, actor=user)
+    db.session.commit()
+    return user
+
+
+class _Anonymous:
+    """Stands in for a login attempt's unknown user in the audit log."""
+
+    audit_type = "user"
+    id = None
+
+    def __init__(self, username: str | None):
+        self.username = f"?{(username or '')[:38]}"
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(user: User, name: str = "api", *, actor: User | None = None) -> str:
+    """Create a token and return it in clear; this is the only time it can be seen."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(user=user, name=(name or "api")[:80], prefix=token[:12], token_hash=_hash_token(token), created_at=utcnow())
+    db.session.add(row)
+    db.session.flush()
+    audit.record("api_token.issued", row, {"user": user.username, "name": row.name, "prefix": row.prefix}, actor=actor or user)
+    db.session.commit()
+    return token
+
+
+def revoke_token(token_id: int, *, actor: User) -> ApiToken:
+    row = db.session.get(ApiToken, token_id)
+    if row is None:
+        raise NotFound(refuse("token_not_found", N_("No such API token.")))
+    if row.revoked_at is not None:
+        raise Conflict(refuse("token_already_revoked", N_("This API token was already revoked.")))
+    row.revoked_at = utcnow()
+    audit.record("api_token.revoked", row, {"user": row.user.username, "prefix": row.prefix}, actor=actor)
+    db.session.commit()
+    return row
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user behind a bearer token; records when it was last used."""
+    if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 100:
+        return None
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(token)))
+    if row is None or row.revoked_at is not None or not row.user.active:
+        return None
+    row.last_used_at = utcnow()
+    db.session.commit()
+    return row.user
+
+
+def find_user(username: str) -> User:
+    user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+    if user is None:
+        raise NotFound(refuse("user_not_found", N_("No user is called %(username)s."), username=username))
+    return user
+
+
+def list_users() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.username)))
+

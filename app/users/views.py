@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user, login_user, logout_user
+
+from ..errors import ValidationFailed
+from ..extensions import db, limiter
+from ..web import field_errors, require
+from . import services
+from .models import User
+
+auth_bp = Blueprint("auth", __name__)
+admin_bp = Blueprint("users", __name__, url_prefix="/admin/users")
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths, so the login page cannot bounce people to another site."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("web.index")
+
+
+@auth_bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["VIP_LOGIN_RATE_LIMIT"], methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("web.index"))
+    error = None
+    if request.method == "POST":
+        user = services.authenticate(request.form.get("username", ""), request.form.get("password", ""))
+        if user is not None:
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")))
+        error = gettext("Wrong username or password, or the account is disabled.")
+    return render_template("auth/login.html", error=error, username=request.form.get("username", "")), 401 if error else 200
+
+
+@auth_bp.post("/logout")
+def logout():
+    logout_user()
+    return redirect(url_for("auth.login"))
+
+
+@admin_bp.get("/")
+@require("user.manage")
+def index():
+    return render_template("users/index.html", users=services.list_users())
+
+
+@admin_bp.route("/new", methods=["GET", "POST"])
+@require("user.manage")
+def create():
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            user = services.create_user(request.form, actor=current_user)
+        except ValidationFailed as exc:
+            errors = field_errors(exc)
+        else:
+            flash(gettext("User %(name)s created.", name=user.username), "success")
+            return redirect(url_for("users.edit", user_id=user.id))
+    return render_template("users/form.html", user=None, form=request.form, errors=errors), 422 if errors else 200
+
+
+@admin_bp.route("/<int:user_id>", methods=["GET", "POST"])
+@require("user.manage")
+def edit(user_id: int):
+    user = db.get_or_404(User, user_id)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        changes = {k: request.form.get(k, "") for k in ("display_name", "role", "password")}
+        changes["active"] = "active" in request.form
+        try:
+            services.update_user(user, changes, actor=current_user)
+        except ValidationFailed as exc:
+            errors = field_errors(exc)
+        else:
+            flash(gettext("Saved."), "success")
+            return redirect(url_for("users.edit", user_id=user.id))
+    return render_template("users/form.html", user=user, form=request.form, errors=errors,
+                           new_token=None), 422 if errors else 200
+
+
+@admin_bp.post("/<int:user_id>/tokens")
+@require("user.manage")
+def issue_token(user_id: int):
+    user = db.get_or_404(User, user_id)
+    token = services.issue_token(user, request.form.get("name", "api").strip() or "api", actor=current_user)
+    return render_template("users/form.html", user=user, form={}, errors={}, new_token=token)
+
+
+@admin_bp.post("/<int:user_id>/tokens/<int:token_id>/revoke")
+@require("user.manage")
+def revoke_token(user_id: int, token_id: int):
+    user = db.get_or_404(User, user_id)
+    if not any(t.id == token_id for t in user.tokens):
+        abort(404)
+    services.revoke_token(token_id, actor=current_user)
+    flash(gettext("Token revoked."), "success")
+    return redirect(url_for("users.edit", user_id=user.id))

@@ -1,0 +1,139 @@
+"""What every page shares: the home page, permission checks, error pages, template helpers."""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any, Callable
+
+from flask import Blueprint, Flask, abort, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext
+from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .errors import ServiceError
+from .i18n import say
+from .members.schemas import ID_TYPE_LABELS
+from .programs.labels import ANCHOR_LABELS, KIND_LABELS, POLICY_LABELS, describe_refund_window, options
+from .rules import identity, money
+from .users.roles import ROLE_LABELS, can
+
+bp = Blueprint("web", __name__)
+
+
+@bp.get("/")
+@login_required
+def index():
+    if can(current_user, "member.view"):
+        return redirect(url_for("members.index"))
+    return redirect(url_for("programs.index"))
+
+
+def require(permission: str) -> Callable:
+    """Log in first (redirect), then the permission (403)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any):
+            if not can(current_user, permission):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def field_errors(error: ServiceError) -> dict[str, str]:
+    return {name: say(decision) for name, decision in error.fields.items()}
+
+
+def _wants_json() -> bool:
+    return request.blueprint == "api" or request.path.startswith("/api/")
+
+
+def api_error(status: int, code: str, message: str, fields: dict[str, str] | None = None,
+              reasons: dict[str, str] | None = None, **extra: Any):
+    body: dict[str, Any] = {"code": code, "message": message}
+    if fields:
+        body["fields"] = fields
+        body["reasons"] = reasons or {}
+    body.update(extra)
+    response = jsonify({"error": body})
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="vipcards"'
+    return response
+
+
+_HTTP_MESSAGES = {
+    400: "The request could not be read.",
+    401: "Sign in, or send a valid API token as 'Authorization: Bearer …'.",
+    403: "Your role does not allow this.",
+    404: "Nothing was found at this address.",
+    405: "This address does not accept that method.",
+    413: "The upload is larger than allowed.",
+    429: "Too many attempts; wait a minute and try again.",
+}
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(ServiceError)
+    def service_error(error: ServiceError):
+        if _wants_json():
+            return api_error(error.status, error.code, say(error.decision), field_errors(error),
+                             {k: d.code for k, d in error.fields.items()}, **error.extra)
+        return render_template("error.html", status=error.status, message=say(error.decision),
+                               fields=field_errors(error)), error.status
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        message = gettext("The form expired or was sent from elsewhere. Reload the page and try again.")
+        return render_template("error.html", status=400, message=message), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        status = error.code or 500
+        message = gettext(_HTTP_MESSAGES[status]) if status in _HTTP_MESSAGES else error.description
+        if _wants_json():
+            return api_error(status, (error.name or "error").lower().replace(" ", "_"), message)
+        return render_template("error.html", status=status, message=message), status
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        app.logger.exception("unhandled error")
+        message = gettext("Something went wrong on our side; nothing was saved. Please try again.")
+        if _wants_json():
+            return api_error(500, "internal_error", message)
+        return render_template("error.html", status=500, message=message), 500
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.args.get("lang") in app.config["VIP_LOCALES"]:
+            response.set_cookie("lang", request.args["lang"], max_age=365 * 24 * 3600, samesite="Lax")
+        return response
+
+    app.jinja_env.globals.update(
+        can=can, role_labels=ROLE_LABELS, say=say,
+        role_options=lambda: options(ROLE_LABELS),
+        kind_labels=KIND_LABELS, policy_labels=POLICY_LABELS,
+        kind_options=lambda: options(KIND_LABELS),
+        anchor_options=lambda: options(ANCHOR_LABELS),
+        policy_options=lambda: options(POLICY_LABELS),
+        describe_refund_window=describe_refund_window,
+        id_type_labels=ID_TYPE_LABELS, id_type_options=lambda: options(ID_TYPE_LABELS),
+        get_locale=get_locale,
+    )
+    app.jinja_env.filters.update(
+        yuan=money.format_yuan,
+        fen=money.format_fen,
+        words=money.amount_in_words,
+        discount=money.discount_in_words,
+        rate=money.format_discount_rate,
+        mask_phone=identity.mask_phone,
+        mask_name=identity.mask_name,
+    )

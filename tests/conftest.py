@@ -1,0 +1,262 @@
+"""Fixtures: one migrated database per backend for the session, a rolled-back transaction per test.
+
+Every test that uses ``app`` runs on SQLite, and on PostgreSQL as well when
+VIP_TEST_POSTGRES_URL is set (CI sets it when a server answers on 127.0.0.1:5432).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import secrets
+from typing import Any, Iterator
+
+import flask
+import flask_migrate
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from app import create_app
+from app.clock import FixedClock
+from app.extensions import db
+
+POSTGRES_URL = os.environ.get("VIP_TEST_POSTGRES_URL", "").strip()
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+# A fixed "now" for date rules: 2026-05-20 10:00 in Shanghai.
+DEFAULT_NOW = dt.datetime(2026, 5, 20, 10, 0, tzinfo=SHANGHAI)
+
+BACKENDS = [
+    "sqlite",
+    pytest.param("postgresql", marks=pytest.mark.skipif(
+        not POSTGRES_URL, reason="VIP_TEST_POSTGRES_URL is not set: PostgreSQL runs skipped")),
+]
+
+
+def _postgres_database() -> Iterator[str]:
+    """A throw-away database next to the one CI names, dropped after the session."""
+    admin_url = sa.engine.make_url(POSTGRES_URL).set(drivername="postgresql+psycopg")
+    name = f"vip_test_{secrets.token_hex(4)}"
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request, tmp_path_factory) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    else:
+        yield from _postgres_database()
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    instance = tmp_path_factory.mktemp("instance")
+    application = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": "test-secret-key",
+        "VIP_DATA_KEY": "test-data-key-0123456789",
+        "VIP_PUBLIC_BASE_URL": "https://vip.example.test",
+        "VIP_CLOCK": FixedClock(DEFAULT_NOW),
+        "VIP_LOGIN_RATE_LIMIT": "1000 per minute",
+        "WTF_CSRF_ENABLED": True,
+    })
+    application.instance_path = str(instance)
+    with application.app_context():
+        flask_migrate.upgrade()
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+class _TestSession(orm.scoped_session):
+    """Lives for the whole test so the test's objects stay usable between requests.
+
+    At the end of each request Flask-SQLAlchemy calls remove(); production closes the session,
+    which throws away uncommitted work. Here the same happens by rolling back to the savepoint.
+    """
+
+    def remove(self) -> None:
+        if self.registry.has():
+            self.registry().rollback()
+
+
+@pytest.fixture(autouse=True)
+def _rollback(request) -> Iterator[None]:
+    """Each test runs inside one outer transaction that is rolled back; service commits become savepoints."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    application = request.getfixturevalue("app")
+    with application.app_context():
+        engine = db.engine
+    connection = engine.connect()
+    outer = connection.begin()
+    original = db.session
+    # A plain Session: Flask-SQLAlchemy's own would route queries to the engine, not this connection.
+    db.session = _TestSession(orm.sessionmaker(bind=connection, join_transaction_mode="create_savepoint"))
+    try:
+        yield
+    finally:
+        db.session.registry().close()
+        db.session = original
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def clock(app) -> FixedClock:
+    fixed = app.extensions["vip_clock"]
+    fixed.at = DEFAULT_NOW
+    yield fixed
+    fixed.at = DEFAULT_NOW
+
+
+@pytest.fixture
+def ctx(app):
+    """A request context for calling services directly, as a view would. Not for tests that also use a client."""
+    with app.test_request_context("/"):
+        yield
+
+
+def in_request(app, fn, *args, **kwargs):
+    """Run fn as a view would, in a request context of its own."""
+    with app.test_request_context("/"):
+        return fn(*args, **kwargs)
+
+
+# Factories -----------------------------------------------------------------------------------
+
+def program_payload(preset: str = "presale_95", **overrides: Any) -> dict[str, Any]:
+    from app.programs.presets import preset as load_preset
+
+    data = load_preset(preset)
+    data.update({
+        "code": overrides.pop("code", f"P{secrets.token_hex(3).upper()}"),
+        "issuer_name": "测试置业有限责任公司",
+        "project_name": "测试花园",
+        "contact_phone": "0938-1234567",
+    })
+    if data["kind"] == "presale_deposit":
+        data.update({"presale_permit_no": "测预售字(2026)第9号", "presale_permit_date": "2026-03-01"})
+    data.update(overrides)
+    return data
+
+
+def valid_id_number(seed: int) -> str:
+    """A resident ID number with a correct check digit, unique per seed."""
+    from stdnum.cn import ric
+
+    base = f"110105{1950 + seed % 50:04d}{1 + seed % 12:02d}{1 + seed % 28:02d}{seed % 1000:03d}0"
+    return base[:-1] + ric.calc_check_digit(base)
+
+
+@pytest.fixture
+def make_user(app):
+    from app.users.services import create_user
+
+    def make(role: str = "consultant", username: str | None = None, password: str = "password-123"):
+        return in_request(app, create_user, {"username": username or f"{role}-{secrets.token_hex(3)}",
+                                             "role": role, "password": password})
+
+    return make
+
+
+@pytest.fixture
+def make_program(app):
+    from app.programs.services import create_program
+
+    def make(preset: str = "presale_95", **overrides: Any):
+        return in_request(app, create_program, program_payload(preset, **overrides))
+
+    return make
+
+
+@pytest.fixture
+def make_member(app):
+    from app.members.services import register_member
+
+    counter = iter(range(1, 10_000))
+
+    def make(**overrides: Any):
+        n = next(counter)
+        data = {"name": f"测试会员{n}", "id_number": valid_id_number(n), "phone": f"1380013{n:04d}"}
+        data.update(overrides)
+        return in_request(app, register_member, data)[0]
+
+    return make
+
+
+class Api:
+    """A test client speaking JSON with a bearer token."""
+
+    def __init__(self, client, token: str | None):
+        self.client = client
+        self.token = token
+
+    def _headers(self, extra: dict | None = None) -> dict:
+        assert not flask.has_app_context(), "a held app context would leak g between requests"
+        headers = {"Accept-Language": "en"}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        headers.update(extra or {})
+        return headers
+
+    def get(self, path: str, **kw):
+        return self.client.get(f"/api/v1{path}", headers=self._headers(kw.pop("headers", None)), **kw)
+
+    def post(self, path: str, json: Any = None, **kw):
+        return self.client.post(f"/api/v1{path}", json=json, headers=self._headers(kw.pop("headers", None)), **kw)
+
+    def patch(self, path: str, json: Any = None, **kw):
+        return self.client.patch(f"/api/v1{path}", json=json, headers=self._headers(kw.pop("headers", None)), **kw)
+
+
+@pytest.fixture
+def api_as(app, make_user):
+    from app.users.services import issue_token
+
+    def as_role(role: str = "admin") -> Api:
+        user = make_user(role)
+        return Api(app.test_client(), in_request(app, issue_token, user, "test"))
+
+    return as_role
+
+
+@pytest.fixture
+def login(app, make_user):
+    """A browser-like client signed in with the given role; forms need the CSRF token from a page."""
+
+    def sign_in(role: str = "admin", user=None):
+        assert not flask.has_app_context(), "a held app context would leak g between requests"
+        client = app.test_client()
+        user = user or make_user(role)
+        page = client.get("/login")
+        response = client.post("/login", data={"username": user.username, "password": "password-123",
+                                               "csrf_token": csrf_token(page.get_data(as_text=True))})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        client.user = user
+        return client
+
+    return sign_in
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+def form_post(client, path: str, data: dict, **kw):
+    """Fetch the page for its CSRF token, then post the form like a browser."""
+    page = client.get(path)
+    return client.post(path, data={**data, "csrf_token": csrf_token(page.get_data(as_text=True))}, **kw)
