@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
+from flask.cli import AppGroup
 
 from .errors import ServiceError
 from .i18n import say
@@ -15,7 +16,7 @@ def _fail(error: ServiceError) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    users = click.Group("users", help="Manage staff accounts and API tokens.")
+    users = AppGroup("users", help="Manage staff accounts and API tokens.")
 
     @users.command("create")
     @click.argument("username")
@@ -56,13 +57,13 @@ def register_cli(app: Flask) -> None:
     @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
     def demo(if_empty: bool):
         """Load demo programmes, users and members."""
-        from .demo import is_empty, load_demo
-        if if_empty and not is_empty():
-            click.echo("database already has data; demo not loaded")
-            return
+        from .demo import DEMO_USERS, is_empty, load_demo
         if not is_empty():
-            raise click.ClickException("the database already has users; demo data goes into an empty database")
-        logins = load_demo()
-        click.echo("Demo logins (username / password):")
-        for username, role, password in logins:
+            if not if_empty:
+                raise click.ClickException("the database already has users; demo data goes into an empty database")
+            click.echo("Database already has data; demo not loaded. Demo logins, unless changed since:")
+        else:
+            load_demo()
+            click.echo("Demo data loaded. Demo logins:")
+        for username, _, role, password in DEMO_USERS:
             click.echo(f"  {username:<11} {password:<18} {role}")

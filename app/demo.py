@@ -32,8 +32,8 @@ def is_empty() -> bool:
     return db.session.scalar(select(User.id).limit(1)) is None
 
 
-def load_demo() -> list[tuple[str, str, str]]:
-    """Create the demo set; returns (username, role, password) for printing."""
+def load_demo() -> None:
+    """Create the demo set: a user per role, one programme per preset, three members."""
     for username, display_name, role, password in DEMO_USERS:
         create_user({"username": username, "display_name": display_name, "role": role, "password": password})
     day = today()
@@ -50,4 +50,3 @@ def load_demo() -> list[tuple[str, str, str]]:
         create_program({**presets.preset(key), "issuer_name": issuer, "contact_phone": "0938-1234567", **fields})
     for member in DEMO_MEMBERS:
         register_member(member)
-    return [(u, r, p) for u, _, r, p in DEMO_USERS]

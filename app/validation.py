@@ -161,7 +161,7 @@ class FieldReader:
 
 def unflatten_form(form: Mapping[str, str], list_key: str) -> dict[str, Any]:
     """Turn HTML fields named ``tiers.0.code`` into ``{"tiers": [{"code": …}]}``, dropping all-blank rows,
-    and ``refund_window.anchor`` into ``{"refund_window": {"anchor": …}}``."""
+    and ``refund_window.anchor`` into ``{"refund_window": {"anchor": …}}`` (None when all blank)."""
     data: dict[str, Any] = {}
     rows: dict[int, dict[str, str]] = {}
     for name, value in form.items():
@@ -170,10 +170,10 @@ def unflatten_form(form: Mapping[str, str], list_key: str) -> dict[str, Any]:
             rows.setdefault(int(parts[1]), {})[parts[2]] = value
         elif len(parts) == 2:
             data.setdefault(parts[0], {})[parts[1]] = value
+        else:
+            data[name] = value
     for key, group in list(data.items()):
         if isinstance(group, dict) and not any(v.strip() for v in group.values()):
             data[key] = None  # an untouched group of fields means "none", e.g. no refund window
-        else:
-            data[name] = value
     data[list_key] = [row for _, row in sorted(rows.items()) if any(v.strip() for v in row.values())]
     return data

@@ -15,7 +15,7 @@ from .errors import ServiceError
 from .i18n import say
 from .members.schemas import ID_TYPE_LABELS
 from .programs.labels import ANCHOR_LABELS, KIND_LABELS, POLICY_LABELS, describe_refund_window, options
-from .rules import identity, money
+from .rules import N_, identity, money
 from .users.roles import ROLE_LABELS, can
 
 bp = Blueprint("web", __name__)
@@ -68,13 +68,13 @@ def api_error(status: int, code: str, message: str, fields: dict[str, str] | Non
 
 
 _HTTP_MESSAGES = {
-    400: "The request could not be read.",
-    401: "Sign in, or send a valid API token as 'Authorization: Bearer …'.",
-    403: "Your role does not allow this.",
-    404: "Nothing was found at this address.",
-    405: "This address does not accept that method.",
-    413: "The upload is larger than allowed.",
-    429: "Too many attempts; wait a minute and try again.",
+    400: N_("The request could not be read."),
+    401: N_("Sign in, or send a valid API token as 'Authorization: Bearer …'."),
+    403: N_("Your role does not allow this."),
+    404: N_("Nothing was found at this address."),
+    405: N_("This address does not accept that method."),
+    413: N_("The upload is larger than allowed."),
+    429: N_("Too many attempts; wait a minute and try again."),
 }
 
 

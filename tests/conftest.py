@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from html.parser import HTMLParser
 import secrets
 from typing import Any, Iterator
 
@@ -260,3 +261,52 @@ def form_post(client, path: str, data: dict, **kw):
     """Fetch the page for its CSRF token, then post the form like a browser."""
     page = client.get(path)
     return client.post(path, data={**data, "csrf_token": csrf_token(page.get_data(as_text=True))}, **kw)
+
+
+class _FormReader(HTMLParser):
+    """Collects what a browser would submit for the first form with a given action (or the first POST form)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.fields: dict[str, str] = {}
+        self._select: str | None = None
+        self._select_first: str | None = None
+        self._select_chosen = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        name = a.get("name")
+        if tag == "input" and name and "disabled" not in a:
+            kind = a.get("type", "text")
+            if kind == "checkbox":
+                if "checked" in a:
+                    self.fields[name] = a.get("value") or "on"
+            elif kind not in ("submit", "button"):
+                self.fields[name] = a.get("value") or ""
+        elif tag == "select" and name:
+            self._select, self._select_first, self._select_chosen = name, None, False
+        elif tag == "option" and self._select:
+            value = a.get("value") or ""
+            if self._select_first is None:
+                self._select_first = value
+            if "selected" in a:
+                self.fields[self._select] = value
+                self._select_chosen = True
+
+    def handle_endtag(self, tag):
+        if tag == "select" and self._select:
+            if not self._select_chosen:
+                self.fields[self._select] = self._select_first or ""
+            self._select = None
+
+
+def browser_form(html: str, form_index: int = -1) -> dict[str, str]:
+    """The fields of a page's form as a browser submits them: text as shown, ticked boxes, chosen options.
+
+    ``form_index`` picks among the page's forms with method=post (the last by default, the page's main form
+    being after the header's sign-out form).
+    """
+    forms = re.findall(r'<form method="post"[^>]*>.*?</form>', html, re.S)
+    reader = _FormReader()
+    reader.feed(forms[form_index])
+    return reader.fields

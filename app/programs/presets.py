@@ -16,6 +16,10 @@ _PRESETS: dict[str, dict[str, Any]] = {
         "program": {
             "kind": "presale_deposit",
             "name": "VIP认筹卡",
+            "status": "open",
+            "presale_permit_no": None,
+            "presale_permit_date": None,
+            "opening_date": None,
             "refund_window": {"anchor": "opening_date", "opens_after_days": 10, "closes_after_days": None},
             "transfer_policy": "forbidden",
             "transfer_fee": "0.00",
@@ -35,6 +39,10 @@ _PRESETS: dict[str, dict[str, Any]] = {
         "program": {
             "kind": "presale_deposit",
             "name": "增值认筹卡",
+            "status": "open",
+            "presale_permit_no": None,
+            "presale_permit_date": None,
+            "opening_date": None,
             "refund_window": {"anchor": "opening_date", "opens_after_days": 15, "closes_after_days": None},
             "transfer_policy": "forbidden",
             "transfer_fee": "0.00",
@@ -54,6 +62,10 @@ _PRESETS: dict[str, dict[str, Any]] = {
         "program": {
             "kind": "paid_membership",
             "name": "VIP会员卡",
+            "status": "open",
+            "presale_permit_no": None,
+            "presale_permit_date": None,
+            "opening_date": None,
             "refund_window": None,
             "transfer_policy": "forbidden",
             "transfer_fee": "0.00",
@@ -73,6 +85,10 @@ _PRESETS: dict[str, dict[str, Any]] = {
         "program": {
             "kind": "paid_membership",
             "name": "年度付费会员",
+            "status": "open",
+            "presale_permit_no": None,
+            "presale_permit_date": None,
+            "opening_date": None,
             "refund_window": {"anchor": "issue_date", "opens_after_days": 0, "closes_after_days": 6},
             "transfer_policy": "forbidden",
             "transfer_fee": "0.00",

@@ -29,11 +29,11 @@ class Decision:
         return template % values if values else template
 
 
-def allow(code: str, message: str, **params: Any) -> Decision:
+def allow(code: str, message: str, /, **params: Any) -> Decision:
     return Decision(True, code, message, params)
 
 
-def refuse(code: str, message: str, **params: Any) -> Decision:
+def refuse(code: str, message: str, /, **params: Any) -> Decision:
     return Decision(False, code, message, params)
 
 

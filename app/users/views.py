@@ -17,8 +17,12 @@ admin_bp = Blueprint("users", __name__, url_prefix="/admin/users")
 
 
 def _safe_next(target: str | None) -> str:
-    """Only same-site paths, so the login page cannot bounce people to another site."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    """Only same-site paths, so the login page cannot bounce people to another site.
+
+    Browsers read a backslash as a slash, so "/\\evil.example" would leave the site too.
+    """
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target \
+            and not urlsplit(target).netloc:
         return target
     return url_for("web.index")
 

@@ -1,0 +1,59 @@
+import datetime as dt
+
+from app.rules import policies
+from app.rules.terms import TransferPolicy
+
+from .helpers import preset_terms
+
+D = dt.date
+
+
+def test_presale_issue_needs_the_permit_recorded_and_in_force():
+    terms, _ = preset_terms("presale_95", presale_permit_no=None, presale_permit_date=None)
+    assert policies.check_issue(terms, D(2026, 5, 20), active_cards=0).code == "presale_permit_missing"
+    assert policies.check_issue(terms, D(2026, 5, 20), active_cards=0, permit_override=True).ok
+    terms, _ = preset_terms("presale_95", presale_permit_date=D(2026, 6, 1))
+    decision = policies.check_issue(terms, D(2026, 5, 31), active_cards=0)
+    assert (decision.code, decision.sentence()) == (
+        "presale_permit_not_yet_valid", "The presale permit is dated 2026-06-01; deposits may not be taken before it.")
+    assert policies.check_issue(terms, D(2026, 6, 1), active_cards=0).ok
+
+
+def test_memberships_need_no_permit():
+    terms, _ = preset_terms("online_membership")
+    assert policies.check_issue(terms, D(2026, 5, 20), active_cards=0).ok
+
+
+def test_one_card_per_member_and_closed_programmes():
+    terms, _ = preset_terms("retail_vip")
+    assert policies.check_issue(terms, D(2026, 5, 20), active_cards=1).code == "member_card_limit"
+    terms, _ = preset_terms("retail_vip", max_active_cards_per_member=2)
+    assert policies.check_issue(terms, D(2026, 5, 20), active_cards=1).ok
+    terms, _ = preset_terms("retail_vip", issuing_open=False)
+    assert policies.check_issue(terms, D(2026, 5, 20), active_cards=0).code == "program_closed"
+
+
+def test_transfer_follows_the_programme_policy():
+    for preset in ("presale_95", "presale_value_add", "retail_vip", "online_membership"):
+        terms, _ = preset_terms(preset)
+        assert policies.check_transfer(terms, from_member_id=1, to_member_id=2).code == "transfer_forbidden"
+    terms, _ = preset_terms("presale_95", transfer_policy=TransferPolicy.WITH_APPROVAL, transfer_fee_fen=50000)
+    allowed = policies.check_transfer(terms, from_member_id=1, to_member_id=2)
+    assert allowed.ok and allowed.sentence() == "A transfer needs a manager's approval and a fee of ¥500.00."
+    assert policies.check_transfer(terms, from_member_id=1, to_member_id=1).code == "transfer_same_holder"
+
+
+def test_reissue_needs_the_holders_id_number():
+    assert policies.check_reissue_identity(holder_id_index="abc", presented_id_index="abc").ok
+    assert policies.check_reissue_identity(holder_id_index="abc", presented_id_index="abd").code == "id_number_mismatch"
+
+
+def test_online_membership_termination():
+    terms, _ = preset_terms("online_membership")
+    issued = D(2026, 5, 20)
+    by_member_late = policies.termination_refund(terms, D(2026, 7, 1), by_issuer=False, held_fen=200000, issue_date=issued, expiry_date=D(2027, 5, 19))
+    assert (by_member_late[0].code, by_member_late[1]) == ("member_termination_no_refund", 0)
+    by_member_cooling_off = policies.termination_refund(terms, D(2026, 5, 22), by_issuer=False, held_fen=200000, issue_date=issued, expiry_date=D(2027, 5, 19))
+    assert by_member_cooling_off[1] == 200000
+    by_issuer = policies.termination_refund(terms, D(2026, 7, 1), by_issuer=True, held_fen=200000, issue_date=issued, expiry_date=D(2027, 5, 19))
+    assert (by_issuer[0].code, by_issuer[1]) == ("issuer_termination", 200000)

@@ -1,0 +1,90 @@
+import pytest
+from sqlalchemy import select
+
+from app.audit import AuditEntry
+from app.errors import Conflict, ValidationFailed
+from app.extensions import db
+from app.members import services
+from app.members.models import Member
+from tests.conftest import valid_id_number
+
+ID = "11010519491231002X"
+
+
+def register(**data):
+    base = {"name": "张三", "id_number": ID, "phone": "13800138000"}
+    return services.register_member({**base, **data})
+
+
+def test_id_number_is_encrypted_with_a_blind_index_and_masked(app, ctx):
+    member, created = register()
+    assert created
+    assert member.id_number_masked == "110***********002X"
+    assert ID.encode() not in member.id_number_encrypted
+    assert ID not in member.id_number_index
+    row = db.session.execute(select(Member.__table__)).mappings().one()
+    assert ID not in str(dict(row))
+
+
+def test_same_id_number_and_name_leads_to_the_existing_member(app, ctx):
+    first, _ = register()
+    again, created = register(id_number="110105 19491231 002x", phone="13900139000")
+    assert (again.id, created) == (first.id, False)
+    assert db.session.scalar(select(db.func.count(Member.id))) == 1
+    assert again.phone == "13800138000"  # nothing overwritten by a repeated registration
+
+
+def test_same_id_number_under_another_name_is_refused(app, ctx):
+    first, _ = register()
+    with pytest.raises(Conflict) as caught:
+        register(name="李四")
+    assert caught.value.code == "id_number_registered_other_name"
+    assert caught.value.extra["member_id"] == first.id
+
+
+def test_bad_fields_leave_nothing_behind(app, ctx):
+    with pytest.raises(ValidationFailed) as caught:
+        register(id_number="110105194912310021", phone="12345")
+    assert {k: d.code for k, d in caught.value.fields.items()} == {"id_number": "id_checksum_invalid", "phone": "phone_invalid"}
+    assert db.session.scalar(select(db.func.count(Member.id))) == 0
+    assert db.session.scalar(select(db.func.count(AuditEntry.id))) == 0
+
+
+def test_search_by_exact_id_number_phone_digits_or_name(app, ctx):
+    a, _ = register()
+    b, _ = services.register_member({"name": "欧阳明月", "id_number": valid_id_number(7), "phone": "15800001111"})
+    assert services.search_members(ID) == [a]
+    assert services.search_members("110105") == []  # partial ID numbers find nothing: the index is exact-only
+    assert services.search_members("0001111") == [b]
+    assert services.search_members("+86 158 0000 1111") == [b]
+    assert services.search_members("明月") == [b]
+    assert services.search_members("100%") == []
+    assert set(services.search_members("")) == {a, b}
+
+
+def test_reveal_returns_the_number_and_is_logged(app, ctx):
+    member, _ = register()
+    assert services.reveal_identity(member, reason="核对协议") == {"id_number": ID, "phone": "13800138000"}
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "member.identity_revealed")).one()
+    assert entry.payload == {"id_number_masked": "110***********002X", "reason": "核对协议"}
+
+
+def test_edit_cannot_take_another_members_id_number(app, ctx):
+    a, _ = register()
+    b, _ = services.register_member({"name": "李四", "id_number": valid_id_number(3), "phone": "13900139000"})
+    with pytest.raises(ValidationFailed) as caught:
+        services.update_member(b, {"id_number": ID})
+    assert caught.value.fields["id_number"].code == "id_number_registered"
+    services.update_member(b, {"phone": "+86 13700137000", "address": "新地址"})
+    assert (b.phone, b.address) == ("13700137000", "新地址")
+    update = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "member.updated")).one()
+    assert update.payload["phone_masked"] == {"from": "139****9000", "to": "137****7000"}
+
+
+def test_data_key_separates_installations(app, ctx):
+    from app.crypto import DataCipher
+    member, _ = register()
+    other = DataCipher("another-installation-key")
+    with pytest.raises(ValueError, match="VIP_DATA_KEY"):
+        other.decrypt(member.id_number_encrypted, context="member.id_number")
+    assert other.blind_index(ID, context="member.id_number") != member.id_number_index
