@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test install install-test translations db clean
+.PHONY: run test install install-test browser translations db clean
 
 run: install $(CATALOGUES)
 	$(FLASK) db upgrade
@@ -15,8 +15,19 @@ run: install $(CATALOGUES)
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install-test $(CATALOGUES)
+test: install-test browser $(CATALOGUES)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Browser tests drive Debian's Chromium (Playwright cannot download its own here). Installed when missing
+# and apt-get may run; otherwise those tests are skipped with the reason shown.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Chromium for the browser tests…"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null) \
+	      || echo "Could not install chromium: browser tests will be skipped"; \
+	  else echo "No chromium and no root apt-get: browser tests will be skipped (install the 'chromium' package)"; fi; \
+	fi
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -33,12 +44,12 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 %.mo: %.po | $(VENV)/.installed
-	$(VENV)/bin/pybabel compile --use-fuzzy -i $< -o $@
+	$(VENV)/bin/pybabel compile -i $< -o $@
 
 # After changing user-facing text: refresh the catalogue, then translate the new entries in the .po file.
 translations: install
 	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ -k lazy_gettext --no-location --sort-output -o app/translations/messages.pot .
-	$(VENV)/bin/pybabel update -i app/translations/messages.pot -d app/translations --no-location --ignore-obsolete
+	$(VENV)/bin/pybabel update -i app/translations/messages.pot -d app/translations --ignore-obsolete --width 120
 
 db: install
 	$(FLASK) db upgrade

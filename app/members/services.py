@@ -55,13 +55,10 @@ def register_member(data: Mapping[str, Any]) -> tuple[Member, bool]:
     if existing is not None:
         if _same_person(existing.name, spec.name):
             return existing, False
-        raise Conflict(
-            refuse("id_number_registered_other_name",
-                   N_("This ID number is already registered to member %(member_id)s under another name."),
-                   member_id=existing.id),
-            fields={"id_number": refuse("id_number_registered_other_name", N_("Registered under another name."))},
-            member_id=existing.id,
-        )
+        reason = refuse("id_number_registered_other_name",
+                        N_("This ID number is already registered to member %(member_id)s under another name."),
+                        member_id=existing.id)
+        raise Conflict(reason, fields={"id_number": reason}, member_id=existing.id)
     now = utcnow()
     member = Member(name=spec.name, phone=spec.phone, address=spec.address, postal_code=spec.postal_code,
                     created_at=now, updated_at=now,
