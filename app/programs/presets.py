@@ -10,28 +10,39 @@ from typing import Any
 
 from ..rules import N_
 
+# What every preset starts with; each preset below says only where it differs.
+_BASE: dict[str, Any] = {
+    "status": "open",
+    "presale_permit_no": None,
+    "presale_permit_date": None,
+    "opening_date": None,
+    "refund_window": None,
+    "transfer_policy": "forbidden",
+    "transfer_fee": "0.00",
+    "reissue_fee": "0.00",
+    "validity_months": None,
+    "valid_until": None,
+    "renewal_window_days": None,
+    "max_active_cards_per_member": 1,
+    "multiple_redemptions": False,
+    "termination_notice_days": None,
+    "payment_due_days": None,
+}
+
+
+def _tier(code: str, name: str, amount: str, rate: str, credit: str = "0.00", spend: str | None = None) -> dict[str, Any]:
+    return {"code": code, "name": name, "amount": amount, "discount_rate": rate, "credit": credit, "qualifying_spend": spend}
+
+
 _PRESETS: dict[str, dict[str, Any]] = {
     "presale_95": {
         "label": N_("Pre-sale deposit card, 9.5折"),
         "program": {
             "kind": "presale_deposit",
             "name": "VIP认筹卡",
-            "status": "open",
-            "presale_permit_no": None,
-            "presale_permit_date": None,
-            "opening_date": None,
             "refund_window": {"anchor": "opening_date", "opens_after_days": 10, "closes_after_days": None},
-            "transfer_policy": "forbidden",
-            "transfer_fee": "0.00",
             "reissue_fee": "20.00",
-            "validity_months": None,
-            "valid_until": None,
-            "renewal_window_days": None,
-            "max_active_cards_per_member": 1,
-            "multiple_redemptions": False,
-            "termination_notice_days": None,
-            "payment_due_days": None,
-            "tiers": [{"code": "VIP", "name": "VIP卡", "amount": "50000.00", "discount_rate": "0.95", "credit": "0.00", "qualifying_spend": None}],
+            "tiers": [_tier("VIP", "VIP卡", "50000.00", "0.95")],
         },
     },
     "presale_value_add": {
@@ -39,22 +50,9 @@ _PRESETS: dict[str, dict[str, Any]] = {
         "program": {
             "kind": "presale_deposit",
             "name": "增值认筹卡",
-            "status": "open",
-            "presale_permit_no": None,
-            "presale_permit_date": None,
-            "opening_date": None,
             "refund_window": {"anchor": "opening_date", "opens_after_days": 15, "closes_after_days": None},
-            "transfer_policy": "forbidden",
-            "transfer_fee": "0.00",
             "reissue_fee": "20.00",
-            "validity_months": None,
-            "valid_until": None,
-            "renewal_window_days": None,
-            "max_active_cards_per_member": 1,
-            "multiple_redemptions": False,
-            "termination_notice_days": None,
-            "payment_due_days": None,
-            "tiers": [{"code": "ZZ", "name": "增值卡", "amount": "20000.00", "discount_rate": "1.00", "credit": "50000.00", "qualifying_spend": None}],
+            "tiers": [_tier("ZZ", "增值卡", "20000.00", "1.00", credit="50000.00")],
         },
     },
     "retail_vip": {
@@ -62,22 +60,11 @@ _PRESETS: dict[str, dict[str, Any]] = {
         "program": {
             "kind": "paid_membership",
             "name": "VIP会员卡",
-            "status": "open",
-            "presale_permit_no": None,
-            "presale_permit_date": None,
-            "opening_date": None,
-            "refund_window": None,
-            "transfer_policy": "forbidden",
-            "transfer_fee": "0.00",
             "reissue_fee": "10.00",
             "validity_months": 24,
-            "valid_until": None,
             "renewal_window_days": 30,
-            "max_active_cards_per_member": 1,
             "multiple_redemptions": True,
-            "termination_notice_days": None,
-            "payment_due_days": None,
-            "tiers": [{"code": "VIP", "name": "VIP会员", "amount": "0.00", "discount_rate": "0.86", "credit": "0.00", "qualifying_spend": "5000.00"}],
+            "tiers": [_tier("VIP", "VIP会员", "0.00", "0.86", spend="5000.00")],
         },
     },
     "online_membership": {
@@ -85,22 +72,14 @@ _PRESETS: dict[str, dict[str, Any]] = {
         "program": {
             "kind": "paid_membership",
             "name": "年度付费会员",
-            "status": "open",
-            "presale_permit_no": None,
-            "presale_permit_date": None,
-            "opening_date": None,
+            # Seven days' cooling-off from signing; after that the member's own termination refunds nothing.
             "refund_window": {"anchor": "issue_date", "opens_after_days": 0, "closes_after_days": 6},
-            "transfer_policy": "forbidden",
-            "transfer_fee": "0.00",
-            "reissue_fee": "0.00",
             "validity_months": 12,
-            "valid_until": None,
             "renewal_window_days": 15,
-            "max_active_cards_per_member": 1,
             "multiple_redemptions": True,
             "termination_notice_days": 7,
             "payment_due_days": 2,
-            "tiers": [{"code": "ANNUAL", "name": "年度会员", "amount": "2000.00", "discount_rate": "1.00", "credit": "0.00", "qualifying_spend": None}],
+            "tiers": [_tier("ANNUAL", "年度会员", "2000.00", "1.00")],
         },
     },
 }
@@ -113,5 +92,5 @@ def preset_label(key: str) -> str:
 
 
 def preset(key: str) -> dict[str, Any]:
-    """A fresh copy of a preset's programme fields (no code, issuer or project yet)."""
-    return copy.deepcopy(_PRESETS[key]["program"])
+    """A fresh copy of a preset's programme fields in the API's shape (no code, issuer or project yet)."""
+    return copy.deepcopy({**_BASE, **_PRESETS[key]["program"]})
