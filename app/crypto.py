@@ -29,17 +29,23 @@ class DataCipher:
         self._aead = AESGCM(_derive(secret, b"personal-data/encrypt"))
         self._index_key = _derive(secret, b"personal-data/blind-index")
 
-    def encrypt(self, plaintext: str, *, context: str) -> bytes:
+    def encrypt_bytes(self, plaintext: bytes, *, context: str) -> bytes:
         nonce = os.urandom(12)
-        return _VERSION + nonce + self._aead.encrypt(nonce, plaintext.encode(), context.encode())
+        return _VERSION + nonce + self._aead.encrypt(nonce, plaintext, context.encode())
 
-    def decrypt(self, blob: bytes, *, context: str) -> str:
+    def decrypt_bytes(self, blob: bytes, *, context: str) -> bytes:
         if blob[:1] != _VERSION:
             raise ValueError("unknown ciphertext version")
         try:
-            return self._aead.decrypt(blob[1:13], blob[13:], context.encode()).decode()
+            return self._aead.decrypt(blob[1:13], blob[13:], context.encode())
         except InvalidTag as exc:
             raise ValueError("personal data cannot be decrypted with this VIP_DATA_KEY") from exc
+
+    def encrypt(self, plaintext: str, *, context: str) -> bytes:
+        return self.encrypt_bytes(plaintext.encode(), context=context)
+
+    def decrypt(self, blob: bytes, *, context: str) -> str:
+        return self.decrypt_bytes(blob, context=context).decode()
 
     def blind_index(self, value: str, *, context: str) -> str:
         digest = hmac.new(self._index_key, f"{context}\x00{value}".encode(), hashlib.sha256).digest()

@@ -52,5 +52,7 @@ def _sqlite_on_connect(dbapi_connection, _record):
 
 @event.listens_for(Engine, "begin")
 def _sqlite_on_begin(conn):
+    # IMMEDIATE takes the write lock before the first read, so a check-then-write (redeem once, the card
+    # limit) cannot interleave with another writer: SQLite's stand-in for PostgreSQL's row locks.
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -10,9 +10,8 @@ from app.extensions import db
 
 
 def test_migrated_schema_matches_the_models(app):
-    with app.app_context():
-        with db.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata)
+    conn = db.session.connection()  # the test's own connection: SQLite allows one writer at a time
+    diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata)
     assert diff == []
 
 

@@ -98,9 +98,14 @@ def update_member(member: Member, changes: Mapping[str, Any]) -> Member:
     return member
 
 
+def decrypt_id_number(member: Member) -> str:
+    """For documents that must carry the full number (agreements); screens use reveal_identity."""
+    return cipher().decrypt(member.id_number_encrypted, context=_CONTEXT)
+
+
 def reveal_identity(member: Member, *, reason: str | None = None) -> dict[str, str]:
     """The full ID number and phone, for the person asking; every reveal is in the audit log."""
-    number = cipher().decrypt(member.id_number_encrypted, context=_CONTEXT)
+    number = decrypt_id_number(member)
     audit.record("member.identity_revealed", member,
                  {"id_number_masked": member.id_number_masked, "reason": (reason or "")[:200]})
     db.session.commit()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -39,6 +39,8 @@ class Program(db.Model):
     multiple_redemptions: Mapped[bool] = mapped_column(Boolean, default=False)
     termination_notice_days: Mapped[int | None] = mapped_column(Integer)
     payment_due_days: Mapped[int | None] = mapped_column(Integer)
+    seal_png: Mapped[bytes | None] = mapped_column(LargeBinary)  # the issuer's seal, stamped on sealed agreements
+    card_design: Mapped[str] = mapped_column(String(32), default="classic", server_default="classic")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 

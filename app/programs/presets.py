@@ -27,6 +27,7 @@ _BASE: dict[str, Any] = {
     "multiple_redemptions": False,
     "termination_notice_days": None,
     "payment_due_days": None,
+    "card_design": "classic",
 }
 
 

@@ -17,6 +17,7 @@ from ..rules.terms import (
     TransferPolicy,
 )
 from ..rules.identity import check_contact_phone
+from ..documents.cards import designs
 from ..validation import FieldReader
 
 CODE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_-]{1,31}"
@@ -60,6 +61,7 @@ class ProgramInput:
     multiple_redemptions: bool
     termination_notice_days: int | None
     payment_due_days: int | None
+    card_design: str = "classic"
     tiers: list[TierInput] = field(default_factory=list)
 
     def terms(self) -> ProgramTerms:
@@ -129,6 +131,9 @@ def read_program(data: Mapping[str, Any]) -> ProgramInput:
     multiple = r.boolean("multiple_redemptions", default=False)
     notice_days = r.integer("termination_notice_days", minimum=0, maximum=366)
     due_days = r.integer("payment_due_days", minimum=0, maximum=90)
+    card_design = r.text("card_design", max_length=32) or "classic"
+    if card_design not in designs():
+        r.fail("card_design", refuse("bad_choice", N_("Choose one of: %(allowed)s."), allowed=", ".join(designs())))
 
     tiers: list[TierInput] = []
     seen_codes: set[str] = set()
@@ -190,7 +195,7 @@ def read_program(data: Mapping[str, Any]) -> ProgramInput:
         transfer_fee_fen=transfer_fee, reissue_fee_fen=reissue_fee,
         validity_months=validity_months, valid_until=valid_until, renewal_window_days=renewal_window_days,
         max_active_cards_per_member=max_cards or 1, multiple_redemptions=bool(multiple),
-        termination_notice_days=notice_days, payment_due_days=due_days, tiers=tiers,
+        termination_notice_days=notice_days, payment_due_days=due_days, card_design=card_design, tiers=tiers,
     )
 
 
@@ -225,6 +230,8 @@ def dump_program(p: Any) -> dict[str, Any]:
         "multiple_redemptions": p.multiple_redemptions,
         "termination_notice_days": p.termination_notice_days,
         "payment_due_days": p.payment_due_days,
+        "card_design": p.card_design,
+        "has_seal": bool(getattr(p, "seal_png", None)),
         "tiers": [
             {
                 "code": t.code,

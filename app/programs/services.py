@@ -6,7 +6,10 @@ from typing import Any, Mapping
 
 from sqlalchemy import func, select
 
+import hashlib
+
 from .. import audit
+from ..agreements.schemas import read_png
 from ..clock import utcnow
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
@@ -18,7 +21,7 @@ _SCALAR_FIELDS = (
     "name", "kind", "status", "issuer_name", "project_name", "contact_phone", "presale_permit_no",
     "presale_permit_date", "opening_date", "transfer_policy", "transfer_fee_fen", "reissue_fee_fen",
     "validity_months", "valid_until", "renewal_window_days", "max_active_cards_per_member",
-    "multiple_redemptions", "termination_notice_days", "payment_due_days",
+    "multiple_redemptions", "termination_notice_days", "payment_due_days", "card_design",
 )
 
 
@@ -64,6 +67,20 @@ def create_program(data: Mapping[str, Any]) -> Program:
     db.session.add(program)
     db.session.flush()
     audit.record("program.created", program, dump_program(program))
+    db.session.commit()
+    return program
+
+
+def set_seal(program: Program, png: bytes | None) -> Program:
+    """The issuer's seal image stamped on agreements sealed from now on; None removes it."""
+    if png is not None:
+        problem, png = read_png(png)
+        if problem:
+            raise ValidationFailed({"seal": problem})
+    program.seal_png = png
+    program.updated_at = utcnow()
+    audit.record("program.seal_set" if png else "program.seal_removed", program,
+                 {"sha256": hashlib.sha256(png).hexdigest()} if png else {})
     db.session.commit()
     return program
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from .decision import N_, Decision, allow, refuse
 from .money import apply_rate
-from .terms import TierTerms
+from .terms import ProgramKind, TierTerms
 
 
 @dataclass(frozen=True)
@@ -50,3 +51,11 @@ def settle(price_fen: int, tier: TierTerms, *, deposit_fen: int | None = None) -
         credit_used_fen=credit_used,
         credit_lapsed_fen=extra_credit - credit_used,
     )
+
+
+def settle_card(kind: ProgramKind, price_fen: int, tier: TierTerms, *, held_fen: int) -> tuple[Decision, Settlement | None]:
+    """Pre-sale cards offset the deposit actually held (or their credit); a membership fee buys the
+    discount only and is never set against a price."""
+    if kind is ProgramKind.PAID_MEMBERSHIP:
+        return settle(price_fen, dataclasses.replace(tier, amount_fen=0, credit_fen=0), deposit_fen=0)
+    return settle(price_fen, tier, deposit_fen=held_fen)

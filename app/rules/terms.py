@@ -23,6 +23,18 @@ class TransferPolicy(str, Enum):
     WITH_APPROVAL = "with_approval"
 
 
+class CardStatus(str, Enum):
+    ACTIVE = "active"
+    LOST = "lost"
+    REPLACED = "replaced"
+    TRANSFERRED = "transferred"
+    REFUND_PENDING = "refund_pending"
+    REFUNDED = "refunded"
+    REDEEMED = "redeemed"
+    EXPIRED = "expired"
+    VOIDED = "voided"
+
+
 @dataclass(frozen=True)
 class RefundWindowTerms:
     """First refund day = anchor + opens_after_days; last = anchor + closes_after_days (inclusive)."""

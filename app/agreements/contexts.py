@@ -1,0 +1,122 @@
+"""What each agreement says, in words, for a card: the values its template is rendered with.
+
+Agreements are Chinese documents whatever the screen language, so the wording here is Chinese.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..rules.cards import format_card_number
+from ..rules.money import amount_in_words, discount_in_words, format_yuan
+from ..rules.terms import ProgramKind, RefundAnchor, TransferPolicy
+
+PAYMENT_WORDS = {"cash": "现金", "bank_card": "银行卡", "bank_transfer": "银行转账", "wechat_pay": "微信支付", "alipay": "支付宝"}
+ANCHOR_WORDS = {RefundAnchor.OPENING_DATE: "开盘日", RefundAnchor.ISSUE_DATE: "办卡之日", RefundAnchor.EXPIRY_DATE: "到期日"}
+
+
+def refund_window_text(program) -> str:
+    window = program.refund_window
+    if window is None:
+        return "本卡不接受会员申请退费。"
+    anchor = ANCHOR_WORDS[window.anchor]
+    start = f"自{anchor}起" if window.opens_after_days == 0 else f"自{anchor}后第{window.opens_after_days}日起"
+    if window.closes_after_days is None:
+        return f"乙方可{start}申请退卡，不设截止日。"
+    return f"乙方可{start}至{anchor}后第{window.closes_after_days}日（含当日）止申请退卡。"
+
+
+def transfer_text(program) -> str:
+    if program.transfer_policy is TransferPolicy.FORBIDDEN:
+        return "本卡实行实名制，仅限乙方本人使用，不得转让、出借或更名。"
+    fee = f"，转让费{format_yuan(program.transfer_fee_fen)}" if program.transfer_fee_fen else ""
+    return f"本卡经甲方经理审批后可转让给他人{fee}；转让须双方到场签署转让协议，原卡即时作废。"
+
+
+def _base(card, agreement_number: str, date: str, verify_url: str) -> dict[str, Any]:
+    program, tier, member = card.program, card.tier, card.member
+    return {
+        "agreement_number": agreement_number,
+        "date": date,
+        "verify_url": verify_url,
+        "issuer_name": program.issuer_name,
+        "project_name": program.project_name,
+        "contact_phone": program.contact_phone,
+        "program_name": program.name,
+        "tier_name": tier.name,
+        "member_name": member.name,
+        "member_phone": member.phone,
+        "member_address": member.address or "",
+        "card_number": format_card_number(card.number),
+        "discount_words": discount_in_words(tier.discount_rate_bp),
+        "member_signed_on": "",
+        "consultant_signed_on": "",
+    }
+
+
+def subscription(card, *, agreement_number: str, date: str, verify_url: str, id_number: str) -> dict[str, Any]:
+    program, tier = card.program, card.tier
+    context = _base(card, agreement_number, date, verify_url) | {
+        "member_id_number": id_number,
+        "amount_figures": format_yuan(card.amount_fen),
+        "amount_words": amount_in_words(card.amount_fen),
+        "payment_method": PAYMENT_WORDS.get(card.payment_method.value, "") if card.payment_method else "—",
+        "receipt_no": card.receipt_no or "—",
+        "refund_window_text": refund_window_text(program),
+        "transfer_text": transfer_text(program),
+        "reissue_fee_figures": format_yuan(program.reissue_fee_fen),
+    }
+    if program.kind is ProgramKind.PRESALE_DEPOSIT:
+        context |= {
+            "has_credit": tier.credit_fen > 0,
+            "credit_figures": format_yuan(tier.credit_fen),
+            "credit_words": amount_in_words(tier.credit_fen),
+            "has_discount": tier.discount_rate_bp < 10_000,
+            "opening_date_text": program.opening_date.isoformat() if program.opening_date else "以甲方书面通知为准",
+            "permit_text": (f"甲方已取得「{program.project_name}」预售许可证，编号{program.presale_permit_no}，"
+                            f"发证日期{program.presale_permit_date.isoformat()}。") if program.presale_permit_no
+                           else "甲方尚未取得预售许可证；本卡经管理员核准后办理，相关风险已向乙方说明。",
+        }
+    else:
+        due = f"，乙方应于签约后{program.payment_due_days}日内付清" if program.payment_due_days is not None else ""
+        validity = (f"本卡有效期自{card.valid_from.isoformat()}至{card.valid_through.isoformat()}。"
+                    if card.valid_through else "本卡长期有效。")
+        renewal = (f"有效期届满前{program.renewal_window_days}日内，乙方可按届时会费续期，无须另签协议。"
+                   if program.renewal_window_days else "")
+        notice = (f"乙方提前终止的，应提前{program.termination_notice_days}日书面通知甲方；"
+                  if program.termination_notice_days is not None else "")
+        context |= {
+            "has_fee": card.amount_fen > 0,
+            "payment_due_text": due,
+            "qualifying_spend_text": (f"乙方单笔或一年内累计消费满{format_yuan(tier.qualifying_spend_fen)}，具备办卡资格。"
+                                      if tier.qualifying_spend_fen else ""),
+            "validity_text": validity,
+            "renewal_text": renewal,
+            "termination_text": notice + ("退卡窗口外终止的，已交会费不予退还。" if program.refund_window else "已交会费不予退还。"),
+        }
+    return context
+
+
+def redemption(card, redemption, *, agreement_number: str, date: str, verify_url: str, id_number: str,
+               consultant_name: str) -> dict[str, Any]:
+    def money(fen: int) -> str:
+        return format_yuan(fen)
+
+    return _base(card, agreement_number, date, verify_url) | {
+        "member_id_number": id_number,
+        "item": redemption.item,
+        "price_figures": money(redemption.price_fen),
+        "price_words": amount_in_words(redemption.price_fen),
+        "discounted_figures": money(redemption.discounted_fen),
+        "discounted_words": amount_in_words(redemption.discounted_fen),
+        "offset_figures": money(redemption.offset_fen),
+        "deposit_applied_figures": money(redemption.deposit_applied_fen),
+        "credit_used_figures": money(redemption.credit_used_fen),
+        "payable_figures": money(redemption.payable_fen),
+        "payable_words": amount_in_words(redemption.payable_fen),
+        "deposit_remaining_figures": money(redemption.deposit_remaining_fen),
+        "credit_lapsed_figures": money(redemption.credit_lapsed_fen),
+        "redeemed_at": date,
+        "consultant_name": consultant_name,
+        "once_text": "" if card.program.multiple_redemptions else "本卡一卡限用一次，核销后即失效。",
+    }

@@ -1,0 +1,101 @@
+"""Checking what signers send: drawn signatures (PNG data URLs) and scans of ink-signed copies."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+from typing import Any
+
+from PIL import Image, UnidentifiedImageError
+
+from ..rules import N_, Decision, refuse
+from ..rules.identity import mask_name
+
+MAX_SIGNATURE_BYTES = 300 * 1024
+MAX_SIGNATURE_SIDE = 2400
+MAX_SCAN_BYTES = 10 * 1024 * 1024
+SCAN_TYPES = {b"%PDF-": ("application/pdf", "pdf"), b"\xff\xd8\xff": ("image/jpeg", "jpg"),
+              b"\x89PNG\r\n\x1a\n": ("image/png", "png")}
+_PNG_PREFIX = "data:image/png;base64,"
+
+
+def read_signature(value: Any) -> tuple[Decision | None, bytes | None]:
+    """A drawn signature: a PNG data URL of sane size with some ink on it."""
+    if not isinstance(value, str) or not value.startswith(_PNG_PREFIX):
+        return refuse("signature_not_png", N_("A signature must be a PNG image (data:image/png;base64,…).")), None
+    if len(value) > MAX_SIGNATURE_BYTES * 4 // 3 + len(_PNG_PREFIX) + 4:
+        return refuse("signature_too_large", N_("The signature image is larger than 300 KB.")), None
+    try:
+        raw = base64.b64decode(value[len(_PNG_PREFIX):], validate=True)
+    except (binascii.Error, ValueError):
+        return refuse("signature_not_png", N_("A signature must be a PNG image (data:image/png;base64,…).")), None
+    return read_png(raw)
+
+
+def read_png(raw: bytes) -> tuple[Decision | None, bytes | None]:
+    """A PNG that opens, of sane size, with visible ink: signatures and the issuer's seal."""
+    if len(raw) > MAX_SIGNATURE_BYTES:
+        return refuse("signature_too_large", N_("The signature image is larger than 300 KB.")), None
+    if not raw.startswith(b"\x89PNG\r\n\x1a\n"):
+        return refuse("signature_not_png", N_("A signature must be a PNG image (data:image/png;base64,…).")), None
+    try:
+        with Image.open(io.BytesIO(raw)) as probe:
+            probe.verify()
+        with Image.open(io.BytesIO(raw)) as image:
+            if max(image.size) > MAX_SIGNATURE_SIDE:
+                return refuse("signature_too_large", N_("The signature image is larger than 300 KB.")), None
+            ink = image.convert("LA")
+            # Ink is any pixel both visible (alpha) and dark enough; a blank pad has none. Seal red counts.
+            inked = sum(1 for lum, alpha in ink.getdata() if alpha > 64 and lum < 160)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return refuse("signature_not_png", N_("A signature must be a PNG image (data:image/png;base64,…).")), None
+    if inked < 30:
+        return refuse("signature_blank", N_("The signature pad is empty: please sign.")), None
+    return None, raw
+
+
+def read_scan(data: bytes, filename: str | None) -> tuple[Decision | None, tuple[str, str] | None]:
+    """A scan of the ink-signed copy: PDF, JPEG or PNG by its content, not its name, at most 10 MB."""
+    if not data:
+        return refuse("scan_missing", N_("Choose the scanned file to upload.")), None
+    if len(data) > MAX_SCAN_BYTES:
+        return refuse("scan_too_large", N_("The scan is larger than 10 MB.")), None
+    kind = next((v for magic, v in SCAN_TYPES.items() if data.startswith(magic)), None)
+    if kind is None:
+        return refuse("scan_wrong_type", N_("Upload the scan as a PDF, JPEG or PNG file.")), None
+    if kind[0] == "application/pdf":
+        if b"%%EOF" not in data[-2048:]:
+            return refuse("scan_damaged", N_("The file is damaged or incomplete.")), None
+    else:
+        try:
+            with Image.open(io.BytesIO(data)) as probe:
+                probe.verify()
+        except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+            return refuse("scan_damaged", N_("The file is damaged or incomplete.")), None
+    return None, kind
+
+
+def dump_agreement(a: Any, *, public: bool = False) -> dict[str, Any]:
+    from flask import url_for
+
+    member = a.card.member
+    body = {
+        "id": a.id,
+        "number": a.number,
+        "kind": a.kind.value,
+        "status": a.status.value,
+        "card_number": a.card.number if not public else None,
+        "created_at": a.created_at.isoformat(),
+        "template": {"name": a.template_name, "version": a.template_version},
+        "signing_method": a.signing_method.value if a.signing_method else None,
+        "sealed_at": a.sealed_at.isoformat() if a.sealed_at else None,
+        "sha256": a.sealed_sha256,
+        "seal_token": a.seal_token,
+        "parties": {"issuer": a.card.program.issuer_name, "member": mask_name(member.name)},
+        "signers": [{"role": s.role.value, "name": s.signer_name if not public else mask_name(s.signer_name),
+                     "method": s.method.value, "signed_at": s.signed_at.isoformat()} for s in a.signatures],
+    }
+    if not public:
+        body["document_url"] = url_for("api.agreement_document", agreement_id=a.id)
+    return body

@@ -1,0 +1,163 @@
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..models_common import enum_column
+from ..rules.terms import CardStatus
+
+
+class PaymentMethod(str, Enum):
+    CASH = "cash"
+    BANK_CARD = "bank_card"
+    BANK_TRANSFER = "bank_transfer"
+    WECHAT_PAY = "wechat_pay"
+    ALIPAY = "alipay"
+
+
+class LedgerKind(str, Enum):
+    DEPOSIT_RECEIVED = "deposit_received"
+    FEE_RECEIVED = "fee_received"
+    REFUND_PAID = "refund_paid"
+    DEPOSIT_APPLIED = "deposit_applied"
+    CREDIT_VOIDED = "credit_voided"
+
+
+class ScanAction(str, Enum):
+    VERIFY = "verify"
+    REDEEM = "redeem"
+
+
+class Card(db.Model):
+    """One issued card. Reissue and transfer make a new card with the same public id and the next generation."""
+
+    __tablename__ = "cards"
+    audit_type = "card"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(12), unique=True)
+    public_id: Mapped[str] = mapped_column(String(16))
+    generation: Mapped[int] = mapped_column(Integer, default=1)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"), index=True)
+    tier_id: Mapped[int] = mapped_column(ForeignKey("tiers.id"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    status: Mapped[CardStatus] = mapped_column(enum_column(CardStatus, "card_status"))
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    payment_method: Mapped[PaymentMethod | None] = mapped_column(enum_column(PaymentMethod, "payment_method"))
+    receipt_no: Mapped[str | None] = mapped_column(String(64))
+    design: Mapped[str] = mapped_column(String(32))
+    issued_on: Mapped[dt.date] = mapped_column(Date)
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    valid_through: Mapped[dt.date | None] = mapped_column(Date)
+    issued_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    permit_override: Mapped[bool] = mapped_column(Boolean, default=False)
+    predecessor_id: Mapped[int | None] = mapped_column(ForeignKey("cards.id"))
+    redeemed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    program = relationship("Program")
+    tier = relationship("Tier")
+    member = relationship("Member")
+    issued_by = relationship("User", foreign_keys=[issued_by_id])
+    ledger: Mapped[list["LedgerEntry"]] = relationship(back_populates="card", order_by="LedgerEntry.id")
+    redemptions: Mapped[list["Redemption"]] = relationship(back_populates="card", order_by="Redemption.id")
+    agreements = relationship("Agreement", foreign_keys="Agreement.card_id", order_by="Agreement.id", viewonly=True)
+
+    __table_args__ = (
+        UniqueConstraint("public_id", "generation", name="uq_cards_public_id_generation"),
+        CheckConstraint("amount_fen >= 0", name="amount_not_negative"),
+        CheckConstraint("generation >= 1", name="generation_positive"),
+        CheckConstraint("valid_through IS NULL OR valid_through >= valid_from", name="validity_order"),
+        CheckConstraint("(status = 'redeemed') <= (redeemed_at IS NOT NULL)", name="redeemed_has_time"),
+    )
+
+    @property
+    def held_fen(self) -> int:
+        """Money held for the member: the sum of the card's ledger, by definition."""
+        return sum(entry.amount_fen for entry in self.ledger)
+
+
+class LedgerEntry(db.Model):
+    """A movement of money for a card. Rows are only ever added."""
+
+    __tablename__ = "ledger_entries"
+    audit_type = "ledger_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id"), index=True)
+    kind: Mapped[LedgerKind] = mapped_column(enum_column(LedgerKind, "ledger_kind"))
+    amount_fen: Mapped[int] = mapped_column(BigInteger)  # effect on money held: received > 0, paid out or applied < 0
+    payment_method: Mapped[PaymentMethod | None] = mapped_column(enum_column(PaymentMethod, "ledger_payment_method"))
+    reference: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    card: Mapped[Card] = relationship(back_populates="ledger")
+
+    __table_args__ = (
+        CheckConstraint(
+            "(kind IN ('deposit_received', 'fee_received') AND amount_fen >= 0)"
+            " OR (kind IN ('refund_paid', 'deposit_applied') AND amount_fen <= 0)"
+            " OR (kind = 'credit_voided' AND amount_fen = 0)",
+            name="sign_by_kind"),
+    )
+
+
+class Redemption(db.Model):
+    """Using a card for a purchase, with the settlement the rules computed at that moment."""
+
+    __tablename__ = "redemptions"
+    audit_type = "redemption"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id"), index=True)
+    item: Mapped[str] = mapped_column(String(100))
+    price_fen: Mapped[int] = mapped_column(BigInteger)
+    discount_rate_bp: Mapped[int] = mapped_column(Integer)
+    discounted_fen: Mapped[int] = mapped_column(BigInteger)
+    offset_fen: Mapped[int] = mapped_column(BigInteger)
+    payable_fen: Mapped[int] = mapped_column(BigInteger)
+    deposit_applied_fen: Mapped[int] = mapped_column(BigInteger)
+    deposit_remaining_fen: Mapped[int] = mapped_column(BigInteger)
+    credit_used_fen: Mapped[int] = mapped_column(BigInteger)
+    credit_lapsed_fen: Mapped[int] = mapped_column(BigInteger)
+    redeemed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    redeemed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"))
+
+    card: Mapped[Card] = relationship(back_populates="redemptions")
+    redeemed_by = relationship("User")
+    agreement = relationship("Agreement", foreign_keys=[agreement_id])
+
+    __table_args__ = (
+        CheckConstraint("price_fen > 0 AND payable_fen >= 0 AND discounted_fen >= 0", name="amounts_sane"),
+        CheckConstraint("payable_fen = discounted_fen - deposit_applied_fen - credit_used_fen", name="settlement_adds_up"),
+    )
+
+
+class Scan(db.Model):
+    """Every scan or typed lookup at a counter or on the public page, whatever the verdict."""
+
+    __tablename__ = "scans"
+    audit_type = "scan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    action: Mapped[ScanAction] = mapped_column(enum_column(ScanAction, "scan_action", 8))
+    verdict: Mapped[str] = mapped_column(String(24))
+    card_id: Mapped[int | None] = mapped_column(ForeignKey("cards.id"))
+    token_excerpt: Mapped[str | None] = mapped_column(String(40))  # enough to recognise a forged code, no more
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    counter_program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id"))
+    station: Mapped[str | None] = mapped_column(String(60))
+    ip: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+
+    user = relationship("User")
+    card = relationship("Card")
+
+    __table_args__ = (Index("ix_scans_card_id_created_at", "card_id", "created_at"),)

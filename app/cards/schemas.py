@@ -1,0 +1,124 @@
+"""A card as the API speaks it, and the inputs of issuing and redeeming."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from ..rules import N_, refuse
+from ..rules.cards import format_card_number, mask_card_number
+from ..rules.identity import mask_name
+from ..rules.money import discount_in_words, format_discount_rate, format_fen
+from ..validation import FieldReader
+from .models import PaymentMethod
+
+ISSUE_FIELDS = ("program", "tier", "member_id", "amount", "payment_method", "receipt_no", "qualifying_spend",
+                "permit_override_reason")
+REDEEM_FIELDS = ("item", "price", "counter_program", "station")
+
+
+@dataclass
+class IssueInput:
+    program: str
+    tier: str
+    member_id: int
+    amount_fen: int
+    payment_method: PaymentMethod | None
+    receipt_no: str | None
+    qualifying_spend_fen: int | None
+    permit_override_reason: str | None
+
+
+def read_issue(data: Mapping[str, Any]) -> IssueInput:
+    r = FieldReader(data)
+    spec = IssueInput(
+        program=r.text("program", required=True, max_length=32),
+        tier=r.text("tier", required=True, max_length=16),
+        member_id=r.integer("member_id", required=True, minimum=1),
+        amount_fen=r.amount("amount", required=True),
+        payment_method=r.choice("payment_method", PaymentMethod),
+        receipt_no=r.text("receipt_no", max_length=64),
+        qualifying_spend_fen=r.amount("qualifying_spend"),
+        permit_override_reason=r.text("permit_override_reason", max_length=200),
+    )
+    if spec.amount_fen:
+        if spec.payment_method is None and "payment_method" not in r.errors:
+            r.fail("payment_method", refuse("required", N_("This field is required.")))
+        if spec.receipt_no is None and "receipt_no" not in r.errors:
+            r.fail("receipt_no", refuse("receipt_required", N_("Record the receipt number of the payment.")))
+    r.raise_if_errors()
+    return spec
+
+
+@dataclass
+class RedeemInput:
+    item: str
+    price_fen: int
+
+
+def read_redeem(data: Mapping[str, Any]) -> RedeemInput:
+    r = FieldReader(data)
+    item = r.text("item", required=True, max_length=100)
+    price = r.amount("price", required=True)
+    if price == 0:
+        r.fail("price", refuse("price_invalid", N_("Enter the price of the purchase; it must be more than zero.")))
+    r.raise_if_errors()
+    return RedeemInput(item, price)  # type: ignore[arg-type]
+
+
+def dump_card(card: Any, *, full: bool = True, verify_url: str | None = None) -> dict[str, Any]:
+    """Staff see everything; the public sees status, programme, tier, a masked holder and the last four digits."""
+    tier, program = card.tier, card.program
+    body: dict[str, Any] = {
+        "number_masked": mask_card_number(card.number),
+        "status": card.status.value,
+        "program": {"code": program.code, "name": program.name, "project_name": program.project_name},
+        "tier": {"code": tier.code, "name": tier.name},
+        "holder": {"name_masked": mask_name(card.member.name)},
+        "valid_from": card.valid_from.isoformat(),
+        "valid_through": card.valid_through.isoformat() if card.valid_through else None,
+    }
+    if not full:
+        return body
+    subscription = next((a for a in card.agreements if a.kind.value == "subscription"), None)
+    body.update({
+        "number": card.number,
+        "number_formatted": format_card_number(card.number),
+        "generation": card.generation,
+        "holder": {"member_id": card.member.id, "name": card.member.name, "name_masked": mask_name(card.member.name),
+                   "id_number_masked": card.member.id_number_masked},
+        "entitlement": {"discount_rate": format_discount_rate(tier.discount_rate_bp),
+                        "discount_words": discount_in_words(tier.discount_rate_bp),
+                        "credit": format_fen(tier.credit_fen), "amount": format_fen(tier.amount_fen)},
+        "amount": format_fen(card.amount_fen),
+        "held_amount": format_fen(card.held_fen),
+        "payment_method": card.payment_method.value if card.payment_method else None,
+        "receipt_no": card.receipt_no,
+        "issued_on": card.issued_on.isoformat(),
+        "issued_at": card.issued_at.isoformat(),
+        "design": card.design,
+        "permit_override": card.permit_override,
+        "redeemed_at": card.redeemed_at.isoformat() if card.redeemed_at else None,
+        "agreement_id": subscription.id if subscription else None,
+        "agreements": [{"id": a.id, "number": a.number, "kind": a.kind.value, "status": a.status.value} for a in card.agreements],
+        "ledger": [{"kind": e.kind.value, "amount": format_fen(e.amount_fen), "reference": e.reference,
+                    "at": e.created_at.isoformat()} for e in card.ledger],
+        "redemptions": [dump_redemption(r) for r in card.redemptions],
+    })
+    if verify_url:
+        body["verify_url"] = verify_url
+    return body
+
+
+def dump_redemption(r: Any) -> dict[str, Any]:
+    return {
+        "id": r.id, "item": r.item, "redeemed_at": r.redeemed_at.isoformat(),
+        "agreement_id": r.agreement_id,
+        "settlement": {
+            "price": format_fen(r.price_fen), "discount_rate": format_discount_rate(r.discount_rate_bp),
+            "discounted": format_fen(r.discounted_fen), "offset": format_fen(r.offset_fen),
+            "deposit_applied": format_fen(r.deposit_applied_fen), "deposit_remaining": format_fen(r.deposit_remaining_fen),
+            "credit_used": format_fen(r.credit_used_fen), "credit_lapsed": format_fen(r.credit_lapsed_fen),
+            "payable": format_fen(r.payable_fen),
+        },
+    }

@@ -1,0 +1,222 @@
+"""Card workflows: issue, verify a scan, redeem. Each is one transaction with its audit entry."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any, Mapping
+
+from flask import has_request_context, request
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from .. import audit, tokens
+from ..agreements import contexts
+from ..agreements.models import Agreement, AgreementKind
+from ..agreements.services import create_agreement, render_subscription
+from ..clock import today, utcnow
+from ..documents.cards import CardFace, card_png, designs
+from ..documents.fonts import find_cjk_font
+from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
+from ..extensions import db
+from ..members.models import Member
+from ..members.services import decrypt_id_number
+from ..programs.models import Program
+from ..rules import N_, Decision, refuse
+from ..rules import cards as card_rules
+from ..rules.money import discount_in_words, format_yuan
+from ..rules.policies import check_issue
+from ..rules.settlement import settle_card
+from ..rules.terms import CardStatus, ProgramKind
+from ..rules.validity import expiry_date
+from ..users.roles import Role
+from .models import Card, LedgerEntry, LedgerKind, Redemption, Scan, ScanAction
+from .schemas import read_issue, read_redeem
+
+# Cards a member still holds for the "cards per member" limit: in use, blocked for now, or being refunded.
+HOLDING = (CardStatus.ACTIVE, CardStatus.LOST, CardStatus.REFUND_PENDING)
+
+
+def verify_url(card: Card) -> str:
+    return tokens.public_url(f"/v/{tokens.card_token(card.public_id, card.generation)}")
+
+
+def _new_number() -> str:
+    for _ in range(20):
+        number = card_rules.make_card_number(today().year, f"{secrets.randbelow(10**9):09d}")
+        if db.session.scalar(select(Card.id).where(Card.number == number)) is None:
+            return number
+    raise RuntimeError("could not find a free card number")  # one in 10^9 per try: never in practice
+
+
+def issue_card(data: Mapping[str, Any]) -> Card:
+    """Take the money and issue the card: card, ledger row, agreement draft and audit entry commit together."""
+    spec = read_issue(data)
+    program = db.session.scalar(select(Program).where(Program.code == spec.program))
+    if program is None:
+        raise ValidationFailed({"program": refuse("program_not_found", N_("No programme has the code %(code)s."),
+                                                  code=spec.program)})
+    tier = program.tier(spec.tier)
+    if tier is None:
+        raise ValidationFailed({"tier": refuse("tier_not_found", N_("Programme %(program)s has no tier %(tier)s."),
+                                               program=program.code, tier=spec.tier)})
+    # Lock the member: two consultants issuing to the same person at once must not both pass the card limit.
+    member = db.session.scalar(select(Member).where(Member.id == spec.member_id).with_for_update())
+    if member is None:
+        raise ValidationFailed({"member_id": refuse("member_not_found", N_("No member has the number %(member_id)s."),
+                                                    member_id=spec.member_id)})
+    if spec.amount_fen != tier.amount_fen:
+        raise ValidationFailed({"amount": refuse(
+            "amount_mismatch", N_("The %(tier)s card costs %(expected)s; the amount entered is %(given)s."),
+            tier=tier.name, expected=format_yuan(tier.amount_fen), given=format_yuan(spec.amount_fen))})
+    if tier.qualifying_spend_fen and (spec.qualifying_spend_fen or 0) < tier.qualifying_spend_fen:
+        raise ValidationFailed({"qualifying_spend": refuse(
+            "spend_below_threshold", N_("This card needs a qualifying spend of at least %(spend)s."),
+            spend=format_yuan(tier.qualifying_spend_fen))})
+    override = bool(spec.permit_override_reason)
+    if override and getattr(current_user, "role", None) is not Role.ADMIN:
+        raise Forbidden(refuse("override_needs_admin", N_("Only a manager may issue before the presale permit is recorded.")))
+    held = db.session.scalar(select(func.count(Card.id)).where(
+        Card.member_id == member.id, Card.program_id == program.id, Card.status.in_(HOLDING)))
+    decision = check_issue(program.terms(), today(), active_cards=held, permit_override=override)
+    if not decision.ok:
+        raise Conflict(decision)
+
+    day = today()
+    card = Card(number=_new_number(), public_id=secrets.token_urlsafe(8), generation=1, program=program, tier=tier,
+                member=member, status=CardStatus.ACTIVE, amount_fen=spec.amount_fen, payment_method=spec.payment_method,
+                receipt_no=spec.receipt_no, design=program.card_design, issued_on=day, valid_from=day,
+                valid_through=expiry_date(program.terms(), day), issued_at=utcnow(),
+                issued_by_id=_actor_id(), permit_override=override)
+    db.session.add(card)
+    kind = LedgerKind.DEPOSIT_RECEIVED if program.kind is ProgramKind.PRESALE_DEPOSIT else LedgerKind.FEE_RECEIVED
+    db.session.add(LedgerEntry(card=card, kind=kind, amount_fen=spec.amount_fen, payment_method=spec.payment_method,
+                               reference=spec.receipt_no, created_at=utcnow(), actor_id=_actor_id()))
+    db.session.flush()
+    agreement = render_subscription(card)
+    audit.record("card.issued", card, {
+        "number": card.number, "program": program.code, "tier": tier.code, "member_id": member.id,
+        "amount": format_yuan(spec.amount_fen), "payment_method": spec.payment_method.value if spec.payment_method else None,
+        "receipt_no": spec.receipt_no, "agreement": agreement.number,
+        **({"permit_override_reason": spec.permit_override_reason} if override else {})})
+    db.session.commit()
+    return card
+
+
+def _actor_id() -> int | None:
+    return current_user.id if has_request_context() and current_user.is_authenticated else None
+
+
+def get_card(number: str) -> Card:
+    _, canonical = card_rules.check_card_number(number)
+    card = db.session.scalar(select(Card).where(Card.number == canonical)) if canonical else None
+    if card is None:
+        raise NotFound(refuse("card_not_found", N_("No card has the number %(number)s."), number=number))
+    return card
+
+
+def card_for_token(token: str) -> Card | None:
+    ids = tokens.read_card_token(token)
+    if ids is None:
+        return None
+    return db.session.scalar(select(Card).where(Card.public_id == ids[0], Card.generation == ids[1]))
+
+
+def verdict_for(card: Card | None, counter_program: str | None = None) -> Decision:
+    if card is None:
+        return card_rules.INVALID
+    return card_rules.scan_verdict(card.status, today(), valid_from=card.valid_from, valid_through=card.valid_through,
+                                   card_program=card.program.code, counter_program=counter_program)
+
+
+def _record_scan(action: ScanAction, verdict: Decision, card: Card | None, token: str | None,
+                 counter_program: str | None, station: str | None) -> Scan:
+    program_id = None
+    if counter_program:
+        program_id = db.session.scalar(select(Program.id).where(Program.code == counter_program))
+    scan = Scan(created_at=utcnow(), action=action, verdict=verdict.code, card=card if card else None,
+                token_excerpt=(token or "")[:40] or None, user_id=_actor_id(), counter_program_id=program_id,
+                station=(station or "")[:60] or None,
+                ip=request.remote_addr if has_request_context() else None,
+                user_agent=request.user_agent.string[:300] if has_request_context() else None)
+    db.session.add(scan)
+    return scan
+
+
+def verify_token(token: str, *, counter_program: str | None = None, station: str | None = None) -> tuple[Decision, Card | None]:
+    """The verdict for a scanned token; every scan is stored, genuine or not."""
+    card = card_for_token(token)
+    verdict = verdict_for(card, counter_program)
+    _record_scan(ScanAction.VERIFY, verdict, card, token, counter_program, station)
+    db.session.commit()
+    return verdict, card
+
+
+def redeem(card_id: int, data: Mapping[str, Any], *, token: str | None = None, counter_program: str | None = None,
+           station: str | None = None) -> Redemption:
+    """Use the card for a purchase. Under concurrent attempts exactly one succeeds: the card row is locked
+    and its state read again under the lock; the others see ``redeemed``."""
+    spec = read_redeem(data)
+    card = db.session.scalar(select(Card).where(Card.id == card_id).with_for_update()
+                             .execution_options(populate_existing=True))
+    if card is None:
+        raise NotFound(refuse("card_not_found", N_("No card has the number %(number)s."), number=card_id))
+    verdict = verdict_for(card, counter_program)
+    if not verdict.ok:
+        _record_scan(ScanAction.REDEEM, verdict, card, token, counter_program, station)
+        db.session.commit()
+        raise Conflict(verdict, card_status=card.status.value)
+    program, tier = card.program, card.tier
+    decision, settlement = settle_card(program.kind, spec.price_fen, tier.terms(), held_fen=card.held_fen)
+    if settlement is None:
+        raise ValidationFailed({"price": decision})
+    now = utcnow()
+    redemption = Redemption(card=card, item=spec.item, price_fen=settlement.price_fen,
+                            discount_rate_bp=tier.discount_rate_bp, discounted_fen=settlement.discounted_fen,
+                            offset_fen=settlement.offset_fen, payable_fen=settlement.payable_fen,
+                            deposit_applied_fen=settlement.deposit_applied_fen,
+                            deposit_remaining_fen=settlement.deposit_remaining_fen,
+                            credit_used_fen=settlement.credit_used_fen, credit_lapsed_fen=settlement.credit_lapsed_fen,
+                            redeemed_at=now, redeemed_by_id=_actor_id())
+    db.session.add(redemption)
+    if settlement.deposit_applied_fen:
+        db.session.add(LedgerEntry(card=card, kind=LedgerKind.DEPOSIT_APPLIED, amount_fen=-settlement.deposit_applied_fen,
+                                   reference=spec.item, created_at=now, actor_id=_actor_id()))
+    if not program.multiple_redemptions:
+        card.status = CardStatus.REDEEMED
+        card.redeemed_at = now
+    db.session.flush()
+    consultant = getattr(current_user, "display_name", None) or "system"
+    redemption.agreement = create_agreement(card, AgreementKind.REDEMPTION, "redemption.docx", lambda number, date, url:
+                                            contexts.redemption(card, redemption, agreement_number=number, date=date,
+                                                                verify_url=url, id_number=decrypt_id_number(card.member),
+                                                                consultant_name=consultant))
+    _record_scan(ScanAction.REDEEM, verdict, card, token, counter_program, station)
+    audit.record("card.redeemed", card, {"item": spec.item, "price": format_yuan(spec.price_fen),
+                                         "payable": format_yuan(settlement.payable_fen),
+                                         "deposit_applied": format_yuan(settlement.deposit_applied_fen),
+                                         "agreement": redemption.agreement.number})
+    db.session.commit()
+    return redemption
+
+
+def card_face(card: Card) -> CardFace:
+    validity = f"有效期至 {card.valid_through.isoformat()}" if card.valid_through else "长期有效"
+    if card.program.opening_date and card.program.kind is ProgramKind.PRESALE_DEPOSIT:
+        validity += f" · 开盘日 {card.program.opening_date.isoformat()}"
+    return CardFace(project_name=card.program.project_name, program_name=card.program.name,
+                    tier_name=f"{card.tier.name} · {discount_in_words(card.tier.discount_rate_bp)}",
+                    holder=card.member.name, number=card_rules.format_card_number(card.number), validity=validity,
+                    issuer_name=card.program.issuer_name, verify_url=verify_url(card))
+
+
+def card_image(card: Card, config_font: str | None) -> bytes:
+    design = card.design if card.design in designs() else next(iter(designs()))
+    return card_png(card_face(card), design, find_cjk_font(config_font))
+
+
+def scans_of(card: Card, limit: int = 50) -> list[Scan]:
+    return list(db.session.scalars(select(Scan).where(Scan.card_id == card.id).order_by(Scan.id.desc()).limit(limit)))
+
+
+def subscription_of(card: Card) -> Agreement | None:
+    return next((a for a in card.agreements if a.kind is AgreementKind.SUBSCRIPTION), None)

@@ -1,0 +1,78 @@
+"""Card numbers and what a scan of a card means."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from stdnum import luhn
+
+from .decision import N_, Decision, allow, refuse
+from .terms import CardStatus
+from .validity import check_validity
+
+CARD_NUMBER_LENGTH = 12  # two digits of the year, nine random digits, one Luhn check digit
+
+
+def make_card_number(year: int, serial: str) -> str:
+    """``serial`` is nine random digits from the caller; the Luhn digit catches any single mistyped digit."""
+    if not re.fullmatch(r"\d{9}", serial):
+        raise ValueError("serial must be nine digits")
+    body = f"{year % 100:02d}{serial}"
+    return body + luhn.calc_check_digit(body)
+
+
+def check_card_number(value: str) -> tuple[Decision, str | None]:
+    text = re.sub(r"[\s-]", "", value or "")
+    if not re.fullmatch(rf"\d{{{CARD_NUMBER_LENGTH}}}", text):
+        return refuse("card_number_format", N_("A card number has 12 digits.")), None
+    if not luhn.is_valid(text):
+        return refuse("card_number_checksum", N_("This card number has a mistyped digit (check digit does not match).")), None
+    return allow("card_number_ok", N_("Card number accepted.")), text
+
+
+def format_card_number(number: str) -> str:
+    """Printed in groups of four: 2612 3456 7890."""
+    return " ".join(number[i:i + 4] for i in range(0, len(number), 4))
+
+
+def mask_card_number(number: str) -> str:
+    """Public screens show only the last four digits."""
+    return "•••• •••• " + number[-4:]
+
+
+_STATUS_VERDICTS = {
+    CardStatus.LOST: N_("This card has been reported lost and is blocked."),
+    CardStatus.REPLACED: N_("This card was replaced by a reissued card and no longer works."),
+    CardStatus.TRANSFERRED: N_("This card was transferred to a new holder and no longer works."),
+    CardStatus.REFUND_PENDING: N_("A refund of this card is being processed; it cannot be used."),
+    CardStatus.REFUNDED: N_("This card was refunded and no longer works."),
+    CardStatus.REDEEMED: N_("This card has already been redeemed."),
+    CardStatus.EXPIRED: N_("This card has expired."),
+    CardStatus.VOIDED: N_("This card was voided."),
+}
+
+
+def scan_verdict(
+    status: CardStatus,
+    on: dt.date,
+    *,
+    valid_from: dt.date,
+    valid_through: dt.date | None,
+    card_program: str,
+    counter_program: str | None = None,
+) -> Decision:
+    """The verdict a counter or a member sees for a card whose token was genuine.
+
+    A card of another programme than the counter serves is ``wrong_program`` whatever its state,
+    so a counter never redeems a card it does not honour.
+    """
+    if counter_program is not None and counter_program != card_program:
+        return refuse("wrong_program", N_("This card belongs to programme %(program)s, not the one this counter serves."),
+                      program=card_program)
+    if status is not CardStatus.ACTIVE:
+        return refuse(status.value, _STATUS_VERDICTS[status])
+    return check_validity(on, valid_from=valid_from, valid_through=valid_through)
+
+
+INVALID = refuse("invalid", N_("This code is not a genuine card of this service."))

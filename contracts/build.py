@@ -1,0 +1,261 @@
+"""Builds the agreement templates in this folder with python-docx.
+
+    .venv/bin/python contracts/build.py
+
+The templates are docxtpl (Jinja) documents: each tag sits in a run of its own so Word never splits
+it. Page: A4, 2.5 cm margins; body 宋体 (SimSun) 10.5 pt, titles 黑体 (SimHei). Word and WPS render
+with the reader's fonts, so the server needs no Chinese font for agreements. The wording is ours.
+Re-run after editing; the template's SHA-256 becomes its version, so documents name what made them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+HERE = Path(__file__).resolve().parent
+
+
+def _east_asian(style_or_run, font: str) -> None:
+    rpr = style_or_run.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.append(fonts)
+    fonts.set(qn("w:eastAsia"), font)
+
+
+def new_document() -> Document:
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(2.5))
+    normal = doc.styles["Normal"]
+    normal.font.name = "Times New Roman"
+    normal.font.size = Pt(10.5)
+    _east_asian(normal, "SimSun")
+    normal.paragraph_format.space_after = Pt(4)
+    normal.paragraph_format.line_spacing = 1.3
+    doc.core_properties.author = "VIP cards"
+    return doc
+
+
+def title(doc, text: str, sub: str | None = None) -> None:
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = p.add_run(text)
+    run.bold = True
+    run.font.size = Pt(18)
+    _east_asian(run, "SimHei")
+    if sub:
+        q = doc.add_paragraph()
+        q.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        q.add_run(sub).font.size = Pt(9)
+
+
+def para(doc, *parts: str, bold: bool = False, size: float | None = None, align=None):
+    """A paragraph whose parts are runs; a part holding a Jinja tag stays one run."""
+    p = doc.add_paragraph()
+    if align is not None:
+        p.alignment = align
+    for part in parts:
+        run = p.add_run(part)
+        run.bold = bold
+        if size:
+            run.font.size = Pt(size)
+    return p
+
+
+def heading(doc, text: str) -> None:
+    run = doc.add_paragraph().add_run(text)
+    run.bold = True
+    _east_asian(run, "SimHei")
+
+
+def facts(doc, rows: list[tuple[str, str]]) -> None:
+    table = doc.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for label, value in rows:
+        cells = table.add_row().cells
+        cells[0].width, cells[1].width = Cm(4.2), Cm(11.8)
+        cells[0].paragraphs[0].add_run(label).bold = True
+        cells[1].paragraphs[0].add_run(value)
+
+
+def header_block(doc) -> None:
+    para(doc, "协议编号：", "{{ agreement_number }}", "　　签订日期：", "{{ date }}", size=9)
+
+
+def signature_block(doc, left: str, right: str) -> None:
+    table = doc.add_table(rows=4, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    cells = table.rows
+    cells[0].cells[0].paragraphs[0].add_run(left).bold = True
+    cells[0].cells[1].paragraphs[0].add_run(right).bold = True
+    cells[1].cells[0].paragraphs[0].add_run("签名：")
+    cells[1].cells[0].paragraphs[0].add_run("{{ member_signature }}")
+    cells[1].cells[1].paragraphs[0].add_run("经办人签名：")
+    cells[1].cells[1].paragraphs[0].add_run("{{ consultant_signature }}")
+    cells[2].cells[1].paragraphs[0].add_run("（盖章）")
+    cells[2].cells[1].paragraphs[0].add_run("{{ issuer_seal }}")
+    cells[3].cells[0].paragraphs[0].add_run("日期：{{ member_signed_on }}")
+    cells[3].cells[1].paragraphs[0].add_run("日期：{{ consultant_signed_on }}")
+
+
+def verification(doc) -> None:
+    p = para(doc, "{{ verify_qr }}", align=WD_ALIGN_PARAGRAPH.RIGHT)
+    p.paragraph_format.space_before = Pt(12)
+    para(doc, "扫描二维码或访问 ", "{{ verify_url }}", " 核验本文件是否为系统签署封存的原件。", size=8,
+         align=WD_ALIGN_PARAGRAPH.RIGHT)
+
+
+def parties(doc) -> None:
+    facts(doc, [
+        ("甲方（发卡方）", "{{ issuer_name }}"),
+        ("项目", "{{ project_name }}　联系电话：{{ contact_phone }}"),
+        ("乙方（持卡人）", "{{ member_name }}"),
+        ("证件号码", "{{ member_id_number }}"),
+        ("联系电话", "{{ member_phone }}"),
+        ("通讯地址", "{{ member_address }}"),
+    ])
+
+
+def card_facts(doc) -> None:
+    facts(doc, [
+        ("卡号", "{{ card_number }}"),
+        ("卡种", "{{ program_name }} · {{ tier_name }}"),
+        ("金额（小写）", "{{ amount_figures }}"),
+        ("金额（大写）", "人民币{{ amount_words }}"),
+        ("支付方式 / 收据号", "{{ payment_method }} / {{ receipt_no }}"),
+    ])
+
+
+def subscription_presale() -> Document:
+    doc = new_document()
+    title(doc, "VIP认筹协议书", "（认筹卡）")
+    header_block(doc)
+    parties(doc)
+    para(doc, "")
+    card_facts(doc)
+    heading(doc, "第一条　认筹")
+    para(doc, "乙方自愿办理甲方「", "{{ project_name }}", "」项目认筹卡一张，并已向甲方交付认筹金人民币",
+         "{{ amount_words }}", "（", "{{ amount_figures }}", "）。认筹金为乙方享有本协议约定权益的凭证，不是定金，"
+         "亦不是购房款；认筹期间不计利息。")
+    heading(doc, "第二条　权益")
+    para(doc, "{%p if has_credit %}")
+    para(doc, "乙方在选房时，已交付的认筹金", "{{ amount_figures }}", "可抵扣房价款", "{{ credit_figures }}",
+         "（大写：", "{{ credit_words }}", "）。超出认筹金部分仅用于冲抵房价款，不得兑换现金；购房合同解除或"
+         "未购房的，该部分自动作废，结算以乙方实际支付的款项为准。")
+    para(doc, "{%p endif %}")
+    para(doc, "{%p if has_discount %}")
+    para(doc, "乙方在选房时，就所选房屋以甲方届时公布的价格享受", "{{ discount_words }}", "优惠，"
+         "认筹金在签订认购书时转为购房款的一部分。")
+    para(doc, "{%p endif %}")
+    para(doc, "一张认筹卡限选购一套房屋。开盘日：", "{{ opening_date_text }}", "。开盘当日未选房的，本卡在此后"
+         "的选房中继续有效，直至乙方使用、退卡或本卡因其他原因失效。")
+    heading(doc, "第三条　退卡")
+    para(doc, "{{ refund_window_text }}", "乙方退卡的，甲方退还乙方实际交付的认筹金，不计利息；第二条所列增值权益"
+         "同时作废。退卡须由乙方本人持身份证件及本协议办理，经甲方两名工作人员复核后支付。")
+    heading(doc, "第四条　转让")
+    para(doc, "{{ transfer_text }}")
+    heading(doc, "第五条　挂失与补办")
+    para(doc, "本卡遗失的，乙方应立即通知甲方挂失，挂失后本卡即时停用。补办须由乙方本人持身份证件及本协议原件"
+         "到售楼处办理，补办费", "{{ reissue_fee_figures }}", "；补办后原卡永久作废，仅新卡有效。")
+    heading(doc, "第六条　预售许可")
+    para(doc, "{{ permit_text }}")
+    heading(doc, "第七条　个人信息")
+    para(doc, "甲方仅为办理、核验和结算本卡收集乙方的姓名、证件号码、联系电话和地址，加密保存，系统及页面"
+         "显示时作脱敏处理，查看完整号码的操作均有记录。")
+    heading(doc, "第八条　其他")
+    para(doc, "本协议一式两份，甲乙双方各执一份，自双方签字（盖章）之日起生效。本协议未尽事宜，双方另行协商。")
+    signature_block(doc, "乙方（持卡人）", "甲方（发卡方）")
+    verification(doc)
+    return doc
+
+
+def subscription_membership() -> Document:
+    doc = new_document()
+    title(doc, "会员服务协议", "（会员卡）")
+    header_block(doc)
+    parties(doc)
+    para(doc, "")
+    card_facts(doc)
+    heading(doc, "第一条　会员资格")
+    para(doc, "乙方自愿成为甲方「", "{{ program_name }}", "」会员，卡种为", "{{ tier_name }}", "。")
+    para(doc, "{%p if has_fee %}")
+    para(doc, "会费为人民币", "{{ amount_words }}", "（", "{{ amount_figures }}", "）", "{{ payment_due_text }}", "。")
+    para(doc, "{%p endif %}")
+    para(doc, "{%p if qualifying_spend_text %}")
+    para(doc, "{{ qualifying_spend_text }}")
+    para(doc, "{%p endif %}")
+    heading(doc, "第二条　权益与有效期")
+    para(doc, "会员凭本卡享受", "{{ discount_words }}", "优惠。", "{{ validity_text }}")
+    para(doc, "{%p if renewal_text %}")
+    para(doc, "{{ renewal_text }}")
+    para(doc, "{%p endif %}")
+    heading(doc, "第三条　终止与退费")
+    para(doc, "{{ refund_window_text }}", "{{ termination_text }}",
+         "因甲方原因终止本协议的，甲方全额退还乙方已交付的会费。")
+    heading(doc, "第四条　转让、挂失与补办")
+    para(doc, "{{ transfer_text }}", "本卡遗失的，乙方应及时挂失；补办须本人持身份证件办理，补办费",
+         "{{ reissue_fee_figures }}", "，补办后原卡作废。")
+    heading(doc, "第五条　个人信息")
+    para(doc, "甲方仅为提供会员服务收集乙方的姓名、证件号码和联系电话，加密保存，显示时作脱敏处理。")
+    heading(doc, "第六条　其他")
+    para(doc, "本协议一式两份，甲乙双方各执一份，自双方签字（盖章）之日起生效。")
+    signature_block(doc, "乙方（会员）", "甲方（服务方）")
+    verification(doc)
+    return doc
+
+
+def redemption() -> Document:
+    doc = new_document()
+    title(doc, "VIP卡使用（解筹）确认书")
+    header_block(doc)
+    parties(doc)
+    para(doc, "")
+    facts(doc, [
+        ("卡号", "{{ card_number }}"),
+        ("卡种", "{{ program_name }} · {{ tier_name }}"),
+        ("选购标的", "{{ item }}"),
+        ("成交价格", "{{ price_figures }}（人民币{{ price_words }}）"),
+        ("折扣", "{{ discount_words }}"),
+        ("折后价格", "{{ discounted_figures }}（人民币{{ discounted_words }}）"),
+        ("抵扣", "{{ offset_figures }}"),
+        ("其中：认筹金转入购房款", "{{ deposit_applied_figures }}"),
+        ("其中：增值抵扣", "{{ credit_used_figures }}"),
+        ("应付余款", "{{ payable_figures }}（人民币{{ payable_words }}）"),
+        ("剩余可退认筹金", "{{ deposit_remaining_figures }}"),
+        ("作废的增值额度", "{{ credit_lapsed_figures }}"),
+        ("核销时间 / 经办人", "{{ redeemed_at }} / {{ consultant_name }}"),
+    ])
+    para(doc, "")
+    para(doc, "乙方确认以上述VIP卡选购上列标的，结算如上。增值抵扣仅冲抵价款，不兑换现金；购买合同解除的，"
+         "增值抵扣作废，以乙方实际支付的款项结算。{{ once_text }}")
+    signature_block(doc, "乙方（持卡人）", "甲方（发卡方）")
+    verification(doc)
+    return doc
+
+
+TEMPLATES = {
+    "subscription_presale_deposit.docx": subscription_presale,
+    "subscription_paid_membership.docx": subscription_membership,
+    "redemption.docx": redemption,
+}
+
+
+def main() -> None:
+    for name, build in TEMPLATES.items():
+        build().save(HERE / name)
+        print("wrote", HERE / name)
+
+
+if __name__ == "__main__":
+    main()
