@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from flask import Flask, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from . import config as config_module
 from .clock import Clock
@@ -13,6 +15,13 @@ from .crypto import DataCipher
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class IdConverter(IntegerConverter):
+    """A database id: a positive integer that fits a 32-bit column, so /members/99999999999 is a 404."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=2**31 - 1)
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -24,14 +33,24 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if test_config is not None:
         app.config.from_mapping(test_config)
     if not app.config.get("SECRET_KEY") or not app.config.get("VIP_DATA_KEY"):
+        default_db = config_module.defaults(app.instance_path)["SQLALCHEMY_DATABASE_URI"]
+        if app.config["SQLALCHEMY_DATABASE_URI"] != default_db:
+            # Several machines sharing a database must share the keys; a per-machine key would make
+            # ID numbers unreadable elsewhere and blind the duplicate check.
+            raise RuntimeError("Set VIP_SECRET_KEY and VIP_DATA_KEY: they are generated only for the built-in SQLite database")
         for key, value in config_module.ensure_instance_secrets(app.instance_path).items():
             if not app.config.get(key):
                 app.config[key] = value
+    if app.config["VIP_PUBLIC_BASE_URL"].startswith("https://"):
+        app.config["SESSION_COOKIE_SECURE"] = True
+    if app.config["VIP_PROXY_COUNT"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["VIP_PROXY_COUNT"], x_proto=app.config["VIP_PROXY_COUNT"])
     app.config["VIP_PUBLIC_BASE_URL"] = app.config["VIP_PUBLIC_BASE_URL"].rstrip("/")
 
     app.extensions["vip_clock"] = app.config.get("VIP_CLOCK") or Clock(app.config["VIP_TIMEZONE"])
     app.extensions["vip_cipher"] = DataCipher(app.config["VIP_DATA_KEY"])
 
+    app.url_map.converters["id"] = IdConverter
     _init_extensions(app)
     _register_blueprints(app)
     _register_web_helpers(app)
@@ -65,7 +84,9 @@ def _init_extensions(app: Flask) -> None:
     def load_user(user_id: str):
         if request.blueprint == "api":  # the API trusts bearer tokens only, never the browser session
             return None
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        key, _, fingerprint = user_id.partition(":")
+        user = db.session.get(User, int(key)) if key.isdigit() and len(key) < 10 else None
+        return user if user is not None and user.session_fingerprint() == fingerprint else None
 
     @login_manager.request_loader
     def load_user_from_token(req):

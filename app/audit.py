@@ -13,11 +13,12 @@ from typing import Any
 
 from flask import has_request_context, request
 from flask_login import current_user
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .clock import utcnow
 from .extensions import db
+from .models_common import UTCDateTime
 
 SECRET_KEYS = re.compile(r"password|token|secret|id_number|signature", re.I)
 
@@ -26,7 +27,7 @@ class AuditEntry(db.Model):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(db.Integer, "sqlite"), primary_key=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     actor_name: Mapped[str] = mapped_column(String(80))
     action: Mapped[str] = mapped_column(String(64), index=True)

@@ -26,7 +26,7 @@ class FixedClock(Clock):
         self.at = at
 
     def now(self) -> dt.datetime:
-        return self.at
+        return self.at.astimezone(dt.timezone.utc)  # like the real clock: aware UTC
 
 
 def clock() -> Clock:

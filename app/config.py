@@ -14,7 +14,10 @@ ENV_KEYS = {
     "VIP_PUBLIC_BASE_URL": "VIP_PUBLIC_BASE_URL",
     "VIP_TIMEZONE": "VIP_TIMEZONE",
     "VIP_RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
+    "VIP_CJK_FONT": "VIP_CJK_FONT",
 }
+LIST_KEYS = {"VIP_TOKEN_KEYS": "VIP_TOKEN_KEYS"}  # comma-separated, oldest first
+INT_KEYS = {"VIP_PROXY_COUNT": "VIP_PROXY_COUNT"}
 
 
 def defaults(instance_path: str) -> dict:
@@ -32,26 +35,39 @@ def defaults(instance_path: str) -> dict:
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "VIP_LOGIN_RATE_LIMIT": "10 per minute",
+        "VIP_VERIFY_RATE_LIMIT": "60 per minute",
+        "VIP_PROXY_COUNT": 0,  # reverse proxies in front: their X-Forwarded-For is trusted this many hops deep
         "JSON_SORT_KEYS": False,
+        # SQL errors would otherwise quote bound values (names, phones) into the error log.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
     }
 
 
 def from_environment() -> dict:
-    return {target: os.environ[name] for name, target in ENV_KEYS.items() if os.environ.get(name)}
+    values: dict = {target: os.environ[name] for name, target in ENV_KEYS.items() if os.environ.get(name)}
+    values |= {t: [k.strip() for k in os.environ[n].split(",") if k.strip()] for n, t in LIST_KEYS.items() if os.environ.get(n)}
+    values |= {t: int(os.environ[n]) for n, t in INT_KEYS.items() if os.environ.get(n, "").isdigit()}
+    return values
 
 
 def ensure_instance_secrets(instance_path: str) -> dict:
-    """First start on a machine: make and keep random keys in instance/secrets.json.
+    """First start of a single-machine install: make random keys once and keep them in instance/secrets.json.
 
-    Losing VIP_DATA_KEY makes stored ID numbers unreadable, so a deployment should set it
-    from its secret store; this file is for development and single-machine installs.
+    Written to a temporary file and linked into place, so several workers starting together agree on
+    one set of keys and never read a half-written file.
     """
     path = Path(instance_path) / "secrets.json"
-    if path.exists():
-        return json.loads(path.read_text())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    values = {"SECRET_KEY": secrets.token_urlsafe(32), "VIP_DATA_KEY": secrets.token_urlsafe(32)}
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        json.dump(values, fh)
-    return values
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        values = {"SECRET_KEY": secrets.token_urlsafe(32), "VIP_DATA_KEY": secrets.token_urlsafe(32)}
+        tmp = path.with_name(f".secrets-{os.getpid()}-{secrets.token_hex(4)}.json")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            json.dump(values, fh)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another worker won; use its keys
+        finally:
+            tmp.unlink()
+    return json.loads(path.read_text())

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from flask import current_app, has_request_context, request
 from flask_babel import gettext
-from flask_login import current_user
 
 from .rules import Decision
 
 
 def select_locale() -> str:
-    """?lang= (remembered in a cookie), then the user's setting, then the browser, then zh_CN."""
+    """?lang= (remembered in a cookie), then the browser's Accept-Language, then zh_CN."""
     supported = current_app.config["VIP_LOCALES"]
     if not has_request_context():  # CLI and background work speak the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    for candidate in (request.args.get("lang"), request.cookies.get("lang"),
-                      getattr(current_user, "locale", None) if current_user else None):
+    for candidate in (request.args.get("lang"), request.cookies.get("lang")):
         if candidate in supported:
             return candidate
     return request.accept_languages.best_match(supported) or current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -14,6 +14,7 @@ from .rules import N_, Decision, refuse
 from .rules import money
 
 E = TypeVar("E")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _MISSING = object()
 
 
@@ -65,6 +66,9 @@ class FieldReader:
             return None
         if len(raw) > max_length:
             self.fail(key, refuse("too_long", N_("At most %(max)s characters."), max=max_length))
+            return None
+        if _CONTROL.search(raw):
+            self.fail(key, refuse("control_characters", N_("This value contains invisible control characters.")))
             return None
         if pattern and not re.fullmatch(pattern, raw):
             self.fail(key, refuse("bad_format", pattern_message))
@@ -140,23 +144,30 @@ class FieldReader:
             self.fail(key, refuse("bad_choice", N_("Choose one of: %(allowed)s."), allowed=allowed))
             return None
 
-    def nested(self, key: str) -> "FieldReader | None":
+    def nested(self, key: str, allowed: Iterable[str]) -> "FieldReader | None":
         raw = self.data.get(key, _MISSING)
         if raw is _MISSING or raw is None:
             return None
         if not isinstance(raw, Mapping):
             self.fail(key, refuse("not_object", N_("Expected a group of fields here.")))
             return None
-        return FieldReader(raw, prefix=f"{self.name(key)}.", errors=self.errors)
+        return self._child(raw, f"{self.name(key)}.", allowed)
 
-    def items(self, key: str) -> Iterable["FieldReader"]:
+    def items(self, key: str, allowed: Iterable[str]) -> Iterable["FieldReader"]:
         raw = self.data.get(key, _MISSING)
         if raw is _MISSING or raw is None:
             return []
         if not isinstance(raw, list) or not all(isinstance(x, Mapping) for x in raw):
             self.fail(key, refuse("not_list", N_("Expected a list here.")))
             return []
-        return [FieldReader(x, prefix=f"{self.name(key)}.{i}.", errors=self.errors) for i, x in enumerate(raw)]
+        return [self._child(x, f"{self.name(key)}.{i}.", allowed) for i, x in enumerate(raw)]
+
+    def _child(self, data: Mapping[str, Any], prefix: str, allowed: Iterable[str]) -> "FieldReader":
+        """Nested keys are checked too, so a misspelt "credt" cannot silently become no credit."""
+        child = FieldReader(data, prefix=prefix, errors=self.errors)
+        for unknown in sorted(set(data) - set(allowed)):
+            child.fail(unknown, refuse("unknown_field", N_("This field is not known here.")))
+        return child
 
 
 def unflatten_form(form: Mapping[str, str], list_key: str) -> dict[str, Any]:
@@ -169,8 +180,10 @@ def unflatten_form(form: Mapping[str, str], list_key: str) -> dict[str, Any]:
         if len(parts) == 3 and parts[0] == list_key and parts[1].isdigit():
             rows.setdefault(int(parts[1]), {})[parts[2]] = value
         elif len(parts) == 2:
-            data.setdefault(parts[0], {})[parts[1]] = value
-        else:
+            if not isinstance(data.get(parts[0]), dict):
+                data[parts[0]] = {}  # a group's fields win over a stray plain field of the same name
+            data[parts[0]][parts[1]] = value
+        elif not isinstance(data.get(name), dict):
             data[name] = value
     for key, group in list(data.items()):
         if isinstance(group, dict) and not any(v.strip() for v in group.values()):

@@ -9,9 +9,11 @@ from flask import Blueprint, Flask, abort, jsonify, redirect, render_template, r
 from flask_babel import get_locale, gettext
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from .errors import ServiceError
+from .extensions import db
 from .i18n import say
 from .members.schemas import ID_TYPE_LABELS
 from .programs.labels import ANCHOR_LABELS, KIND_LABELS, POLICY_LABELS, describe_refund_window, options
@@ -100,8 +102,18 @@ def init_app(app: Flask) -> None:
             return api_error(status, (error.name or "error").lower().replace(" ", "_"), message)
         return render_template("error.html", status=status, message=message), status
 
+    @app.errorhandler(IntegrityError)
+    def integrity_error(error: IntegrityError):
+        # A uniqueness race the service's own check could not see: the other request won.
+        db.session.rollback()
+        message = gettext("Someone saved a conflicting record at the same moment. Reload and try again.")
+        if _wants_json():
+            return api_error(409, "conflict", message)
+        return render_template("error.html", status=409, message=message), 409
+
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
+        db.session.rollback()  # first: the page below must not touch a session a failed flush left broken
         app.logger.exception("unhandled error")
         message = gettext("Something went wrong on our side; nothing was saved. Please try again.")
         if _wants_json():
@@ -110,6 +122,8 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def security_headers(response):
+        if request.endpoint != "static":
+            response.headers["Cache-Control"] = "no-store"  # pages and answers carry personal data and tokens
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
@@ -134,6 +148,6 @@ def init_app(app: Flask) -> None:
         words=money.amount_in_words,
         discount=money.discount_in_words,
         rate=money.format_discount_rate,
-        mask_phone=identity.mask_phone,
+        mask_number=identity.mask_number,
         mask_name=identity.mask_name,
     )

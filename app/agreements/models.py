@@ -3,11 +3,11 @@ from __future__ import annotations
 import datetime as dt
 from enum import Enum
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..models_common import enum_column
+from ..models_common import UTCDateTime, enum_column
 
 
 class AgreementKind(str, Enum):
@@ -48,10 +48,10 @@ class Agreement(db.Model):
     template_name: Mapped[str] = mapped_column(String(80))
     template_version: Mapped[str] = mapped_column(String(16))  # first 12 hex digits of the template file's SHA-256
     params: Mapped[str] = mapped_column(Text)  # JSON the template was rendered with; personal numbers masked
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     signing_method: Mapped[SigningMethod | None] = mapped_column(enum_column(SigningMethod, "signing_method", 8))
-    sealed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    sealed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     sealed_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
     seal_token: Mapped[str | None] = mapped_column(String(200))
 
@@ -82,7 +82,7 @@ class Document(db.Model):
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     content_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
     agreement: Mapped[Agreement] = relationship(back_populates="documents")
 
@@ -103,7 +103,7 @@ class Signature(db.Model):
     signer_name: Mapped[str] = mapped_column(String(80))
     method: Mapped[SigningMethod] = mapped_column(enum_column(SigningMethod, "signature_method", 8))
     image_png: Mapped[bytes | None] = mapped_column(LargeBinary)
-    signed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    signed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     ip: Mapped[str | None] = mapped_column(String(64))
     user_agent: Mapped[str | None] = mapped_column(String(300))
 

@@ -19,7 +19,7 @@ from ..documents.qr import qr_png
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..rules import N_, refuse
-from ..rules.identity import mask_id_number, mask_phone
+from ..rules.identity import mask_number
 from .models import Agreement, AgreementKind, AgreementStatus, Document, DocumentRole, Signature, SignerRole, SigningMethod
 from .schemas import read_scan, read_signature
 
@@ -37,9 +37,9 @@ def _masked_params(context: Mapping[str, Any]) -> str:
     """What rendered the document, minus the personal numbers (the encrypted document has them)."""
     kept = dict(context)
     if kept.get("member_id_number"):
-        kept["member_id_number"] = mask_id_number(kept["member_id_number"])
+        kept["member_id_number"] = mask_number(kept["member_id_number"])
     if kept.get("member_phone"):
-        kept["member_phone"] = mask_phone(kept["member_phone"])
+        kept["member_phone"] = mask_number(kept["member_phone"])
     return json.dumps(kept, ensure_ascii=False, sort_keys=True, default=str)
 
 

@@ -25,20 +25,20 @@ def register_member():
     return response
 
 
-@bp.get("/members/<int:member_id>")
+@bp.get("/members/<id:member_id>")
 def get_member(member_id: int):
     require("member.view")
     return jsonify(dump_member(services.get_member(member_id)))
 
 
-@bp.patch("/members/<int:member_id>")
+@bp.patch("/members/<id:member_id>")
 def update_member(member_id: int):
     require("member.manage")
     member = services.get_member(member_id)
     return jsonify(dump_member(services.update_member(member, reject_unknown(json_body(), MEMBER_FIELDS))))
 
 
-@bp.post("/members/<int:member_id>/reveal")
+@bp.post("/members/<id:member_id>/reveal")
 def reveal_member(member_id: int):
     """The full ID number and phone; logged with the caller and the reason given."""
     require("member.reveal_id")

@@ -72,6 +72,7 @@ PROGRAM = {
         "multiple_redemptions": {"type": "boolean"},
         "termination_notice_days": {"type": ["integer", "null"]},
         "payment_due_days": {"type": ["integer", "null"]},
+        "card_design": {"type": "string", "description": "A design in card_templates/, e.g. classic, minimal"},
         "tiers": {"type": "array", "items": _ref("Tier"), "minItems": 1},
     },
 }

@@ -3,11 +3,11 @@ from __future__ import annotations
 import datetime as dt
 from enum import Enum
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..models_common import enum_column
+from ..models_common import UTCDateTime, enum_column
 from ..rules.terms import CardStatus
 
 
@@ -53,11 +53,11 @@ class Card(db.Model):
     issued_on: Mapped[dt.date] = mapped_column(Date)
     valid_from: Mapped[dt.date] = mapped_column(Date)
     valid_through: Mapped[dt.date | None] = mapped_column(Date)
-    issued_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    issued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     permit_override: Mapped[bool] = mapped_column(Boolean, default=False)
     predecessor_id: Mapped[int | None] = mapped_column(ForeignKey("cards.id"))
-    redeemed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    redeemed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     program = relationship("Program")
     tier = relationship("Tier")
@@ -93,7 +93,7 @@ class LedgerEntry(db.Model):
     amount_fen: Mapped[int] = mapped_column(BigInteger)  # effect on money held: received > 0, paid out or applied < 0
     payment_method: Mapped[PaymentMethod | None] = mapped_column(enum_column(PaymentMethod, "ledger_payment_method"))
     reference: Mapped[str | None] = mapped_column(String(64))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     card: Mapped[Card] = relationship(back_populates="ledger")
@@ -125,7 +125,7 @@ class Redemption(db.Model):
     deposit_remaining_fen: Mapped[int] = mapped_column(BigInteger)
     credit_used_fen: Mapped[int] = mapped_column(BigInteger)
     credit_lapsed_fen: Mapped[int] = mapped_column(BigInteger)
-    redeemed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    redeemed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     redeemed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"))
 
@@ -146,7 +146,7 @@ class Scan(db.Model):
     audit_type = "scan"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     action: Mapped[ScanAction] = mapped_column(enum_column(ScanAction, "scan_action", 8))
     verdict: Mapped[str] = mapped_column(String(24))
     card_id: Mapped[int | None] = mapped_column(ForeignKey("cards.id"))

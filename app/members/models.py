@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, ForeignKey, LargeBinary, String
+from sqlalchemy import ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from ..models_common import enum_column
+from ..models_common import UTCDateTime, enum_column
 from .schemas import IdType
 
 
@@ -25,6 +25,6 @@ class Member(db.Model):
     phone: Mapped[str] = mapped_column(String(20), index=True)
     address: Mapped[str | None] = mapped_column(String(200))
     postal_code: Mapped[str | None] = mapped_column(String(6))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Mapping
 
-from ..rules.identity import check_id_number, check_mobile_phone, check_postal_code, mask_name, mask_phone
+from ..rules.identity import check_id_number, check_mobile_phone, check_postal_code, mask_name, mask_number
 from ..rules import N_
 from ..validation import FieldReader
 
@@ -68,7 +68,7 @@ def dump_member(m: Any, *, full_name: bool = True) -> dict[str, Any]:
         "name_masked": mask_name(m.name),
         "id_type": m.id_type.value,
         "id_number_masked": m.id_number_masked,
-        "phone_masked": mask_phone(m.phone),
+        "phone_masked": mask_number(m.phone),
         "address": m.address,
         "postal_code": m.postal_code,
         "created_at": m.created_at.isoformat(),

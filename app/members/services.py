@@ -14,7 +14,7 @@ from ..crypto import cipher
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..rules import N_, refuse
-from ..rules.identity import check_id_number, mask_id_number, mask_phone
+from ..rules.identity import check_id_number, mask_number
 from .models import Member
 from .schemas import IdType, MemberInput, read_member
 
@@ -38,11 +38,12 @@ def _set_id_number(member: Member, spec: MemberInput) -> None:
     member.id_type = spec.id_type or IdType.RESIDENT_ID
     member.id_number_encrypted = cipher().encrypt(spec.id_number, context=_CONTEXT)
     member.id_number_index = _id_index(spec.id_number)
-    member.id_number_masked = mask_id_number(spec.id_number)
+    member.id_number_masked = mask_number(spec.id_number)
 
 
 def _audit_view(member: Member) -> dict[str, Any]:
-    return {"name": member.name, "id_number_masked": member.id_number_masked, "phone_masked": mask_phone(member.phone)}
+    return {"name": member.name, "id_type": member.id_type.value, "id_number_masked": member.id_number_masked,
+            "phone_masked": mask_number(member.phone)}
 
 
 def register_member(data: Mapping[str, Any]) -> tuple[Member, bool]:
@@ -75,12 +76,16 @@ def update_member(member: Member, changes: Mapping[str, Any]) -> Member:
     current = {"name": member.name, "id_type": member.id_type.value, "phone": member.phone,
                "address": member.address, "postal_code": member.postal_code}
     spec = read_member({**current, **changes}, today=today(), partial=True)
+    if spec.id_type is not member.id_type and spec.id_number is None:
+        raise ValidationFailed({"id_number": refuse(
+            "id_number_needed_for_type", N_("Enter the ID number again when changing the kind of ID document."))})
     before = _audit_view(member)
     if spec.id_number is not None:
         other = find_by_id_number(spec.id_number)
         if other is not None and other.id != member.id:
-            raise ValidationFailed({"id_number": refuse(
-                "id_number_registered", N_("Another member (%(member_id)s) has this ID number."), member_id=other.id)})
+            reason = refuse("id_number_registered", N_("Another member (%(member_id)s) has this ID number."),
+                            member_id=other.id)
+            raise Conflict(reason, fields={"id_number": reason}, member_id=other.id)
         _set_id_number(member, spec)
     member.name = spec.name
     member.phone = spec.phone

@@ -40,13 +40,13 @@ def create():
                            id_types=list(IdType)), 422 if errors else 200
 
 
-@bp.get("/<int:member_id>")
+@bp.get("/<id:member_id>")
 @require("member.view")
 def detail(member_id: int):
     return render_template("members/detail.html", member=services.get_member(member_id), revealed=None)
 
 
-@bp.post("/<int:member_id>/reveal")
+@bp.post("/<id:member_id>/reveal")
 @require("member.reveal_id")
 def reveal(member_id: int):
     member = services.get_member(member_id)
@@ -54,7 +54,7 @@ def reveal(member_id: int):
     return render_template("members/detail.html", member=member, revealed=revealed)
 
 
-@bp.route("/<int:member_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:member_id>/edit", methods=["GET", "POST"])
 @require("member.manage")
 def edit(member_id: int):
     member = services.get_member(member_id)
@@ -68,7 +68,7 @@ def edit(member_id: int):
                 del values[secret]  # left blank: keep the number on file, which the form never shows
         try:
             services.update_member(member, values)
-        except ValidationFailed as exc:
+        except (ValidationFailed, Conflict) as exc:
             errors = field_errors(exc)
         else:
             flash(gettext("Saved."), "success")

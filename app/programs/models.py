@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..models_common import enum_column
+from ..models_common import UTCDateTime, enum_column
 from ..rules.terms import ProgramKind, ProgramTerms, RefundAnchor, RefundWindowTerms, TierTerms, TransferPolicy
 from .schemas import program_terms
 
@@ -41,8 +41,8 @@ class Program(db.Model):
     payment_due_days: Mapped[int | None] = mapped_column(Integer)
     seal_png: Mapped[bytes | None] = mapped_column(LargeBinary)  # the issuer's seal, stamped on sealed agreements
     card_design: Mapped[str] = mapped_column(String(32), default="classic", server_default="classic")
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
     tiers: Mapped[list["Tier"]] = relationship(back_populates="program", order_by="Tier.position",
                                                cascade="all, delete-orphan")

@@ -17,6 +17,7 @@ from ..rules.terms import (
     TransferPolicy,
 )
 from ..rules.identity import check_contact_phone
+from ..rules.policies import check_program_terms
 from ..documents.cards import designs
 from ..validation import FieldReader
 
@@ -94,6 +95,7 @@ def read_program(data: Mapping[str, Any]) -> ProgramInput:
     r = FieldReader(data)
     code = r.text("code", required=True, max_length=32, pattern=CODE_PATTERN,
                   pattern_message=N_("2–32 letters, digits, '-' or '_', starting with a letter or digit."))
+    code = code.upper() if code else code  # stored upper-case so the unique constraint is case-blind
     name = r.text("name", required=True, max_length=100)
     kind = r.choice("kind", ProgramKind, required=True)
     status = r.text("status") or "open"
@@ -111,7 +113,7 @@ def read_program(data: Mapping[str, Any]) -> ProgramInput:
     opening_date = r.date("opening_date")
 
     refund_window = None
-    if (rw := r.nested("refund_window")) is not None:
+    if (rw := r.nested("refund_window", ("anchor", "opens_after_days", "closes_after_days"))) is not None:
         anchor = rw.choice("anchor", RefundAnchor, required=True)
         opens = rw.integer("opens_after_days", required=True, minimum=-3650, maximum=3650)
         closes = rw.integer("closes_after_days", minimum=-3650, maximum=3650)
@@ -136,10 +138,12 @@ def read_program(data: Mapping[str, Any]) -> ProgramInput:
         r.fail("card_design", refuse("bad_choice", N_("Choose one of: %(allowed)s."), allowed=", ".join(designs())))
 
     tiers: list[TierInput] = []
+    positions: list[int] = []  # each parsed tier's place in the submitted list, for error names
     seen_codes: set[str] = set()
-    for t in r.items("tiers"):
+    for position, t in enumerate(r.items("tiers", ("code", "name", "amount", "discount_rate", "credit", "qualifying_spend"))):
         t_code = t.text("code", required=True, max_length=16, pattern=TIER_CODE_PATTERN,
                         pattern_message=N_("1–16 letters, digits, '-' or '_'."))
+        t_code = t_code.upper() if t_code else t_code
         t_name = t.text("name", required=True, max_length=60)
         amount = t.amount("amount", required=True)
         rate = t.discount_rate("discount_rate", required=True)
@@ -149,42 +153,23 @@ def read_program(data: Mapping[str, Any]) -> ProgramInput:
             if t_code in seen_codes:
                 t.fail("code", refuse("tier_code_duplicate", N_("Two tiers cannot share a code.")))
             seen_codes.add(t_code)
-        if kind is ProgramKind.PRESALE_DEPOSIT and amount == 0:
-            t.fail("amount", refuse("deposit_zero", N_("A pre-sale card needs a deposit of more than zero.")))
-        if amount is not None and credit and credit < amount:
-            t.fail("credit", refuse("credit_below_deposit", N_("A credit must be at least the deposit it includes (or 0 for none).")))
         if None not in (t_code, t_name, amount, rate):
             tiers.append(TierInput(t_code, t_name, amount, rate, credit, spend))  # type: ignore[arg-type]
-    if not tiers and "tiers" not in r.errors and not any(k.startswith("tiers.") for k in r.errors):
+            positions.append(position)
+    if not tiers and not any(k == "tiers" or k.startswith("tiers.") for k in r.errors):
         r.fail("tiers", refuse("tiers_missing", N_("Add at least one card tier.")))
 
-    # Rules that tie fields together.
-    if kind is ProgramKind.PRESALE_DEPOSIT and refund_window is None and "refund_window" not in r.errors \
-            and not any(k.startswith("refund_window.") for k in r.errors):
-        r.fail("refund_window", refuse(
-            "refund_window_required", N_("Pre-sale deposits must be refundable: set the refund window.")))
-    if kind is ProgramKind.PAID_MEMBERSHIP and (permit_no or permit_date):
-        r.fail("presale_permit_no", refuse(
-            "presale_permit_not_applicable", N_("A presale permit belongs to pre-sale deposit programmes only.")))
-    if (permit_no is None) != (permit_date is None):
-        missing = "presale_permit_date" if permit_date is None else "presale_permit_no"
-        r.fail(missing, refuse("presale_permit_incomplete", N_("Record the permit's number and its date together.")))
-    if validity_months is not None and valid_until is not None:
-        r.fail("valid_until", refuse(
-            "validity_ambiguous", N_("Give either a validity in months or a fixed end date, not both.")))
-    has_validity = validity_months is not None or valid_until is not None
-    if renewal_window_days is not None and validity_months is None:
-        r.fail("renewal_window_days", refuse(
-            "renewal_needs_validity", N_("Renewal needs a validity in months to extend by.")))
-    if refund_window is not None and refund_window.anchor is RefundAnchor.EXPIRY_DATE and not has_validity:
-        r.fail("refund_window.anchor", refuse(
-            "refund_anchor_needs_expiry", N_("Cards that never expire cannot have a refund window counted from expiry.")))
-    if transfer_policy is TransferPolicy.FORBIDDEN and transfer_fee:
-        r.fail("transfer_fee", refuse(
-            "transfer_fee_without_transfer", N_("A transfer fee applies only when transfers are allowed.")))
-    if notice_days is not None and kind is ProgramKind.PRESALE_DEPOSIT:
-        r.fail("termination_notice_days", refuse(
-            "notice_not_applicable", N_("Termination notice applies to paid memberships only.")))
+    if kind is not None:  # the programme rules need at least the kind; errors above take precedence
+        terms = ProgramTerms(
+            kind=kind, presale_permit_no=permit_no, presale_permit_date=permit_date, refund_window=refund_window,
+            transfer_policy=transfer_policy, transfer_fee_fen=transfer_fee, validity_months=validity_months,
+            valid_until=valid_until, renewal_window_days=renewal_window_days, termination_notice_days=notice_days)
+        for name, decision in check_program_terms(terms, [t.terms() for t in tiers]):
+            if name.startswith("tiers."):
+                _, index, rest = name.split(".", 2)
+                name = f"tiers.{positions[int(index)]}.{rest}"
+            if not any(k == name or k.startswith(name + ".") for k in r.errors):
+                r.errors[name] = decision
     r.raise_if_errors()
 
     return ProgramInput(

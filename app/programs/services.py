@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 import hashlib
 
@@ -14,6 +14,7 @@ from ..clock import utcnow
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
 from ..rules import N_, refuse
+from ..cards.models import Card
 from .models import Program, Tier
 from .schemas import ProgramInput, dump_program, read_program
 
@@ -26,7 +27,7 @@ _SCALAR_FIELDS = (
 
 
 def get_program(code: str) -> Program:
-    program = db.session.scalar(select(Program).where(Program.code == code))
+    program = db.session.scalar(select(Program).where(Program.code == code.upper()))
     if program is None:
         raise NotFound(refuse("program_not_found", N_("No programme has the code %(code)s."), code=code))
     return program
@@ -60,7 +61,7 @@ def _apply(program: Program, spec: ProgramInput) -> None:
 
 def create_program(data: Mapping[str, Any]) -> Program:
     spec = read_program(data)
-    if db.session.scalar(select(Program.id).where(func.lower(Program.code) == spec.code.lower())):
+    if db.session.scalar(select(Program.id).where(Program.code == spec.code)):
         raise ValidationFailed({"code": refuse("program_code_taken", N_("Another programme already has this code."))})
     program = Program(code=spec.code, created_at=utcnow())
     _apply(program, spec)
@@ -85,14 +86,34 @@ def set_seal(program: Program, png: bytes | None) -> Program:
     return program
 
 
+def _check_issued_tiers(program: Program, spec: ProgramInput) -> None:
+    """Cards already issued carry their tier's terms in a signed agreement: those terms cannot move under them."""
+    issued = set(db.session.scalars(select(Card.tier_id).where(Card.program_id == program.id).distinct()))
+    wanted = {t.code: t for t in spec.tiers}
+    errors = {}
+    for position, tier in enumerate(program.tiers):
+        if tier.id not in issued:
+            continue
+        new = wanted.get(tier.code)
+        if new is None:
+            errors["tiers"] = refuse("tier_in_use", N_("Tier %(tier)s has issued cards and cannot be removed."), tier=tier.code)
+        elif (new.amount_fen, new.discount_rate_bp, new.credit_fen) != (tier.amount_fen, tier.discount_rate_bp, tier.credit_fen):
+            errors[f"tiers.{position}.amount"] = refuse(
+                "tier_terms_locked", N_("Tier %(tier)s has issued cards: its amount, discount and credit are fixed; add a new tier instead."),
+                tier=tier.code)
+    if errors:
+        raise ValidationFailed(errors)
+
+
 def update_program(program: Program, changes: Mapping[str, Any]) -> Program:
     """Apply a partial change; the merged programme is validated whole, so no rule can be dodged field by field."""
     program = db.session.scalar(select(Program).where(Program.id == program.id)
                                 .with_for_update().execution_options(populate_existing=True))
     before = dump_program(program)
-    if "code" in changes and changes["code"] != program.code:
+    if "code" in changes and str(changes["code"]).upper() != program.code:
         raise ValidationFailed({"code": refuse("program_code_immutable", N_("A programme's code cannot be changed."))})
     spec = read_program({**before, **changes})
+    _check_issued_tiers(program, spec)
     _apply(program, spec)
     after = dump_program(program)
     diff = {k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]}

@@ -81,16 +81,12 @@ def check_postal_code(value: str) -> tuple[Decision, str | None]:
 
 # One masking rule, used by every screen, API response, document and export.
 
-def mask_id_number(value: str) -> str:
-    """Keep the first three and last four characters: 110***********002X."""
+def mask_number(value: str) -> str:
+    """ID numbers, phones and codes: the first three and last four stay, the rest are stars.
+
+    110***********002X, 138****8000. Seven characters or fewer are starred entirely.
+    """
     if len(value) <= 7:
-        return "*" * len(value)
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]
-
-
-def mask_phone(value: str) -> str:
-    """138****8000."""
-    if len(value) < 7:
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import cn2an
@@ -14,25 +15,25 @@ MAX_FEN = 100_000_000_000
 BP_SCALE = 10_000  # discount rates are kept in basis points of the price: 0.95 -> 9500
 
 
+_NUMBER = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
+
+
 def _as_decimal(value: Any) -> Decimal | None:
+    """A finite Decimal, or None. Commas are accepted only as thousands separators ("50,000.00")."""
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, (int, Decimal)):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(str(value))
-    if isinstance(value, str):
-        text = value.strip().replace(",", "").replace("，", "")
-        if text.startswith(("¥", "￥")):
-            text = text[1:].strip()
-        if not text:
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(str(value))
+    elif isinstance(value, str):
+        text = value.strip().removeprefix("¥").removeprefix("￥").strip()
+        if not _NUMBER.fullmatch(text):
             return None
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            return None
-        return number if number.is_finite() else None
-    return None
+        number = Decimal(text.replace(",", ""))
+    else:
+        return None
+    return number if number.is_finite() else None
 
 
 def parse_amount(value: Any) -> tuple[Decision, int | None]:
@@ -42,12 +43,11 @@ def parse_amount(value: Any) -> tuple[Decision, int | None]:
         return refuse("amount_invalid", N_("Enter an amount in yuan, such as 50000.00.")), None
     if number < 0:
         return refuse("amount_negative", N_("The amount cannot be negative.")), None
+    if number * 100 > MAX_FEN:  # before quantize, which fails beyond 28 digits
+        return refuse("amount_too_large", N_("The amount is larger than the service accepts.")), None
     if number != number.quantize(Decimal("0.01")):
         return refuse("amount_too_precise", N_("Amounts have at most two decimal places (fen).")), None
-    fen = int(number * 100)
-    if fen > MAX_FEN:
-        return refuse("amount_too_large", N_("The amount is larger than the service accepts.")), None
-    return allow("amount_ok", N_("Amount accepted.")), fen
+    return allow("amount_ok", N_("Amount accepted.")), int(number * 100)
 
 
 def fen_to_decimal(fen: int) -> Decimal:
@@ -76,7 +76,7 @@ def parse_discount_rate(value: Any) -> tuple[Decision, int | None]:
     number = _as_decimal(value)
     if number is None:
         return refuse("discount_rate_invalid", N_("Enter the discount as a rate such as 0.95 (9.5折).")), None
-    if not (0 < number <= 1):
+    if not (0 < number <= 1):  # also keeps huge numbers away from the arithmetic below
         return refuse(
             "discount_rate_out_of_range",
             N_("The discount rate must be more than 0 and at most 1 (1 means no discount)."),

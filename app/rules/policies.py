@@ -6,7 +6,7 @@ import datetime as dt
 
 from .decision import N_, Decision, allow, refuse
 from .money import format_yuan
-from .terms import ProgramKind, ProgramTerms, TransferPolicy
+from .terms import ProgramKind, ProgramTerms, RefundAnchor, TierTerms, TransferPolicy
 from .windows import check_refund_date
 
 
@@ -14,6 +14,9 @@ def check_issue(terms: ProgramTerms, on: dt.date, *, active_cards: int, permit_o
     """May one more card be issued to a member who already holds ``active_cards``?"""
     if not terms.issuing_open:
         return refuse("program_closed", N_("This programme is not issuing cards."))
+    if terms.valid_until is not None and on > terms.valid_until:
+        return refuse("program_expired", N_("Cards of this programme are valid only until %(valid_until)s; it has ended."),
+                      valid_until=terms.valid_until)
     if terms.kind is ProgramKind.PRESALE_DEPOSIT and not permit_override:
         if not terms.presale_permit_no or terms.presale_permit_date is None:
             return refuse(
@@ -75,3 +78,42 @@ def termination_refund(
         "member_termination_no_refund",
         N_("Terminated by the member after the refund window: the fee is not refunded."),
     ), 0
+
+
+def check_program_terms(terms: ProgramTerms, tiers: list[TierTerms]) -> list[tuple[str, Decision]]:
+    """What a programme's settings must satisfy together, as (field, reason) pairs; empty when coherent."""
+    problems: list[tuple[str, Decision]] = []
+    presale = terms.kind is ProgramKind.PRESALE_DEPOSIT
+    if presale and terms.refund_window is None:
+        problems.append(("refund_window", refuse(
+            "refund_window_required", N_("Pre-sale deposits must be refundable: set the refund window."))))
+    if not presale and (terms.presale_permit_no or terms.presale_permit_date):
+        problems.append(("presale_permit_no", refuse(
+            "presale_permit_not_applicable", N_("A presale permit belongs to pre-sale deposit programmes only."))))
+    if (terms.presale_permit_no is None) != (terms.presale_permit_date is None):
+        problems.append(("presale_permit_date" if terms.presale_permit_date is None else "presale_permit_no", refuse(
+            "presale_permit_incomplete", N_("Record the permit's number and its date together."))))
+    if terms.validity_months is not None and terms.valid_until is not None:
+        problems.append(("valid_until", refuse(
+            "validity_ambiguous", N_("Give either a validity in months or a fixed end date, not both."))))
+    if terms.renewal_window_days is not None and terms.validity_months is None:
+        problems.append(("renewal_window_days", refuse(
+            "renewal_needs_validity", N_("Renewal needs a validity in months to extend by."))))
+    if (terms.refund_window is not None and terms.refund_window.anchor is RefundAnchor.EXPIRY_DATE
+            and terms.validity_months is None and terms.valid_until is None):
+        problems.append(("refund_window.anchor", refuse(
+            "refund_anchor_needs_expiry", N_("Cards that never expire cannot have a refund window counted from expiry."))))
+    if terms.transfer_policy is TransferPolicy.FORBIDDEN and terms.transfer_fee_fen:
+        problems.append(("transfer_fee", refuse(
+            "transfer_fee_without_transfer", N_("A transfer fee applies only when transfers are allowed."))))
+    if terms.termination_notice_days is not None and presale:
+        problems.append(("termination_notice_days", refuse(
+            "notice_not_applicable", N_("Termination notice applies to paid memberships only."))))
+    for i, tier in enumerate(tiers):
+        if presale and tier.amount_fen == 0:
+            problems.append((f"tiers.{i}.amount", refuse(
+                "deposit_zero", N_("A pre-sale card needs a deposit of more than zero."))))
+        if tier.credit_fen and tier.credit_fen < tier.amount_fen:
+            problems.append((f"tiers.{i}.credit", refuse(
+                "credit_below_deposit", N_("A credit must be at least the deposit it includes (or 0 for none)."))))
+    return problems

@@ -27,19 +27,20 @@ def settle(price_fen: int, tier: TierTerms, *, deposit_fen: int | None = None) -
 
     ``deposit_fen`` is the money actually held (defaults to the tier amount). The deposit is
     applied before the extra credit: the agreement says the deposit counts towards the purchase,
-    and only what the price leaves of it stays refundable.
+    and only what the price leaves of it stays refundable. A value-add credit stands only while the
+    whole deposit does: with less held, settlement uses the money actually held and no credit.
     """
     if price_fen <= 0:
         return refuse("price_invalid", N_("Enter the price of the purchase; it must be more than zero.")), None
     deposit = tier.amount_fen if deposit_fen is None else deposit_fen
-    credit = tier.credit_fen
-    if credit and credit < deposit:
+    credit = tier.credit_fen if deposit >= tier.amount_fen else 0
+    if credit and credit < tier.amount_fen:
         return refuse("credit_below_deposit", N_("A credit must be at least the deposit it includes.")), None
     discounted = apply_rate(price_fen, tier.discount_rate_bp)
     offset = credit if credit > 0 else deposit
     payable = max(discounted - offset, 0)
     applied = min(deposit, discounted)
-    extra_credit = credit - deposit if credit > 0 else 0
+    extra_credit = credit - tier.amount_fen if credit > 0 else 0
     credit_used = min(extra_credit, discounted - applied)
     return allow("settled", N_("Settlement computed.")), Settlement(
         price_fen=price_fen,

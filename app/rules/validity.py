@@ -37,10 +37,13 @@ def check_validity(on: dt.date, *, valid_from: dt.date, valid_through: dt.date |
 
 
 def check_renewal(terms: ProgramTerms, on: dt.date, *, valid_through: dt.date | None) -> Decision:
-    """Renewal opens ``renewal_window_days`` before expiry and stays open once the card has lapsed."""
+    """Renewal opens for the last ``renewal_window_days`` days of validity and stays open once the card has lapsed.
+
+    With 15 days and a card valid through 19 May, renewal opens on 5 May (5–19 May are the last 15 days).
+    """
     if terms.renewal_window_days is None or valid_through is None:
         return refuse("renewal_not_offered", N_("Cards of this programme are not renewed."))
-    opens = valid_through - dt.timedelta(days=terms.renewal_window_days)
+    opens = valid_through - dt.timedelta(days=terms.renewal_window_days - 1)
     if on < opens:
         return refuse("renewal_window_not_open", N_("Renewal opens on %(opens)s."), opens=opens)
     return allow("renewal_allowed", N_("The card may be renewed."))

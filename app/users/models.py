@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..models_common import enum_column
+from ..models_common import UTCDateTime, enum_column
 from .roles import Role
 
 ROLE_ENUM = enum_column(Role, "user_role", 16)
@@ -23,15 +24,21 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(ROLE_ENUM)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    locale: Mapped[str | None] = mapped_column(String(10))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user", order_by="ApiToken.id")
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
+
+    def get_id(self) -> str:
+        """The session remembers a fingerprint of the password hash: a password change signs out other sessions."""
+        return f"{self.id}:{self.session_fingerprint()}"
+
+    def session_fingerprint(self) -> str:
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:12]
 
 
 class ApiToken(db.Model):
@@ -45,8 +52,8 @@ class ApiToken(db.Model):
     name: Mapped[str] = mapped_column(String(80))
     prefix: Mapped[str] = mapped_column(String(12))  # shown in lists so people can tell tokens apart
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship(back_populates="tokens")

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from typing import Any, Mapping
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import audit
@@ -14,6 +14,7 @@ from ..clock import utcnow
 from ..errors import Conflict, NotFound
 from ..extensions import db
 from ..rules import N_, refuse
+from ..rules.identity import mask_name
 from ..validation import FieldReader
 from .models import ApiToken, User
 from .roles import Role
@@ -39,10 +40,11 @@ def create_user(data: Mapping[str, Any], *, actor: User | None = None) -> User:
     r = FieldReader(data)
     username = r.text("username", required=True, max_length=40, pattern=USERNAME_PATTERN,
                       pattern_message=N_("2–40 letters, digits, '.', '-' or '_'."))
+    username = username.lower() if username else username  # stored lower-case: the unique constraint is case-blind
     display_name = r.text("display_name", max_length=80) or username
     role = r.choice("role", Role, required=True)
     password = _check_password(r, "password", required=True)
-    if username and db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
+    if username and db.session.scalar(select(User.id).where(User.username == username)):
         r.fail("username", refuse("username_taken", N_("This username is taken.")))
     r.raise_if_errors()
     user = User(username=username, display_name=display_name, role=role, active=True,
@@ -82,12 +84,19 @@ def update_user(user: User, data: Mapping[str, Any], *, actor: User) -> User:
     return user
 
 
+# Checked when the username is unknown, so a wrong username costs as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not-a-password")
+
+
 def authenticate(username: str, password: str) -> User | None:
     """The user for these credentials, or None; failures are logged without the password."""
-    user = db.session.scalar(select(User).where(func.lower(User.username) == (username or "").strip().lower()))
-    if user is None or not user.active or not check_password_hash(user.password_hash, password or ""):
-        attempt = _Anonymous(username)
-        audit.record("user.login_failed", user or attempt, {"username": (username or "")[:40]}, actor=attempt)
+    user = db.session.scalar(select(User).where(User.username == (username or "").strip().lower()))
+    password_ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password or "")
+    if user is None or not user.active or not password_ok:
+        # An unknown "username" is often a password typed in the wrong box: keep only a hint of it.
+        typed = user.username if user else mask_name((username or "").strip()[:40])
+        attempt = _Anonymous(typed)
+        audit.record("user.login_failed", user or attempt, {"username": typed}, actor=attempt)
         db.session.commit()
         return None
     user.last_login_at = utcnow()
@@ -116,14 +125,14 @@ def issue_token(user: User, name: str = "api", *, actor: User | None = None) -> 
     row = ApiToken(user=user, name=(name or "api")[:80], prefix=token[:12], token_hash=_hash_token(token), created_at=utcnow())
     db.session.add(row)
     db.session.flush()
-    audit.record("api_token.issued", row, {"user": user.username, "name": row.name, "prefix": row.prefix}, actor=actor or user)
+    audit.record("api_token.issued", row, {"user": user.username, "name": row.name, "prefix": row.prefix}, actor=actor)
     db.session.commit()
     return token
 
 
-def revoke_token(token_id: int, *, actor: User) -> ApiToken:
+def revoke_token(user: User, token_id: int, *, actor: User) -> ApiToken:
     row = db.session.get(ApiToken, token_id)
-    if row is None:
+    if row is None or row.user_id != user.id:
         raise NotFound(refuse("token_not_found", N_("No such API token.")))
     if row.revoked_at is not None:
         raise Conflict(refuse("token_already_revoked", N_("This API token was already revoked.")))
@@ -145,8 +154,15 @@ def user_for_token(token: str) -> User | None:
     return row.user
 
 
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(refuse("user_not_found", N_("No user has the number %(user_id)s."), user_id=user_id))
+    return user
+
+
 def find_user(username: str) -> User:
-    user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+    user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None:
         raise NotFound(refuse("user_not_found", N_("No user is called %(username)s."), username=username))
     return user

@@ -2,15 +2,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_user, logout_user
 
 from ..errors import ValidationFailed
-from ..extensions import db, limiter
+from ..extensions import limiter
 from ..web import field_errors, require
 from . import services
-from .models import User
 
 auth_bp = Blueprint("auth", __name__)
 admin_bp = Blueprint("users", __name__, url_prefix="/admin/users")
@@ -69,10 +68,10 @@ def create():
     return render_template("users/form.html", user=None, form=request.form, errors=errors), 422 if errors else 200
 
 
-@admin_bp.route("/<int:user_id>", methods=["GET", "POST"])
+@admin_bp.route("/<id:user_id>", methods=["GET", "POST"])
 @require("user.manage")
 def edit(user_id: int):
-    user = db.get_or_404(User, user_id)
+    user = services.get_user(user_id)
     errors: dict[str, str] = {}
     if request.method == "POST":
         changes = {k: request.form.get(k, "") for k in ("display_name", "role", "password")}
@@ -88,20 +87,18 @@ def edit(user_id: int):
                            new_token=None), 422 if errors else 200
 
 
-@admin_bp.post("/<int:user_id>/tokens")
+@admin_bp.post("/<id:user_id>/tokens")
 @require("user.manage")
 def issue_token(user_id: int):
-    user = db.get_or_404(User, user_id)
+    user = services.get_user(user_id)
     token = services.issue_token(user, request.form.get("name", "api").strip() or "api", actor=current_user)
     return render_template("users/form.html", user=user, form={}, errors={}, new_token=token)
 
 
-@admin_bp.post("/<int:user_id>/tokens/<int:token_id>/revoke")
+@admin_bp.post("/<id:user_id>/tokens/<id:token_id>/revoke")
 @require("user.manage")
 def revoke_token(user_id: int, token_id: int):
-    user = db.get_or_404(User, user_id)
-    if not any(t.id == token_id for t in user.tokens):
-        abort(404)
-    services.revoke_token(token_id, actor=current_user)
+    user = services.get_user(user_id)
+    services.revoke_token(user, token_id, actor=current_user)
     flash(gettext("Token revoked."), "success")
     return redirect(url_for("users.edit", user_id=user.id))

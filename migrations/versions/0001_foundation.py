@@ -65,7 +65,6 @@ def upgrade():
     sa.Column('password_hash', sa.String(length=255), nullable=False),
     sa.Column('role', sa.Enum('consultant', 'counter', 'admin', 'auditor', name='user_role', native_enum=False, create_constraint=True, length=16), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('locale', sa.String(length=10), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('last_login_at', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),

@@ -68,11 +68,17 @@ def test_reveal_is_explicit_role_bound_and_logged(api_as):
     revealed = consultant.post(f"/members/{member['id']}/reveal", {"reason": "签约核对"})
     assert revealed.get_json() == {"id": member["id"], "id_number": "11010519491231002X", "phone": "13800138000"}
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "member.identity_revealed")).one()
-    assert entry.actor_name == consultant_username(entry) and entry.payload["reason"] == "签约核对"
+    assert entry.actor_name == consultant.get("/me").get_json()["username"] and entry.payload["reason"] == "签约核对"
     assert api_as("auditor").post(f"/members/{member['id']}/reveal").status_code == 403
     assert api_as("counter").get(f"/members/{member['id']}").status_code == 403
 
 
-def consultant_username(entry):
-    from app.users.models import User
-    return db.session.get(User, entry.actor_id).username
+def test_ids_beyond_the_database_range_are_404(api_as):
+    api = api_as("admin")
+    for member_id in ("2147483648", "99999999999999999999"):
+        assert api.get(f"/members/{member_id}").status_code == 404
+
+
+def test_timestamps_are_utc_on_every_backend(api_as):
+    body = api_as("consultant").post("/members", ZHANG).get_json()
+    assert body["created_at"] == "2026-05-20T02:00:00+00:00"  # the fixed clock's 10:00 in Shanghai

@@ -57,6 +57,28 @@ def test_duplicate_code_unknown_programme_and_unknown_fields(api_as):
     assert (typo.status_code, typo.get_json()["error"]["reasons"]) == (422, {"opening_day": "unknown_field"})
 
 
+def test_codes_are_case_blind(api_as):
+    api = api_as("admin")
+    assert api.post("/programs", {**CONTRACT_EXAMPLE, "code": "cbsc-2026"}).get_json()["code"] == "CBSC-2026"
+    assert api.get("/programs/Cbsc-2026").status_code == 200
+    assert api.post("/programs", CONTRACT_EXAMPLE).get_json()["error"]["reasons"] == {"code": "program_code_taken"}
+
+
+def test_hostile_values_get_4xx_not_500(api_as):
+    api = api_as("admin")
+    for amount in ("1e30", 10**30, "NaN", "Infinity", "1,00"):
+        body = {**CONTRACT_EXAMPLE, "tiers": [{**CONTRACT_EXAMPLE["tiers"][0], "amount": amount}]}
+        response = api.post("/programs", body)
+        assert response.status_code == 422, (amount, response.get_data(as_text=True))
+    nan = api.client.post("/api/v1/programs", data='{"code": NaN}', content_type="application/json",
+                          headers={"Authorization": f"Bearer {api.token}"})
+    assert nan.status_code in (400, 422)
+    assert api.post("/programs", {**CONTRACT_EXAMPLE, "name": "VIP\u0000卡"}).get_json()["error"]["reasons"] == {
+        "name": "control_characters"}
+    nested = {**CONTRACT_EXAMPLE, "tiers": [{**CONTRACT_EXAMPLE["tiers"][0], "credt": "1"}]}
+    assert api.post("/programs", nested).get_json()["error"]["reasons"] == {"tiers.0.credt": "unknown_field"}
+
+
 def test_malformed_bodies_get_400_not_500(api_as):
     api = api_as("admin")
     not_json = api.client.post("/api/v1/programs", data="code=X", headers={"Authorization": f"Bearer {api.token}"})
@@ -110,4 +132,4 @@ def test_round_trip_of_every_preset_through_the_api(api_as):
         payload = program_payload(preset, code=f"RT-{i}")
         response = api.post("/programs", payload)
         assert response.status_code == 201, response.get_json()
-        assert response.get_json() == payload
+        assert response.get_json() == {**payload, "has_seal": False}

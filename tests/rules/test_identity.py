@@ -60,8 +60,10 @@ def test_not_mainland_mobiles(raw):
 
 
 def test_one_masking_rule():
-    assert identity.mask_id_number("11010519491231002X") == "110***********002X"
-    assert identity.mask_phone("13800138000") == "138****8000"
+    assert identity.mask_number("11010519491231002X") == "110***********002X"
+    assert identity.mask_number("13800138000") == "138****8000"
+    assert identity.mask_number("1234567") == "*******"
+    assert identity.mask_number("12345678") == "123*5678"
     assert identity.mask_name("张三") == "张*"
     assert identity.mask_name("张小三") == "张*三"
     assert identity.mask_name("欧阳明月") == "欧**月"

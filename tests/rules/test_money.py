@@ -31,7 +31,9 @@ def test_parse_amount_reads_yuan_into_fen(raw, fen):
 @pytest.mark.parametrize("raw, code", [
     ("-1", "amount_negative"), ("abc", "amount_invalid"), ("", "amount_invalid"), (None, "amount_invalid"),
     (True, "amount_invalid"), ("1.005", "amount_too_precise"), ("NaN", "amount_invalid"), ("Infinity", "amount_invalid"),
-    ("1e12", "amount_too_large"), ([1], "amount_invalid"),
+    ("10000000000000", "amount_too_large"), ("1e30", "amount_invalid"), (10**30, "amount_too_large"),
+    (float("nan"), "amount_invalid"), (float("inf"), "amount_invalid"), ("50,00", "amount_invalid"), ("1_000", "amount_invalid"),
+    ([1], "amount_invalid"),
 ])
 def test_parse_amount_refuses_bad_input_with_a_reason(raw, code):
     decision, value = money.parse_amount(raw)

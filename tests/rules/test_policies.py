@@ -19,6 +19,12 @@ def test_presale_issue_needs_the_permit_recorded_and_in_force():
     assert policies.check_issue(terms, D(2026, 6, 1), active_cards=0).ok
 
 
+def test_no_cards_after_a_programmes_fixed_end_date():
+    terms, _ = preset_terms("retail_vip", validity_months=None, renewal_window_days=None, valid_until=D(2026, 12, 31))
+    assert policies.check_issue(terms, D(2026, 12, 31), active_cards=0).ok
+    assert policies.check_issue(terms, D(2027, 1, 1), active_cards=0).code == "program_expired"
+
+
 def test_memberships_need_no_permit():
     terms, _ = preset_terms("online_membership")
     assert policies.check_issue(terms, D(2026, 5, 20), active_cards=0).ok

@@ -59,3 +59,22 @@ def test_a_price_is_required():
     _, tier = preset_terms("presale_95")
     assert settle(0, tier)[0].code == "price_invalid"
     assert settle(-5, tier)[1] is None
+
+
+def test_value_add_credit_stands_only_while_the_whole_deposit_is_held():
+    _, tier = preset_terms("presale_value_add")  # deposit 20,000, credit 50,000
+    _, partial = settle(80_000_000, tier, deposit_fen=1_000_000)
+    assert (partial.offset_fen, partial.credit_used_fen, partial.payable_fen) == (1_000_000, 0, 79_000_000)
+    _, none_held = settle(80_000_000, tier, deposit_fen=0)
+    assert (none_held.offset_fen, none_held.payable_fen) == (0, 80_000_000)
+
+
+def test_membership_fees_buy_the_discount_only():
+    from app.rules.settlement import settle_card
+    from app.rules.terms import ProgramKind
+    _, tier = preset_terms("online_membership")
+    _, s = settle_card(ProgramKind.PAID_MEMBERSHIP, 100_000, tier, held_fen=200_000)
+    assert (s.offset_fen, s.deposit_applied_fen, s.payable_fen) == (0, 0, 100_000)
+    _, presale_tier = preset_terms("presale_95")
+    _, p = settle_card(ProgramKind.PRESALE_DEPOSIT, 100_000_000, presale_tier, held_fen=5_000_000)
+    assert p.payable_fen == 90_000_000

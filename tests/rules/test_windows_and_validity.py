@@ -82,11 +82,12 @@ def test_validity_verdicts():
     assert (expired.ok, expired.code) == (False, "expired")
 
 
-def test_online_membership_renewal_opens_fifteen_days_before_expiry_and_continues_the_term():
+def test_online_membership_renewal_opens_for_the_last_fifteen_days_and_continues_the_term():
     terms, _ = preset_terms("online_membership")
-    through = D(2027, 5, 19)
-    assert validity.check_renewal(terms, D(2027, 5, 3), valid_through=through).code == "renewal_window_not_open"
-    assert validity.check_renewal(terms, D(2027, 5, 4), valid_through=through).ok
+    through = D(2027, 5, 19)  # the last fifteen days are 5–19 May
+    refused = validity.check_renewal(terms, D(2027, 5, 4), valid_through=through)
+    assert (refused.code, refused.sentence()) == ("renewal_window_not_open", "Renewal opens on 2027-05-05.")
+    assert validity.check_renewal(terms, D(2027, 5, 5), valid_through=through).ok
     assert validity.renewed_through(terms, D(2027, 5, 10), valid_through=through) == D(2028, 5, 19)
     # After a lapse the new year starts on the renewal day.
     assert validity.check_renewal(terms, D(2027, 8, 1), valid_through=through).ok

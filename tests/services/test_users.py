@@ -2,7 +2,7 @@ import pytest
 from sqlalchemy import select
 
 from app.audit import AuditEntry
-from app.errors import Conflict, ValidationFailed
+from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
 from app.users import services
 from app.users.models import ApiToken
@@ -16,10 +16,13 @@ def test_passwords_and_tokens_are_stored_hashed(app, ctx):
     assert token.startswith("vip_") and token not in row.token_hash and row.prefix == token[:12]
     assert services.user_for_token(token) == user
     assert row.last_used_at is not None
-    services.revoke_token(row.id, actor=user)
+    other = services.create_user({"username": "wang", "role": "consultant", "password": "s3cret-pass"})
+    with pytest.raises(NotFound):  # a token is revoked through its own user only
+        services.revoke_token(other, row.id, actor=other)
+    services.revoke_token(user, row.id, actor=user)
     assert services.user_for_token(token) is None
     with pytest.raises(Conflict):
-        services.revoke_token(row.id, actor=user)
+        services.revoke_token(user, row.id, actor=user)
 
 
 def test_bad_user_input(app, ctx):
@@ -37,11 +40,11 @@ def test_login_success_and_failure_are_logged_without_the_password(app, ctx):
     services.create_user({"username": "lee", "role": "counter", "password": "password-1"})
     assert services.authenticate("LEE", "password-1").username == "lee"
     assert services.authenticate("lee", "wrong-password") is None
-    assert services.authenticate("nobody", "x") is None
+    assert services.authenticate("MyS3cretPass", "x") is None  # a password typed into the username box
     entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action.like("user.log%"))).all()
     assert [(e.action, e.actor_name) for e in entries] == [
-        ("user.logged_in", "lee"), ("user.login_failed", "?lee"), ("user.login_failed", "?nobody")]
-    assert "wrong-password" not in str([e.data for e in entries])
+        ("user.logged_in", "lee"), ("user.login_failed", "?lee"), ("user.login_failed", "?M***********")]
+    assert "wrong-password" not in str([e.data for e in entries]) and "MyS3cretPass" not in str([e.data for e in entries])
 
 
 def test_disabled_users_cannot_sign_in_or_use_tokens(app, ctx):

@@ -67,3 +67,20 @@ def test_pages_by_role(login):
     assert auditor.get("/members/").status_code == 200
     assert auditor.get("/members/new").status_code == 403
     assert auditor.get("/programs/new").status_code == 403
+
+
+def test_a_password_change_signs_out_other_sessions(app, login, make_user):
+    user = make_user("consultant", username="lee")
+    phone = login(user=user)
+    assert phone.get("/members/").status_code == 200
+    admin = login("admin")
+    from tests.conftest import form_post
+    form_post(admin, f"/admin/users/{user.id}", {"display_name": "lee", "role": "consultant", "password": "new-password-1",
+                                                   "active": "on"})
+    assert phone.get("/members/").status_code == 302  # back to the login page
+
+
+def test_ids_beyond_the_database_range_are_404(login):
+    client = login("admin")
+    assert client.get("/members/2147483648").status_code == 404
+    assert client.get("/admin/users/99999999999999999999").status_code == 404

@@ -52,13 +52,15 @@ def test_search_list_and_edit(login, make_member):
 
 
 def test_showing_the_full_number_is_an_explicit_logged_action(login, make_member):
-    member = make_member(name="李四")
+    member = make_member(name="李四", id_number="11010519491231002X", phone="13800138000")
     client = login("consultant")
     detail = client.get(f"/members/{member.id}").get_data(as_text=True)
     assert member.id_number_masked in detail
     revealed = client.post(f"/members/{member.id}/reveal", data={"reason": "核对协议", "csrf_token": csrf_token(detail)})
     html = revealed.get_data(as_text=True)
     assert member.id_number_masked not in html
+    assert "11010519491231002X" in html and "13800138000" in html
+    assert revealed.headers["Cache-Control"] == "no-store"
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "member.identity_revealed")).one()
     assert entry.actor_id == client.user.id and entry.payload["reason"] == "核对协议"
     assert "本次查看已记录" in html
