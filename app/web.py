@@ -14,10 +14,13 @@ from werkzeug.exceptions import HTTPException
 
 from .errors import ServiceError
 from .extensions import db
+from .cards import labels
+from .documents.cards import design_labels
 from .i18n import say
 from .members.schemas import ID_TYPE_LABELS
 from .programs.labels import ANCHOR_LABELS, KIND_LABELS, POLICY_LABELS, describe_refund_window, options
 from .rules import N_, identity, money
+from .rules.cards import format_card_number
 from .users.roles import ROLE_LABELS, can
 
 bp = Blueprint("web", __name__)
@@ -140,6 +143,10 @@ def init_app(app: Flask) -> None:
         policy_options=lambda: options(POLICY_LABELS),
         describe_refund_window=describe_refund_window,
         id_type_labels=ID_TYPE_LABELS, id_type_options=lambda: options(ID_TYPE_LABELS),
+        status_labels=labels.STATUS_LABELS, verdict_labels=labels.VERDICT_LABELS, payment_labels=labels.PAYMENT_LABELS,
+        ledger_labels=labels.LEDGER_LABELS, agreement_labels=labels.AGREEMENT_LABELS,
+        agreement_status_labels=labels.AGREEMENT_STATUS_LABELS, design_options=design_labels,
+        payment_options=lambda: options(labels.PAYMENT_LABELS),
         get_locale=get_locale,
     )
     app.jinja_env.filters.update(
@@ -148,6 +155,7 @@ def init_app(app: Flask) -> None:
         words=money.amount_in_words,
         discount=money.discount_in_words,
         rate=money.format_discount_rate,
+        card_number=format_card_number,
         mask_number=identity.mask_number,
         mask_name=identity.mask_name,
     )

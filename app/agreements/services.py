@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import secrets
@@ -191,6 +190,12 @@ def by_sealed_bytes(content: bytes) -> Agreement | None:
     return db.session.scalar(select(Agreement).where(Agreement.sealed_sha256 == digest))
 
 
+def word_document(agreement: Agreement) -> Document:
+    """The .docx: the sealed one when signed on screen, otherwise the draft."""
+    sealed = agreement.document(DocumentRole.SEALED)
+    return sealed if sealed is not None and sealed.mime == DOCX_MIME else agreement.document(DocumentRole.DRAFT)
+
+
 def current_document(agreement: Agreement) -> Document:
     """The sealed original once there is one, otherwise the draft to print and sign."""
     return agreement.document(DocumentRole.SEALED) or agreement.document(DocumentRole.DRAFT)
@@ -203,7 +208,3 @@ def document_bytes(document: Document) -> bytes:
 def seal_is_genuine(agreement: Agreement) -> bool:
     payload = tokens.read(tokens.SEAL, agreement.seal_token)
     return payload == [agreement.number, agreement.sealed_sha256]
-
-
-def signed_on(agreement: Agreement) -> dt.date | None:
-    return agreement.sealed_at.date() if agreement.sealed_at else None

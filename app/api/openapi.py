@@ -115,6 +115,72 @@ ERROR = {
     }}},
 }
 
+CARD_IN = {
+    "type": "object",
+    "required": ["program", "tier", "member_id", "amount"],
+    "properties": {
+        "program": {"type": "string"}, "tier": {"type": "string"}, "member_id": {"type": "integer"},
+        "amount": {**MONEY, "description": "Must equal the tier's amount"},
+        "payment_method": {"enum": ["cash", "bank_card", "bank_transfer", "wechat_pay", "alipay"],
+                           "description": "Required when the amount is above zero"},
+        "receipt_no": {"type": "string", "description": "Required when the amount is above zero"},
+        "qualifying_spend": {**MONEY, "description": "Required for tiers with a qualifying spend"},
+        "permit_override_reason": {"type": "string", "description": "Admin only: issue before the presale permit; logged"},
+    },
+}
+
+CARD = {
+    "type": "object",
+    "properties": {
+        "number": {"type": "string", "description": "12 digits, the last a Luhn check digit"},
+        "number_masked": {"type": "string"}, "status": {"enum": ["active", "lost", "replaced", "transferred",
+                                                                  "refund_pending", "refunded", "redeemed", "expired", "voided"]},
+        "verify_url": {"type": "string", "description": "What the card's QR encodes"},
+        "agreement_id": {"type": ["integer", "null"], "description": "The subscription agreement"},
+        "holder": {"type": "object"}, "entitlement": {"type": "object"}, "held_amount": MONEY,
+        "program": {"type": "object"}, "tier": {"type": "object"}, "ledger": {"type": "array"}, "redemptions": {"type": "array"},
+    },
+}
+
+REDEEM_IN = {
+    "type": "object",
+    "required": ["item", "price"],
+    "properties": {"item": {"type": "string", "examples": ["3-1-1201"]}, "price": MONEY,
+                   "counter_program": {"type": "string", "description": "The programme this counter serves; others answer wrong_program"},
+                   "station": {"type": "string", "description": "Where the scan happened"}},
+}
+
+REDEMPTION = {
+    "type": "object",
+    "properties": {"status": {"type": "string"}, "item": {"type": "string"}, "agreement_id": {"type": "integer"},
+                   "settlement": {"type": "object", "properties": {k: MONEY for k in (
+                       "price", "discounted", "offset", "deposit_applied", "deposit_remaining", "credit_used",
+                       "credit_lapsed", "payable")}}},
+}
+
+VERDICT = {
+    "type": "object",
+    "properties": {"result": {"enum": ["valid", "invalid", "lost", "replaced", "transferred", "refund_pending", "refunded",
+                                       "redeemed", "expired", "voided", "not_yet_valid", "wrong_program"]},
+                   "message": {"type": "string"}, "card": {"oneOf": [_ref("Card"), {"type": "null"}]}},
+}
+
+AGREEMENT = {
+    "type": "object",
+    "properties": {"id": {"type": "integer"}, "number": {"type": "string"},
+                   "kind": {"enum": ["subscription", "redemption", "loss_reissue", "transfer", "refund", "renewal"]},
+                   "status": {"enum": ["unsigned", "sealed", "void"]}, "sha256": {"type": ["string", "null"]},
+                   "seal_token": {"type": ["string", "null"]}, "signing_method": {"type": ["string", "null"]},
+                   "template": {"type": "object"}, "signers": {"type": "array"}, "document_url": {"type": "string"}},
+}
+
+SIGN_IN = {
+    "type": "object",
+    "required": ["member_signature", "consultant_signature"],
+    "properties": {r: {"type": "string", "description": "data:image/png;base64,… at most 300 KB, not blank"}
+                   for r in ("member_signature", "consultant_signature")},
+}
+
 PATHS: dict[str, Any] = {
     "/programs": {
         "get": {"summary": "List programmes", "responses": {"200": {"description": "Programmes"}, **_errors(401, 403)}},
@@ -148,6 +214,43 @@ PATHS: dict[str, Any] = {
     "/members/{member_id}/reveal": {"post": {"summary": "The full ID number and phone; every call is in the audit log",
                                              "requestBody": {"required": False, **_json({"type": "object", "properties": {"reason": {"type": "string"}}})},
                                              "responses": {"200": {"description": "Full numbers"}, **_errors(401, 403, 404)}}},
+    "/programs/{code}/seal": {"put": {"summary": "Set ({\"image\": PNG data URL}) or remove ({\"image\": null}) the issuer's seal stamped on sealed agreements",
+                                      "requestBody": _json({"type": "object", "properties": {"image": {"type": ["string", "null"]}}}),
+                                      "responses": {"200": {"description": "The programme", **_json(_ref("Program"))}, **_errors(400, 401, 403, 404, 422)}}},
+    "/cards": {"post": {"summary": "Issue a card: card, ledger row, agreement draft and audit entry in one transaction",
+                        "requestBody": _json(_ref("CardIn")),
+                        "responses": {"201": {"description": "Issued", **_json(_ref("Card"))}, **_errors(400, 401, 403, 409, 422)}}},
+    "/cards/{number}": {"get": {"summary": "A card with holder, entitlement, money held, ledger, agreements and redemptions",
+                                "responses": {"200": {"description": "Card", **_json(_ref("Card"))}, **_errors(401, 403, 404)}}},
+    "/cards/{number}/card.png": {"get": {"summary": "The card image (CR80 at 300 dpi) whose QR encodes verify_url",
+                                         "responses": {"200": {"description": "PNG", "content": {"image/png": {}}}, **_errors(401, 403, 404)}}},
+    "/cards/{number}/redeem": {"post": {"summary": "Redeem a typed card number; exactly one of concurrent attempts succeeds",
+                                        "requestBody": _json(_ref("RedeemIn")),
+                                        "responses": {"200": {"description": "Redeemed", **_json(_ref("Redemption"))},
+                                                      "409": {"description": "The card's verdict is not valid (code = verdict)", **_json(_ref("Error"))},
+                                                      **_errors(400, 401, 403, 404, 422)}}},
+    "/members/{member_id}/cards": {"get": {"summary": "A member's cards", "responses": {"200": {"description": "Cards"}, **_errors(401, 403, 404)}}},
+    "/verify/{token}": {"get": {"summary": "The verdict for a scanned token; every scan is stored",
+                                "parameters": [{"name": "counter_program", "in": "query", "schema": {"type": "string"}},
+                                               {"name": "station", "in": "query", "schema": {"type": "string"}}],
+                                "responses": {"200": {"description": "Verdict (also for invalid tokens)", **_json(_ref("Verdict"))}, **_errors(401, 403)}}},
+    "/verify/{token}/redeem": {"post": {"summary": "Redeem the card a scanned token names",
+                                        "requestBody": _json(_ref("RedeemIn")),
+                                        "responses": {"200": {"description": "Redeemed", **_json(_ref("Redemption"))},
+                                                      "409": {"description": "Verdict not valid, e.g. redeemed or invalid", **_json(_ref("Error"))},
+                                                      **_errors(400, 401, 403, 422)}}},
+    "/agreements/{agreement_id}": {"get": {"summary": "Agreement metadata: type, status, template, signers, sha256",
+                                           "responses": {"200": {"description": "Agreement", **_json(_ref("Agreement"))}, **_errors(401, 403, 404)}}},
+    "/agreements/{agreement_id}/document.docx": {"get": {"summary": "The Word document: sealed when signed on screen, else the draft",
+                                                         "responses": {"200": {"description": "DOCX"}, **_errors(401, 403, 404)}}},
+    "/agreements/{agreement_id}/document": {"get": {"summary": "The authoritative file: the sealed original (Word or uploaded scan), else the draft",
+                                                    "responses": {"200": {"description": "File"}, **_errors(401, 403, 404)}}},
+    "/agreements/{agreement_id}/sign": {"post": {"summary": "Embed drawn signatures (and the issuer's seal), then seal the document",
+                                                 "requestBody": _json(_ref("SignIn")),
+                                                 "responses": {"200": {"description": "Sealed", **_json(_ref("Agreement"))}, **_errors(400, 401, 403, 404, 409, 422)}}},
+    "/agreements/{agreement_id}/scan": {"post": {"summary": "Upload the ink-signed scan (multipart field 'scan': PDF, JPEG or PNG, at most 10 MB); it becomes the sealed original",
+                                                 "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object", "properties": {"scan": {"type": "string", "format": "binary"}}}}}},
+                                                 "responses": {"200": {"description": "Sealed", **_json(_ref("Agreement"))}, **_errors(401, 403, 404, 409, 422)}}},
     "/me": {"get": {"summary": "The token's user and role", "responses": {"200": {"description": "User"}, **_errors(401)}}},
     "/openapi.json": {"get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OpenAPI 3.1"}}}},
 }
@@ -164,7 +267,9 @@ def document() -> dict[str, Any]:
         "paths": PATHS,
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {"Tier": TIER, "Program": PROGRAM, "MemberIn": MEMBER_IN, "Member": MEMBER_OUT, "Error": ERROR},
+            "schemas": {"Tier": TIER, "Program": PROGRAM, "MemberIn": MEMBER_IN, "Member": MEMBER_OUT, "Error": ERROR,
+                        "CardIn": CARD_IN, "Card": CARD, "RedeemIn": REDEEM_IN, "Redemption": REDEMPTION, "Verdict": VERDICT,
+                        "Agreement": AGREEMENT, "SignIn": SIGN_IN},
         },
     }
 

@@ -4,7 +4,8 @@ from flask import jsonify, url_for
 
 from ..programs import presets, services
 from ..programs.schemas import dump_program
-from ..errors import NotFound
+from ..agreements.schemas import read_signature
+from ..errors import NotFound, ValidationFailed
 from ..rules import N_, refuse
 from . import bp, json_body, reject_unknown, require
 
@@ -57,3 +58,17 @@ def get_preset(key: str):
     if key not in presets.PRESET_KEYS:
         raise NotFound(refuse("preset_not_found", N_("No preset is called %(key)s."), key=key))
     return jsonify({"key": key, "label": presets.preset_label(key), "program": presets.preset(key)})
+
+
+@bp.put("/programs/<code>/seal")
+def set_seal(code: str):
+    """The issuer's seal: {"image": "data:image/png;base64,…"}, or {"image": null} to remove it."""
+    require("program.manage")
+    program = services.get_program(code)
+    body = reject_unknown(json_body(), ("image",))
+    png = None
+    if body.get("image") is not None:
+        problem, png = read_signature(body["image"])
+        if problem:
+            raise ValidationFailed({"image": problem})
+    return jsonify(dump_program(services.set_seal(program, png)))

@@ -28,7 +28,7 @@ from ..rules.policies import check_issue
 from ..rules.settlement import settle_card
 from ..rules.terms import CardStatus, ProgramKind
 from ..rules.validity import expiry_date
-from ..users.roles import Role
+from ..users.roles import can
 from .models import Card, LedgerEntry, LedgerKind, Redemption, Scan, ScanAction
 from .schemas import read_issue, read_redeem
 
@@ -73,7 +73,7 @@ def issue_card(data: Mapping[str, Any]) -> Card:
             "spend_below_threshold", N_("This card needs a qualifying spend of at least %(spend)s."),
             spend=format_yuan(tier.qualifying_spend_fen))})
     override = bool(spec.permit_override_reason)
-    if override and getattr(current_user, "role", None) is not Role.ADMIN:
+    if override and not can(current_user, "card.permit_override"):
         raise Forbidden(refuse("override_needs_admin", N_("Only a manager may issue before the presale permit is recorded.")))
     held = db.session.scalar(select(func.count(Card.id)).where(
         Card.member_id == member.id, Card.program_id == program.id, Card.status.in_(HOLDING)))
@@ -197,6 +197,57 @@ def redeem(card_id: int, data: Mapping[str, Any], *, token: str | None = None, c
                                          "agreement": redemption.agreement.number})
     db.session.commit()
     return redemption
+
+
+def counter_lookup(text: str, *, counter_program: str | None = None, station: str | None = None) -> tuple[Decision, Card | None, str | None]:
+    """What the counter's scanner field received: a scanned URL or token, or a card number typed by hand.
+
+    Returns the verdict, the card when known, and the token when one was scanned. The lookup is stored.
+    """
+    _, number = card_rules.check_card_number(text)
+    if number is None:
+        token = tokens.token_from_scan(text)
+        verdict, card = verify_token(token, counter_program=counter_program, station=station)
+        return verdict, card, token
+    card = db.session.scalar(select(Card).where(Card.number == number))
+    verdict = verdict_for(card, counter_program) if card else refuse(
+        "card_not_found", N_("No card has the number %(number)s."), number=number)
+    _record_scan(ScanAction.VERIFY, verdict, card, None, counter_program, station)
+    db.session.commit()
+    return verdict, card, None
+
+
+def card_for_code(text: str) -> Card | None:
+    """The card a counter's input names (typed number or scanned URL/token), without recording a scan."""
+    _, number = card_rules.check_card_number(text)
+    if number:
+        return db.session.scalar(select(Card).where(Card.number == number))
+    return card_for_token(tokens.token_from_scan(text))
+
+
+def redeem_code(text: str, data: Mapping[str, Any], *, counter_program: str | None = None,
+                station: str | None = None) -> Redemption:
+    """Redeem from the counter's input: a typed card number or a scanned URL/token."""
+    _, number = card_rules.check_card_number(text)
+    if number:
+        return redeem(get_card(number).id, data, counter_program=counter_program, station=station)
+    return redeem_token(tokens.token_from_scan(text), data, counter_program=counter_program, station=station)
+
+
+def cards_of(member: Member) -> list[Card]:
+    return list(db.session.scalars(select(Card).where(Card.member_id == member.id).order_by(Card.id.desc())))
+
+
+def redeem_token(token: str, data: Mapping[str, Any], *, counter_program: str | None = None,
+                 station: str | None = None) -> Redemption:
+    """Redeem the card a scanned token names; a forged token is stored as a failed redemption scan."""
+    read_redeem(data)  # a missing price is the counter's mistake: answer it before touching any card
+    card = card_for_token(token)
+    if card is None:
+        _record_scan(ScanAction.REDEEM, card_rules.INVALID, None, token, counter_program, station)
+        db.session.commit()
+        raise Conflict(card_rules.INVALID)
+    return redeem(card.id, data, token=token, counter_program=counter_program, station=station)
 
 
 def card_face(card: Card) -> CardFace:

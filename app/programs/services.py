@@ -75,7 +75,7 @@ def create_program(data: Mapping[str, Any]) -> Program:
 def set_seal(program: Program, png: bytes | None) -> Program:
     """The issuer's seal image stamped on agreements sealed from now on; None removes it."""
     if png is not None:
-        problem, png = read_png(png)
+        problem, png = read_png(png)  # same checks as a drawn signature: a PNG, sane size, visible ink
         if problem:
             raise ValidationFailed({"seal": problem})
     program.seal_png = png

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_babel import gettext
 
 from ..errors import ValidationFailed
 from ..rules.terms import ProgramKind, RefundAnchor, TransferPolicy
 from ..validation import unflatten_form
+from ..users.roles import can
 from ..web import field_errors, require
 from . import presets, services
 from .schemas import dump_program
@@ -55,6 +57,25 @@ def create():
 def detail(code: str):
     program = services.get_program(code)
     return render_template("programs/detail.html", program=program)
+
+
+@bp.route("/<code>/seal", methods=["GET", "POST"])
+@require("program.view")
+def seal(code: str):
+    program = services.get_program(code)
+    if request.method == "GET":
+        if not program.seal_png:
+            abort(404)
+        return current_app.response_class(program.seal_png, mimetype="image/png")
+    if not can(current_user, "program.manage"):
+        abort(403)
+    upload = request.files.get("seal")
+    try:
+        services.set_seal(program, None if request.form.get("remove") else (upload.read() if upload else b""))
+    except ValidationFailed as exc:
+        return render_template("programs/detail.html", program=program, seal_error=field_errors(exc)["seal"]), 422
+    flash(gettext("Saved."), "success")
+    return redirect(url_for("programs.detail", code=program.code))
 
 
 @bp.route("/<code>/edit", methods=["GET", "POST"])

@@ -29,6 +29,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "member.manage": frozenset({Role.CONSULTANT, Role.ADMIN}),
     # Seeing a full ID number is logged every time; auditors review, they do not need it.
     "member.reveal_id": frozenset({Role.CONSULTANT, Role.ADMIN}),
+    "card.view": _ALL,
+    "card.issue": frozenset({Role.CONSULTANT, Role.ADMIN}),
+    # Opening day is busy: consultants stand at the counter too.
+    "card.redeem": frozenset({Role.COUNTER, Role.CONSULTANT, Role.ADMIN}),
+    "card.permit_override": frozenset({Role.ADMIN}),
+    "agreement.sign": frozenset({Role.CONSULTANT, Role.ADMIN}),
     "user.manage": frozenset({Role.ADMIN}),
     "audit.view": frozenset({Role.ADMIN, Role.AUDITOR}),
 }

@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from flask import current_app, jsonify, request, url_for
+
+from ..agreements import services as agreements
+from ..agreements.schemas import dump_agreement
+from ..cards import services
+from ..cards.schemas import ISSUE_FIELDS, REDEEM_FIELDS, dump_card, dump_redemption
+from ..i18n import say
+from ..members.services import get_member
+from . import bp, json_body, reject_unknown, require
+
+
+def _card_body(card) -> dict:
+    return dump_card(card, verify_url=services.verify_url(card))
+
+
+@bp.post("/cards")
+def issue_card():
+    require("card.issue")
+    card = services.issue_card(reject_unknown(json_body(), ISSUE_FIELDS))
+    response = jsonify(_card_body(card))
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_card", number=card.number)
+    return response
+
+
+@bp.get("/cards/<number>")
+def get_card(number: str):
+    require("card.view")
+    return jsonify(_card_body(services.get_card(number)))
+
+
+@bp.get("/members/<id:member_id>/cards")
+def member_cards(member_id: int):
+    require("card.view")
+    member = get_member(member_id)
+    return jsonify({"cards": [_card_body(c) for c in services.cards_of(member)]})
+
+
+@bp.get("/cards/<number>/card.png")
+def card_png(number: str):
+    require("card.view")
+    card = services.get_card(number)
+    png = services.card_image(card, current_app.config.get("VIP_CJK_FONT"))
+    return current_app.response_class(png, mimetype="image/png",
+                                      headers={"Content-Disposition": f'inline; filename="card-{card.number}.png"'})
+
+
+def _redeem_body() -> dict:
+    return reject_unknown(json_body(), REDEEM_FIELDS)
+
+
+@bp.post("/cards/<number>/redeem")
+def redeem_card(number: str):
+    require("card.redeem")
+    card = services.get_card(number)
+    body = _redeem_body()
+    redemption = services.redeem(card.id, body, counter_program=body.get("counter_program"), station=body.get("station"))
+    return jsonify({"status": redemption.card.status.value, "card": _card_body(redemption.card),
+                    **dump_redemption(redemption)})
+
+
+@bp.get("/verify/<token>")
+def verify(token: str):
+    require("card.view")
+    verdict, card = services.verify_token(token, counter_program=request.args.get("counter_program"),
+                                          station=request.args.get("station"))
+    return jsonify({"result": verdict.code, "message": say(verdict), "card": _card_body(card) if card else None})
+
+
+@bp.post("/verify/<token>/redeem")
+def redeem_token(token: str):
+    require("card.redeem")
+    body = _redeem_body()
+    redemption = services.redeem_token(token, body, counter_program=body.get("counter_program"),
+                                       station=body.get("station"))
+    return jsonify({"status": redemption.card.status.value, "card": _card_body(redemption.card),
+                    **dump_redemption(redemption)})
+
+
+@bp.get("/agreements/<id:agreement_id>")
+def get_agreement(agreement_id: int):
+    require("card.view")
+    return jsonify(dump_agreement(agreements.get_agreement(agreement_id)))
+
+
+def _send(document):
+    return current_app.response_class(
+        agreements.document_bytes(document), mimetype=document.mime,
+        headers={"Content-Disposition": f'attachment; filename="{document.filename}"'})
+
+
+@bp.get("/agreements/<id:agreement_id>/document.docx")
+def agreement_document(agreement_id: int):
+    """The Word document: signed and sealed when signed on screen, else the draft to print and sign."""
+    require("card.view")
+    return _send(agreements.word_document(agreements.get_agreement(agreement_id)))
+
+
+@bp.get("/agreements/<id:agreement_id>/document")
+def agreement_original(agreement_id: int):
+    """The authoritative file: the sealed original in its own format (Word or the uploaded scan), else the draft."""
+    require("card.view")
+    return _send(agreements.current_document(agreements.get_agreement(agreement_id)))
+
+
+@bp.post("/agreements/<id:agreement_id>/sign")
+def sign_agreement(agreement_id: int):
+    require("agreement.sign")
+    from flask_login import current_user
+    agreements.get_agreement(agreement_id)
+    body = reject_unknown(json_body(), ("member_signature", "consultant_signature"))
+    return jsonify(dump_agreement(agreements.sign_drawn(agreement_id, body, consultant=current_user)))
+
+
+@bp.post("/agreements/<id:agreement_id>/scan")
+def upload_scan(agreement_id: int):
+    require("agreement.sign")
+    from flask_login import current_user
+    agreements.get_agreement(agreement_id)
+    upload = request.files.get("scan")
+    content = upload.read() if upload else b""
+    return jsonify(dump_agreement(agreements.seal_scan(agreement_id, content, upload.filename if upload else None,
+                                                       consultant=current_user)))

@@ -1,0 +1,62 @@
+"""Words for card states, verdicts, payments and documents on screen (agreements use their own Chinese wording)."""
+
+from __future__ import annotations
+
+from ..agreements.models import AgreementKind, AgreementStatus
+from ..rules import N_
+from ..rules.terms import CardStatus
+from .models import LedgerKind, PaymentMethod
+
+STATUS_LABELS = {
+    CardStatus.ACTIVE: N_("active"),
+    CardStatus.LOST: N_("reported lost"),
+    CardStatus.REPLACED: N_("replaced"),
+    CardStatus.TRANSFERRED: N_("transferred"),
+    CardStatus.REFUND_PENDING: N_("refund pending"),
+    CardStatus.REFUNDED: N_("refunded"),
+    CardStatus.REDEEMED: N_("redeemed"),
+    CardStatus.EXPIRED: N_("expired"),
+    CardStatus.VOIDED: N_("voided"),
+}
+VERDICT_LABELS = {
+    "valid": N_("VALID"),
+    "invalid": N_("INVALID"),
+    "lost": N_("LOST"),
+    "replaced": N_("REPLACED"),
+    "transferred": N_("TRANSFERRED"),
+    "refund_pending": N_("REFUND PENDING"),
+    "refunded": N_("REFUNDED"),
+    "redeemed": N_("ALREADY REDEEMED"),
+    "expired": N_("EXPIRED"),
+    "voided": N_("VOIDED"),
+    "not_yet_valid": N_("NOT YET VALID"),
+    "wrong_program": N_("WRONG PROGRAMME"),
+    "card_not_found": N_("NO SUCH CARD"),
+}
+PAYMENT_LABELS = {
+    PaymentMethod.CASH: N_("Cash"),
+    PaymentMethod.BANK_CARD: N_("Bank card"),
+    PaymentMethod.BANK_TRANSFER: N_("Bank transfer"),
+    PaymentMethod.WECHAT_PAY: N_("WeChat Pay"),
+    PaymentMethod.ALIPAY: N_("Alipay"),
+}
+LEDGER_LABELS = {
+    LedgerKind.DEPOSIT_RECEIVED: N_("deposit received"),
+    LedgerKind.FEE_RECEIVED: N_("fee received"),
+    LedgerKind.REFUND_PAID: N_("refund paid"),
+    LedgerKind.DEPOSIT_APPLIED: N_("deposit applied to purchase"),
+    LedgerKind.CREDIT_VOIDED: N_("credit voided"),
+}
+AGREEMENT_LABELS = {
+    AgreementKind.SUBSCRIPTION: N_("Subscription agreement"),
+    AgreementKind.REDEMPTION: N_("Redemption confirmation"),
+    AgreementKind.LOSS_REISSUE: N_("Loss and reissue application"),
+    AgreementKind.TRANSFER: N_("Transfer agreement"),
+    AgreementKind.REFUND: N_("Refund confirmation"),
+    AgreementKind.RENEWAL: N_("Renewal confirmation"),
+}
+AGREEMENT_STATUS_LABELS = {
+    AgreementStatus.UNSIGNED: N_("awaiting signatures"),
+    AgreementStatus.SEALED: N_("signed and sealed"),
+    AgreementStatus.VOID: N_("void"),
+}

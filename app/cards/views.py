@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
+from flask_login import current_user
+
+from ..agreements import services as agreements
+from ..documents.cards import design_labels
+from ..errors import Conflict, ServiceError, ValidationFailed
+from ..members.services import get_member
+from ..programs.services import list_programs
+from ..web import field_errors, require
+from . import services
+from .models import PaymentMethod
+from .schemas import dump_card, dump_redemption
+
+bp = Blueprint("cards", __name__)
+
+ISSUE_FORM_FIELDS = ("amount", "payment_method", "receipt_no", "qualifying_spend", "permit_override_reason")
+
+
+@bp.route("/cards/new", methods=["GET", "POST"])
+@require("card.issue")
+def issue():
+    member = get_member(request.values.get("member_id", type=int) or 0) if request.values.get("member_id") else None
+    programs = [p for p in list_programs() if p.status == "open"]
+    values = request.form.to_dict() if request.method == "POST" else {}
+    errors: dict[str, str] = {}
+    problem = None
+    if request.method == "POST":
+        program_code, _, tier_code = values.get("product", "").partition("/")
+        data = {k: values.get(k, "") for k in ISSUE_FORM_FIELDS}
+        data.update(program=program_code, tier=tier_code, member_id=values.get("member_id", ""))
+        try:
+            card = services.issue_card(data)
+        except ValidationFailed as exc:
+            errors = field_errors(exc)
+            errors.setdefault("product", errors.get("program") or errors.get("tier") or "")
+        except ServiceError as exc:
+            problem = exc
+        else:
+            flash(gettext("Card %(number)s issued. Print the agreement or sign it on screen.", number=card.number), "success")
+            return redirect(url_for("cards.detail", number=card.number))
+    return render_template("cards/new.html", member=member, programs=programs, values=values, errors=errors,
+                           problem=problem, payment_methods=list(PaymentMethod)), 422 if (errors or problem) else 200
+
+
+@bp.get("/cards/<number>")
+@require("card.view")
+def detail(number: str):
+    card = services.get_card(number)
+    return render_template("cards/detail.html", card=card, data=dump_card(card, verify_url=services.verify_url(card)),
+                           scans=services.scans_of(card, 20))
+
+
+@bp.get("/cards/<number>/card.png")
+@require("card.view")
+def image(number: str):
+    card = services.get_card(number)
+    png = services.card_image(card, current_app.config.get("VIP_CJK_FONT"))
+    return current_app.response_class(png, mimetype="image/png")
+
+
+@bp.get("/cards/<number>/print")
+@require("card.view")
+def printable(number: str):
+    card = services.get_card(number)
+    return render_template("cards/print.html", card=card)
+
+
+@bp.route("/counter", methods=["GET", "POST"])
+@require("card.redeem")
+def counter():
+    """The scanner page: the field keeps focus, a USB scanner types the URL and Enter; the verdict shows large."""
+    if "program" in request.args:
+        session["counter_program"] = request.args.get("program") or None
+    program = session.get("counter_program")
+    station = session.get("counter_station") or current_user.username
+    verdict = card = redemption = None
+    errors: dict[str, str] = {}
+    code = (request.form.get("code") or "").strip()
+    if request.method == "POST" and code:
+        if request.form.get("action") == "redeem":
+            data = {"item": request.form.get("item", ""), "price": request.form.get("price", "")}
+            try:
+                redemption = services.redeem_code(code, data, counter_program=program, station=station)
+                card = redemption.card
+            except ValidationFailed as exc:
+                errors, card = field_errors(exc), services.card_for_code(code)
+            except Conflict as exc:
+                verdict, card = exc.decision, services.card_for_code(code)
+        else:
+            verdict, card, _ = services.counter_lookup(code, counter_program=program, station=station)
+    return render_template("cards/counter.html", programs=list_programs(), program=program, verdict=verdict, card=card,
+                           code=code, data=dump_card(card) if card else None, errors=errors,
+                           redemption=dump_redemption(redemption) if redemption else None, values=request.form)
+
+
+@bp.route("/agreements/<id:agreement_id>/sign", methods=["GET", "POST"])
+@require("agreement.sign")
+def sign(agreement_id: int):
+    agreement = agreements.get_agreement(agreement_id)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            agreements.sign_drawn(agreement.id, request.form, consultant=current_user)
+        except ValidationFailed as exc:
+            errors = field_errors(exc)
+        else:
+            flash(gettext("Signed and sealed."), "success")
+            return redirect(url_for("cards.detail", number=agreement.card.number))
+    return render_template("agreements/sign.html", agreement=agreement, errors=errors), 422 if errors else 200
+
+
+@bp.post("/agreements/<id:agreement_id>/scan")
+@require("agreement.sign")
+def scan(agreement_id: int):
+    agreement = agreements.get_agreement(agreement_id)
+    upload = request.files.get("scan")
+    try:
+        agreements.seal_scan(agreement.id, upload.read() if upload else b"", upload.filename if upload else None,
+                             consultant=current_user)
+    except ValidationFailed as exc:
+        return render_template("agreements/sign.html", agreement=agreement, errors=field_errors(exc)), 422
+    flash(gettext("The signed scan is sealed."), "success")
+    return redirect(url_for("cards.detail", number=agreement.card.number))
+
+
+@bp.get("/agreements/<id:agreement_id>/document")
+@require("card.view")
+def document(agreement_id: int):
+    doc = agreements.current_document(agreements.get_agreement(agreement_id))
+    return current_app.response_class(agreements.document_bytes(doc), mimetype=doc.mime,
+                                      headers={"Content-Disposition": f'attachment; filename="{doc.filename}"'})
