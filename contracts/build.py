@@ -196,7 +196,7 @@ def subscription_membership() -> Document:
     para(doc, "{{ qualifying_spend_text }}")
     para(doc, "{%p endif %}")
     heading(doc, "第二条　权益与有效期")
-    para(doc, "会员凭本卡享受", "{{ discount_words }}", "优惠。", "{{ validity_text }}")
+    para(doc, "{{ benefit_text }}", "{{ validity_text }}")
     para(doc, "{%p if renewal_text %}")
     para(doc, "{{ renewal_text }}")
     para(doc, "{%p endif %}")

@@ -218,6 +218,9 @@ class Api:
     def post(self, path: str, json: Any = None, **kw):
         return self.client.post(f"/api/v1{path}", json=json, headers=self._headers(kw.pop("headers", None)), **kw)
 
+    def put(self, path: str, json: Any = None, **kw):
+        return self.client.put(f"/api/v1{path}", json=json, headers=self._headers(kw.pop("headers", None)), **kw)
+
     def patch(self, path: str, json: Any = None, **kw):
         return self.client.patch(f"/api/v1{path}", json=json, headers=self._headers(kw.pop("headers", None)), **kw)
 
@@ -310,3 +313,60 @@ def browser_form(html: str, form_index: int = -1) -> dict[str, str]:
     reader = _FormReader()
     reader.feed(forms[form_index])
     return reader.fields
+
+
+# Cards, signatures and QR codes ---------------------------------------------------------------
+
+def signature_data_url(text: str = "签名", size: tuple[int, int] = (400, 150)) -> str:
+    """A drawn-looking signature: dark strokes on a transparent pad, as the browser's canvas sends it."""
+    import base64
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    wobble = sum(map(ord, text)) % 40  # a different hand for each text, so documents hold distinct images
+    draw.line([(20, 100), (90, 40 + wobble), (150, 110), (230, 30 + wobble // 2), (330, 95)], fill=(20, 20, 20, 255), width=5)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"  # the smallest file our scan check accepts as a PDF
+
+
+def decode_qr(png: bytes) -> list[str]:
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    return [result.text for result in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))]
+
+
+@pytest.fixture
+def make_card(app, make_program, make_member, make_user):
+    """Issue a card as a consultant would; the programme and member are made unless given."""
+    from app.cards.services import issue_card
+    from flask_login import login_user
+
+    consultant = make_user("consultant")
+
+    def make(program=None, member=None, tier: str | None = None, **overrides: Any):
+        program = program or make_program()
+        member = member or make_member()
+        chosen = (program.tier(tier) if tier else None) or program.tiers[0]  # an unknown tier still goes to the service
+        data = {"program": program.code, "tier": tier or chosen.code, "member_id": member.id, "amount": chosen.amount_fen / 100,
+                "payment_method": "wechat_pay", "receipt_no": f"R{secrets.token_hex(4)}"}
+        if chosen.qualifying_spend_fen:
+            data["qualifying_spend"] = chosen.qualifying_spend_fen / 100
+        if "program_code" in overrides:  # an unknown programme code, for error tests
+            data["program"] = overrides.pop("program_code")
+        data.update(overrides)
+        with app.test_request_context("/"):
+            login_user(consultant)
+            return issue_card(data)
+
+    make.consultant = consultant
+    return make

@@ -85,7 +85,10 @@ def subscription(card, *, agreement_number: str, date: str, verify_url: str, id_
                    if program.renewal_window_days else "")
         notice = (f"乙方提前终止的，应提前{program.termination_notice_days}日书面通知甲方；"
                   if program.termination_notice_days is not None else "")
+        discounted = tier.discount_rate_bp < 10_000
         context |= {
+            "benefit_text": (f"会员凭本卡购物享受{discount_in_words(tier.discount_rate_bp)}优惠，并享受甲方公布的会员权益。"
+                             if discounted else "会员凭本卡享受甲方公布的会员权益。"),
             "has_fee": card.amount_fen > 0,
             "payment_due_text": due,
             "qualifying_spend_text": (f"乙方单笔或一年内累计消费满{format_yuan(tier.qualifying_spend_fen)}，具备办卡资格。"

@@ -124,18 +124,26 @@ def card_for_token(token: str) -> Card | None:
 def verdict_for(card: Card | None, counter_program: str | None = None) -> Decision:
     if card is None:
         return card_rules.INVALID
+    counter = str(counter_program).upper() if counter_program not in (None, "") else None  # codes are upper-case
     return card_rules.scan_verdict(card.status, today(), valid_from=card.valid_from, valid_through=card.valid_through,
-                                   card_program=card.program.code, counter_program=counter_program)
+                                   card_program=card.program.code, counter_program=counter)
+
+
+def _clean(value: Any, limit: int) -> str | None:
+    """Scanned and typed values are whatever reached us: keep printable text only, so the log always saves."""
+    if not isinstance(value, str):
+        return None
+    return "".join(ch for ch in value if ch.isprintable())[:limit] or None
 
 
 def _record_scan(action: ScanAction, verdict: Decision, card: Card | None, token: str | None,
                  counter_program: str | None, station: str | None) -> Scan:
     program_id = None
-    if counter_program:
-        program_id = db.session.scalar(select(Program.id).where(Program.code == counter_program))
+    if program_code := _clean(counter_program, 32):
+        program_id = db.session.scalar(select(Program.id).where(Program.code == program_code.upper()))
     scan = Scan(created_at=utcnow(), action=action, verdict=verdict.code, card=card if card else None,
-                token_excerpt=(token or "")[:40] or None, user_id=_actor_id(), counter_program_id=program_id,
-                station=(station or "")[:60] or None,
+                token_excerpt=_clean(token, 40), user_id=_actor_id(), counter_program_id=program_id,
+                station=_clean(station, 60),
                 ip=request.remote_addr if has_request_context() else None,
                 user_agent=request.user_agent.string[:300] if has_request_context() else None)
     db.session.add(scan)
