@@ -7,16 +7,29 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test install install-test browser translations db clean
+.PHONY: run test install install-test browser fonts translations db clean
 
-run: install $(CATALOGUES)
+run: install fonts $(CATALOGUES)
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install-test browser $(CATALOGUES)
+test: install-test browser fonts $(CATALOGUES)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Card images print Chinese names: they need a CJK font. Installed with apt when none is found and apt may
+# run; otherwise the card image answers with a message naming the package (and its tests fail, as they should).
+FONT_FILES := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+fonts:
+	@found=; for f in $(FONT_FILES); do [ -f "$$f" ] && found=1; done; \
+	if [ -z "$$found" ] && [ -z "$$VIP_CJK_FONT" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing a CJK font for card images…"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-wqy-microhei >/dev/null) \
+	      || echo "Could not install fonts-wqy-microhei: card images need a CJK font (set VIP_CJK_FONT)"; \
+	  else echo "No CJK font found: install fonts-wqy-microhei or fonts-noto-cjk, or set VIP_CJK_FONT"; fi; \
+	fi
 
 # Browser tests drive Debian's Chromium (Playwright cannot download its own here). Installed when missing
 # and apt-get may run; otherwise those tests are skipped with the reason shown.

@@ -151,6 +151,7 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.filters.update(
         yuan=money.format_yuan,
+        yuan_text=money.format_yuan_text,
         fen=money.format_fen,
         words=money.amount_in_words,
         discount=money.discount_in_words,

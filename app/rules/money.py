@@ -59,6 +59,11 @@ def format_fen(fen: int) -> str:
     return str(fen_to_decimal(fen))
 
 
+def format_yuan_text(amount: str) -> str:
+    """The API's decimal string on paper: "900000.00" -> "¥900,000.00"."""
+    return f"¥{Decimal(amount):,.2f}"
+
+
 def format_yuan(fen: int) -> str:
     """The paper form: "¥50,000.00"."""
     return f"¥{fen_to_decimal(fen):,.2f}"

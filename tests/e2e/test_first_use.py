@@ -4,7 +4,7 @@ import re
 
 
 def test_admin_creates_a_programme_and_a_member_in_the_browser(live_server, page, tmp_path):
-    result = live_server.test_cli_runner().invoke(args=["demo"])  # the same command `make run` uses
+    result = live_server.test_cli_runner().invoke(args=["demo", "--if-empty"])  # the same command `make run` uses
     assert result.exit_code == 0, result.output
     base = live_server.live_url
 

@@ -87,7 +87,7 @@ def test_the_counter_scans_redeems_once_and_refuses_forgeries(app, login, make_c
     assert "此项必填" in no_price.get_data(as_text=True)
     done = client.post("/counter", data={"csrf_token": token, "action": "redeem", "code": scanned, "item": "3-1-1201",
                                          "price": "1,000,000.00"}).get_data(as_text=True)
-    assert "本次已核销" in done and "¥900000.00" in done
+    assert "本次已核销" in done and "¥900,000.00" in done
     again = client.post("/counter", data={"csrf_token": token, "action": "redeem", "code": card.number, "item": "3-1-1202",
                                           "price": "1000000"}).get_data(as_text=True)
     assert "已核销" in again and "此卡已核销" in again

@@ -1,0 +1,107 @@
+"""Parallel requests against a real, committing database: redeem is once, the card limit holds.
+
+These tests cannot use the per-test rollback (it holds SQLite's write lock), so each gets a fresh
+database of its own, migrated, on SQLite and on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import flask_migrate
+import pytest
+from sqlalchemy import func, select
+
+from app import create_app
+from app.cards.models import LedgerEntry, Redemption, Scan
+from app.clock import FixedClock
+from app.extensions import db
+from tests.conftest import BACKENDS, DEFAULT_NOW, _postgres_database, program_payload, valid_id_number
+
+PARALLEL = 8
+
+
+@pytest.fixture(params=BACKENDS)
+def live_app(request, tmp_path):
+    urls = _postgres_database() if request.param == "postgresql" else iter([f"sqlite:///{tmp_path / 'c.sqlite3'}"])
+    url = next(urls)
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "k",
+                      "VIP_DATA_KEY": "concurrency-data-key", "VIP_CLOCK": FixedClock(DEFAULT_NOW),
+                      "VIP_PUBLIC_BASE_URL": "https://vip.example.test"})
+    with app.app_context():
+        flask_migrate.upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+    next(urls, None)  # PostgreSQL: drop the database
+
+
+def _token(app, role):
+    runner = app.test_cli_runner()
+    name = f"{role}{threading.get_ident() % 1000}"
+    runner.invoke(args=["users", "create", name, "--role", role, "--password", "password-1"])
+    return runner.invoke(args=["users", "token", name]).output.strip().splitlines()[-1]
+
+
+def _in_parallel(calls):
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(i, call):
+        barrier.wait()
+        results[i] = call()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return results
+
+
+def test_parallel_redeems_of_one_card_succeed_exactly_once(live_app):
+    admin, consultant = _token(live_app, "admin"), _token(live_app, "consultant")
+    counters = [_token(live_app, "counter") for _ in range(PARALLEL)]
+    client = live_app.test_client()
+    assert client.post("/api/v1/programs", json=program_payload(code="RACE-1"),
+                       headers={"Authorization": f"Bearer {admin}"}).status_code == 201
+    member = client.post("/api/v1/members", json={"name": "张三", "id_number": valid_id_number(1), "phone": "13800138000"},
+                         headers={"Authorization": f"Bearer {consultant}"}).get_json()
+    card = client.post("/api/v1/cards", json={"program": "RACE-1", "tier": "VIP", "member_id": member["id"],
+                                              "amount": "50000", "payment_method": "cash", "receipt_no": "R1"},
+                       headers={"Authorization": f"Bearer {consultant}"}).get_json()
+    token = card["verify_url"].rsplit("/v/", 1)[1]
+
+    def redeem(counter_token):
+        return lambda: live_app.test_client().post(
+            f"/api/v1/verify/{token}/redeem", json={"item": "3-1-1201", "price": "1000000"},
+            headers={"Authorization": f"Bearer {counter_token}"})
+
+    responses = _in_parallel([redeem(t) for t in counters])
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [200] + [409] * (PARALLEL - 1)
+    assert {r.get_json()["error"]["code"] for r in responses if r.status_code == 409} == {"redeemed"}
+    with live_app.app_context():
+        assert db.session.scalar(select(func.count(Redemption.id))) == 1
+        assert db.session.scalar(select(func.count(LedgerEntry.id)).where(LedgerEntry.kind == "deposit_applied")) == 1
+        verdicts = sorted(db.session.scalars(select(Scan.verdict).where(Scan.action == "redeem")))
+        assert verdicts == ["redeemed"] * (PARALLEL - 1) + ["valid"]  # every attempt is on record
+
+
+def test_two_consultants_issuing_to_one_member_at_once_respect_the_limit(live_app):
+    admin = _token(live_app, "admin")
+    consultants = [_token(live_app, "consultant") for _ in range(2)]
+    client = live_app.test_client()
+    client.post("/api/v1/programs", json=program_payload(code="RACE-2"), headers={"Authorization": f"Bearer {admin}"})
+    member = client.post("/api/v1/members", json={"name": "李四", "id_number": valid_id_number(2), "phone": "13900139000"},
+                         headers={"Authorization": f"Bearer {consultants[0]}"}).get_json()
+
+    def issue(token, receipt):
+        return lambda: live_app.test_client().post(
+            "/api/v1/cards", json={"program": "RACE-2", "tier": "VIP", "member_id": member["id"], "amount": "50000",
+                                   "payment_method": "cash", "receipt_no": receipt},
+            headers={"Authorization": f"Bearer {token}"})
+
+    responses = _in_parallel([issue(t, f"R{i}") for i, t in enumerate(consultants)])
+    assert sorted(r.status_code for r in responses) == [201, 409]
+    assert [r.get_json()["error"]["code"] for r in responses if r.status_code == 409] == ["member_card_limit"]
