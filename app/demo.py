@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from .cards.services import issue_card
 from .clock import today
 from .extensions import db
 from .members.services import register_member
@@ -33,7 +34,7 @@ def is_empty() -> bool:
 
 
 def load_demo() -> None:
-    """Create the demo set: a user per role, one programme per preset, three members."""
+    """Create the demo set: a user per role, one programme per preset, three members, two cards."""
     for username, display_name, role, password in DEMO_USERS:
         create_user({"username": username, "display_name": display_name, "role": role, "password": password})
     day = today()
@@ -48,5 +49,9 @@ def load_demo() -> None:
     }
     for key, fields in programs.items():
         create_program({**presets.preset(key), "issuer_name": issuer, "contact_phone": "0938-1234567", **fields})
-    for member in DEMO_MEMBERS:
-        register_member(member)
+    members = [register_member(member)[0] for member in DEMO_MEMBERS]
+    # Two cards to look at; 张三 is left without one, to try issuing.
+    issue_card({"program": "DEMO-PRESALE", "tier": "VIP", "member_id": members[1].id, "amount": "50000",
+                "payment_method": "bank_card", "receipt_no": "DEMO-0001"})
+    issue_card({"program": "DEMO-ONLINE", "tier": "ANNUAL", "member_id": members[2].id, "amount": "2000",
+                "payment_method": "alipay", "receipt_no": "DEMO-0002"})

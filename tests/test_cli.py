@@ -1,6 +1,7 @@
 from sqlalchemy import select
 
 from app.extensions import db
+from app.cards.models import Card
 from app.members.models import Member
 from app.programs.models import Program
 from app.users.models import User
@@ -35,6 +36,7 @@ def test_demo_loads_one_programme_per_preset_and_only_into_an_empty_database(app
                      ("DEMO-RETAIL", "paid_membership"), ("DEMO-ZZ", "presale_deposit")]
     assert {u.role.value for u in db.session.scalars(select(User))} == {"admin", "consultant", "counter", "auditor"}
     assert db.session.scalar(select(db.func.count(Member.id))) == 3
+    assert sorted(c.program.code for c in db.session.scalars(select(Card))) == ["DEMO-ONLINE", "DEMO-PRESALE"]
     again = runner.invoke(args=["demo", "--if-empty"])
     assert again.exit_code == 0 and "not loaded" in again.output
     refused = runner.invoke(args=["demo"])
