@@ -101,7 +101,10 @@ MEMBER_OUT = {
         "phone_masked": {"type": "string", "examples": ["138****8000"]},
         "address": {"type": ["string", "null"]},
         "postal_code": {"type": ["string", "null"]},
-        "created": {"type": "boolean", "description": "On POST: false when the ID number was already registered"},
+        "created_at": {"type": "string", "format": "date-time"},
+        "updated_at": {"type": "string", "format": "date-time"},
+        "created": {"type": "boolean", "description": "On POST: false when the ID number was already registered; "
+                                                      "the member is returned as on file (PATCH to change it)"},
     },
 }
 
@@ -112,6 +115,7 @@ ERROR = {
         "message": {"type": "string", "description": "A sentence for people, in the request's language"},
         "fields": {"type": "object", "additionalProperties": {"type": "string"}},
         "reasons": {"type": "object", "additionalProperties": {"type": "string"}, "description": "Reason code per field"},
+        "member_id": {"type": "integer", "description": "On 409 id_number_registered*: the member who has that ID number"},
     }}},
 }
 
@@ -213,7 +217,7 @@ PATHS: dict[str, Any] = {
     },
     "/members/{member_id}/reveal": {"post": {"summary": "The full ID number and phone; every call is in the audit log",
                                              "requestBody": {"required": False, **_json({"type": "object", "properties": {"reason": {"type": "string"}}})},
-                                             "responses": {"200": {"description": "Full numbers"}, **_errors(401, 403, 404)}}},
+                                             "responses": {"200": {"description": "Full numbers"}, **_errors(400, 401, 403, 404)}}},
     "/programs/{code}/seal": {"put": {"summary": "Set ({\"image\": PNG data URL}) or remove ({\"image\": null}) the issuer's seal stamped on sealed agreements",
                                       "requestBody": _json({"type": "object", "properties": {"image": {"type": ["string", "null"]}}}),
                                       "responses": {"200": {"description": "The programme", **_json(_ref("Program"))}, **_errors(400, 401, 403, 404, 422)}}},

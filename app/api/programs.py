@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask import jsonify, url_for
+from flask_babel import gettext
 
 from ..programs import presets, services
 from ..programs.schemas import dump_program
@@ -48,7 +49,7 @@ def update_program(code: str):
 @bp.get("/program-presets")
 def list_presets():
     require("program.view")
-    return jsonify({"presets": [{"key": k, "label": presets.preset_label(k), "program": presets.preset(k)}
+    return jsonify({"presets": [{"key": k, "label": gettext(presets.preset_label(k)), "program": presets.preset(k)}
                                 for k in presets.PRESET_KEYS]})
 
 
@@ -57,7 +58,7 @@ def get_preset(key: str):
     require("program.view")
     if key not in presets.PRESET_KEYS:
         raise NotFound(refuse("preset_not_found", N_("No preset is called %(key)s."), key=key))
-    return jsonify({"key": key, "label": presets.preset_label(key), "program": presets.preset(key)})
+    return jsonify({"key": key, "label": gettext(presets.preset_label(key)), "program": presets.preset(key)})
 
 
 @bp.put("/programs/<code>/seal")

@@ -14,9 +14,6 @@ class Window:
     first_day: dt.date
     last_day: dt.date | None  # None: open without end
 
-    def contains(self, day: dt.date) -> bool:
-        return self.first_day <= day and (self.last_day is None or day <= self.last_day)
-
 
 def refund_window(terms: ProgramTerms, *, issue_date: dt.date, expiry_date: dt.date | None) -> tuple[Decision, Window | None]:
     """The window for one card, or why it cannot be known yet."""
