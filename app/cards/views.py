@@ -74,6 +74,8 @@ def counter():
     """The scanner page: the field keeps focus, a USB scanner types the URL and Enter; the verdict shows large."""
     if "program" in request.args:
         session["counter_program"] = request.args.get("program") or None
+    if "station" in request.args:
+        session["counter_station"] = request.args.get("station", "").strip()[:60] or None
     program = session.get("counter_program")
     station = session.get("counter_station") or current_user.username
     verdict = card = redemption = None
@@ -91,7 +93,8 @@ def counter():
                 verdict, card = exc.decision, services.card_for_code(code)
         else:
             verdict, card, _ = services.counter_lookup(code, counter_program=program, station=station)
-    return render_template("cards/counter.html", programs=list_programs(), program=program, verdict=verdict, card=card,
+    return render_template("cards/counter.html", programs=list_programs(), program=program, station=station,
+                           verdict=verdict, card=card,
                            code=code, data=dump_card(card) if card else None, errors=errors,
                            redemption=dump_redemption(redemption) if redemption else None, values=request.form)
 

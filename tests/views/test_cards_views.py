@@ -93,9 +93,12 @@ def test_the_counter_scans_redeems_once_and_refuses_forgeries(app, login, make_c
     assert "已核销" in again and "此卡已核销" in again
     forged = client.post("/counter", data={"csrf_token": token, "action": "scan", "code": scanned[:-4] + "abcd"}).get_data(as_text=True)
     assert "无效" in forged
-    client.get("/counter?program=OTHER")
+    client.get("/counter?program=OTHER&station=一号台")
     wrong = client.post("/counter", data={"csrf_token": token, "action": "scan", "code": scanned}).get_data(as_text=True)
     assert "非本柜台项目" in wrong
+    from app.cards.models import Scan
+    last = db.session.scalars(select(Scan).order_by(Scan.id.desc())).first()
+    assert (last.station, last.verdict, last.user_id) == ("一号台", "wrong_program", client.user.id)
 
 
 def test_public_verify_page_masks_for_the_public_and_shows_staff_more(app, login, make_card, make_member):
