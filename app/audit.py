@@ -54,10 +54,29 @@ def mask_secrets(value: Any) -> Any:
     return value
 
 
+def printable(value: Any, limit: int) -> str | None:
+    """Text that reached us from outside (headers, scans): printable characters only, so every row saves."""
+    if not isinstance(value, str):
+        return None
+    return "".join(ch for ch in value if ch.isprintable())[:limit] or None
+
+
+def request_origin() -> tuple[str | None, str | None]:
+    """Where the current request came from: address and user agent, cleaned for storage."""
+    if not has_request_context():
+        return None, None
+    return printable(request.remote_addr, 64), printable(request.user_agent.string, 300)
+
+
+def current_actor_id() -> int | None:
+    return current_user.id if has_request_context() and current_user.is_authenticated else None
+
+
 def record(action: str, obj: Any, data: dict[str, Any] | None = None, *, actor: Any = None) -> AuditEntry:
     """Add an audit entry to the current transaction; the caller's commit makes it durable with the change."""
     if actor is None and has_request_context() and current_user.is_authenticated:
         actor = current_user
+    ip, user_agent = request_origin()
     entry = AuditEntry(
         created_at=utcnow(),
         actor_id=getattr(actor, "id", None),
@@ -66,8 +85,8 @@ def record(action: str, obj: Any, data: dict[str, Any] | None = None, *, actor: 
         object_type=obj.audit_type,
         object_id=str(getattr(obj, "id", obj)),
         data=json.dumps(mask_secrets(data or {}), ensure_ascii=False, sort_keys=True, default=str),
-        ip=request.remote_addr if has_request_context() else None,
-        user_agent=request.user_agent.string[:300] if has_request_context() else None,
+        ip=ip,
+        user_agent=user_agent,
     )
     db.session.add(entry)
     return entry

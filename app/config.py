@@ -28,7 +28,7 @@ def defaults(instance_path: str) -> dict:
         "BABEL_DEFAULT_LOCALE": "zh_CN",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
         "VIP_LOCALES": ["zh_CN", "en"],
-        "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": 11 * 1024 * 1024,  # a 10 MB scan plus the form around it
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,

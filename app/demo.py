@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import math
+
+from PIL import Image, ImageDraw, ImageFont
 
 from sqlalchemy import select
 
@@ -11,7 +15,7 @@ from .clock import today
 from .extensions import db
 from .members.services import register_member
 from .programs import presets
-from .programs.services import create_program
+from .programs.services import create_program, get_program, set_seal
 from .users.models import User
 from .users.services import create_user
 
@@ -29,6 +33,21 @@ DEMO_MEMBERS = (
 )
 
 
+def demo_seal_png() -> bytes:
+    """A plainly fake seal (a red ring, a star, 'DEMO'), so demo agreements show where a real seal goes."""
+    image = Image.new("RGBA", (300, 300), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    red = (200, 30, 30, 255)
+    draw.ellipse([10, 10, 290, 290], outline=red, width=14)
+    # A five-pointed star: outer and inner points alternate every 36 degrees.
+    draw.polygon([(150 + (60 if i % 2 == 0 else 24) * math.sin(math.radians(i * 36)),
+                   140 - (60 if i % 2 == 0 else 24) * math.cos(math.radians(i * 36))) for i in range(10)], fill=red)
+    draw.text((112, 215), "DEMO", fill=red, font=ImageFont.load_default(size=30))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
 def is_empty() -> bool:
     return db.session.scalar(select(User.id).limit(1)) is None
 
@@ -41,7 +60,8 @@ def load_demo() -> None:
     issuer = "甘肃示例置业有限责任公司"
     programs = {
         "presale_95": {"code": "DEMO-PRESALE", "project_name": "示例尚城", "presale_permit_no": "示预售字(2026)第001号",
-                       "presale_permit_date": (day - dt.timedelta(days=30)).isoformat()},
+                       "presale_permit_date": (day - dt.timedelta(days=30)).isoformat(),
+                       "opening_date": day.isoformat()},  # opening day is today, so the counter can be tried
         "presale_value_add": {"code": "DEMO-ZZ", "project_name": "示例雅苑", "presale_permit_no": "示预售字(2026)第002号",
                               "presale_permit_date": (day - dt.timedelta(days=10)).isoformat()},
         "retail_vip": {"code": "DEMO-RETAIL", "project_name": "示例生活馆", "issuer_name": "示例商贸有限公司"},
@@ -49,6 +69,8 @@ def load_demo() -> None:
     }
     for key, fields in programs.items():
         create_program({**presets.preset(key), "issuer_name": issuer, "contact_phone": "0938-1234567", **fields})
+    for code in ("DEMO-PRESALE", "DEMO-ZZ"):
+        set_seal(get_program(code), demo_seal_png())
     members = [register_member(member)[0] for member in DEMO_MEMBERS]
     # Two cards to look at; 张三 is left without one, to try issuing.
     issue_card({"program": "DEMO-PRESALE", "tier": "VIP", "member_id": members[1].id, "amount": "50000",

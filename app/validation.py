@@ -75,7 +75,8 @@ class FieldReader:
             return None
         return raw
 
-    def integer(self, key: str, *, required: bool = False, minimum: int | None = None, maximum: int | None = None) -> int | None:
+    def integer(self, key: str, *, required: bool = False, minimum: int | None = None, maximum: int | None = 2**31 - 1) -> int | None:
+        """Whole numbers; by default no larger than a database integer, so an id of 10**30 is an answer, not a crash."""
         if self._absent(key, required):
             return None
         raw = self._raw(key)

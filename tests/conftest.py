@@ -148,7 +148,9 @@ def program_payload(preset: str = "presale_95", **overrides: Any) -> dict[str, A
         "contact_phone": "0938-1234567",
     })
     if data["kind"] == "presale_deposit":
-        data.update({"presale_permit_no": "测预售字(2026)第9号", "presale_permit_date": "2026-03-01"})
+        # Permit in force and opening day on the fixed clock's date, so cards can be issued and used today.
+        data.update({"presale_permit_no": "测预售字(2026)第9号", "presale_permit_date": "2026-03-01",
+                     "opening_date": DEFAULT_NOW.date().isoformat()})
     data.update(overrides)
     return data
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import Enum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -52,7 +52,7 @@ class Agreement(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     signing_method: Mapped[SigningMethod | None] = mapped_column(enum_column(SigningMethod, "signing_method", 8))
     sealed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
-    sealed_sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    sealed_sha256: Mapped[str | None] = mapped_column(String(64), index=True, unique=True)
     seal_token: Mapped[str | None] = mapped_column(String(200))
 
     card = relationship("Card", foreign_keys=[card_id])
@@ -82,9 +82,16 @@ class Document(db.Model):
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     content_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
+    template_version: Mapped[str | None] = mapped_column(String(16))  # of the template that rendered it; None for scans
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
     agreement: Mapped[Agreement] = relationship(back_populates="documents")
+
+    __table_args__ = (
+        # One sealed original per agreement: sealing adds it once; a changed agreement is a new agreement.
+        Index("uq_documents_one_sealed", "agreement_id", unique=True,
+              sqlite_where=text("role = 'sealed'"), postgresql_where=text("role = 'sealed'")),
+    )
 
 
 class SignerRole(str, Enum):

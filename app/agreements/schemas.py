@@ -22,6 +22,8 @@ _PNG_PREFIX = "data:image/png;base64,"
 
 def read_signature(value: Any) -> tuple[Decision | None, bytes | None]:
     """A drawn signature: a PNG data URL of sane size with some ink on it."""
+    if value in (None, ""):  # an untouched pad sends nothing
+        return refuse("signature_blank", N_("The signature pad is empty: please sign.")), None
     if not isinstance(value, str) or not value.startswith(_PNG_PREFIX):
         return refuse("signature_not_png", N_("A signature must be a PNG image (data:image/png;base64,…).")), None
     if len(value) > MAX_SIGNATURE_BYTES * 4 // 3 + len(_PNG_PREFIX) + 4:
@@ -57,7 +59,7 @@ def read_png(raw: bytes) -> tuple[Decision | None, bytes | None]:
     return None, raw
 
 
-def read_scan(data: bytes, filename: str | None) -> tuple[Decision | None, tuple[str, str] | None]:
+def read_scan(data: bytes) -> tuple[Decision | None, tuple[str, str] | None]:
     """A scan of the ink-signed copy: PDF, JPEG or PNG by its content, not its name, at most 10 MB."""
     if not data:
         return refuse("scan_missing", N_("Choose the scanned file to upload.")), None

@@ -7,10 +7,10 @@ import json
 import secrets
 from typing import Any, Mapping
 
-from flask import has_request_context, request
 from sqlalchemy import select
 
 from .. import audit, tokens
+from ..audit import current_actor_id, request_origin
 from ..clock import today, utcnow
 from ..crypto import cipher
 from ..documents.docx import DOCX_MIME, render_docx, template_version
@@ -42,8 +42,9 @@ def _masked_params(context: Mapping[str, Any]) -> str:
     return json.dumps(kept, ensure_ascii=False, sort_keys=True, default=str)
 
 
-def _store(agreement: Agreement, role: DocumentRole, content: bytes, *, filename: str, mime: str) -> Document:
-    doc = Document(agreement=agreement, role=role, filename=filename, mime=mime, size=len(content),
+def _store(agreement: Agreement, role: DocumentRole, content: bytes, *, filename: str, mime: str,
+           template: str | None = None) -> Document:
+    doc = Document(agreement=agreement, role=role, filename=filename, mime=mime, size=len(content), template_version=template,
                    sha256=hashlib.sha256(content).hexdigest(),
                    content_encrypted=cipher().encrypt_bytes(content, context=_CONTEXT), created_at=utcnow())
     db.session.add(doc)
@@ -58,14 +59,14 @@ def create_agreement(card, kind: AgreementKind, template: str, build_context) ->
     agreement = Agreement(number=f"tmp-{secrets.token_hex(8)}", public_id=secrets.token_urlsafe(9), kind=kind,
                           status=AgreementStatus.UNSIGNED, card=card, template_name=template,
                           template_version=template_version(template), params="{}", created_at=utcnow(),
-                          created_by_id=_actor_id())
+                          created_by_id=current_actor_id())
     db.session.add(agreement)
     db.session.flush()
     agreement.number = f"{NUMBER_PREFIX[kind]}{today().year}{agreement.id:06d}"
     context = build_context(agreement.number, today().isoformat(), verify_url(agreement))
     agreement.params = _masked_params(context)
     _store(agreement, DocumentRole.DRAFT, _render(agreement, context, {}),
-           filename=f"{agreement.number}.docx", mime=DOCX_MIME)
+           filename=f"{agreement.number}.docx", mime=DOCX_MIME, template=agreement.template_version)
     audit.record("agreement.created", agreement, {"number": agreement.number, "kind": kind.value, "card": card.number,
                                                   "template": f"{template}@{agreement.template_version}"})
     return agreement
@@ -81,11 +82,6 @@ def _render(agreement: Agreement, context: Mapping[str, Any], signatures: Mappin
     return render_docx(agreement.template_name, context, images)
 
 
-def _actor_id() -> int | None:
-    from flask_login import current_user
-    return current_user.id if has_request_context() and current_user.is_authenticated else None
-
-
 def _locked(agreement_id: int) -> Agreement:
     agreement = db.session.scalar(select(Agreement).where(Agreement.id == agreement_id).with_for_update()
                                   .execution_options(populate_existing=True))
@@ -99,8 +95,9 @@ def _locked(agreement_id: int) -> Agreement:
     return agreement
 
 
-def _seal(agreement: Agreement, content: bytes, *, method: SigningMethod, filename: str, mime: str) -> None:
-    doc = _store(agreement, DocumentRole.SEALED, content, filename=filename, mime=mime)
+def _seal(agreement: Agreement, content: bytes, *, method: SigningMethod, filename: str, mime: str,
+          template: str | None = None) -> None:
+    doc = _store(agreement, DocumentRole.SEALED, content, filename=filename, mime=mime, template=template)
     agreement.status = AgreementStatus.SEALED
     agreement.signing_method = method
     agreement.sealed_at = utcnow()
@@ -109,10 +106,9 @@ def _seal(agreement: Agreement, content: bytes, *, method: SigningMethod, filena
 
 
 def _sign_row(agreement: Agreement, role: SignerRole, name: str, method: SigningMethod, png: bytes | None) -> None:
-    db.session.add(Signature(
-        agreement=agreement, role=role, signer_name=name[:80], method=method, image_png=png, signed_at=utcnow(),
-        ip=request.remote_addr if has_request_context() else None,
-        user_agent=request.user_agent.string[:300] if has_request_context() else None))
+    ip, user_agent = request_origin()
+    db.session.add(Signature(agreement=agreement, role=role, signer_name=name[:80], method=method, image_png=png,
+                             signed_at=utcnow(), ip=ip, user_agent=user_agent))
 
 
 def sign_drawn(agreement_id: int, data: Mapping[str, Any], *, consultant) -> Agreement:
@@ -127,6 +123,10 @@ def sign_drawn(agreement_id: int, data: Mapping[str, Any], *, consultant) -> Agr
     if errors:
         raise ValidationFailed(errors)
     agreement = _locked(agreement_id)
+    if template_version(agreement.template_name) != agreement.template_version:
+        # What would be signed must be what the member was shown: a new template means a new agreement.
+        raise Conflict(refuse("template_changed", N_(
+            "The agreement template has changed since this document was drawn up; issue a new agreement to sign.")))
     card = agreement.card
     images["issuer"] = card.program.seal_png
     context = json.loads(agreement.params)
@@ -137,7 +137,8 @@ def sign_drawn(agreement_id: int, data: Mapping[str, Any], *, consultant) -> Agr
     _sign_row(agreement, SignerRole.CONSULTANT, consultant.display_name, SigningMethod.DRAWN, images["consultant"])
     if images["issuer"]:
         _sign_row(agreement, SignerRole.ISSUER, card.program.issuer_name, SigningMethod.DRAWN, images["issuer"])
-    _seal(agreement, content, method=SigningMethod.DRAWN, filename=f"{agreement.number}-signed.docx", mime=DOCX_MIME)
+    _seal(agreement, content, method=SigningMethod.DRAWN, filename=f"{agreement.number}-signed.docx", mime=DOCX_MIME,
+          template=agreement.template_version)
     audit.record("agreement.sealed", agreement, {"method": "drawn", "sha256": agreement.sealed_sha256})
     db.session.commit()
     return agreement
@@ -145,10 +146,14 @@ def sign_drawn(agreement_id: int, data: Mapping[str, Any], *, consultant) -> Agr
 
 def seal_scan(agreement_id: int, content: bytes, filename: str | None, *, consultant) -> Agreement:
     """The printed copy was signed in ink; the uploaded scan is what gets sealed."""
-    problem, kind = read_scan(content, filename)
+    problem, kind = read_scan(content)
     if problem:
         raise ValidationFailed({"scan": problem})
     agreement = _locked(agreement_id)
+    if by_sealed_bytes(content) is not None:
+        # One file, one sealed original: otherwise a hash lookup could not say which agreement it proves.
+        raise ValidationFailed({"scan": refuse("scan_already_sealed",
+                                               N_("This exact file is already the sealed original of another agreement."))})
     mime, extension = kind
     _sign_row(agreement, SignerRole.MEMBER, agreement.card.member.name, SigningMethod.SCAN, None)
     _sign_row(agreement, SignerRole.CONSULTANT, consultant.display_name, SigningMethod.SCAN, None)
@@ -205,6 +210,23 @@ def document_bytes(document: Document) -> bytes:
     return cipher().decrypt_bytes(document.content_encrypted, context=_CONTEXT)
 
 
-def seal_is_genuine(agreement: Agreement) -> bool:
+def download(document: Document) -> bytes:
+    """A document for the person asking: it holds the full ID number, so every download is in the audit log."""
+    content = document_bytes(document)
+    audit.record("agreement.document_downloaded", document.agreement,
+                 {"document": document.filename, "role": document.role.value, "sha256": document.sha256})
+    db.session.commit()
+    return content
+
+
+def seal_state(agreement: Agreement) -> str:
+    """unsigned, sealed (the seal token verifies against the stored hash), or broken (it does not: a retired
+    key or a tampered row; the public page says so instead of vouching for the document)."""
+    if agreement.sealed_sha256 is None:
+        return "unsigned"
     payload = tokens.read(tokens.SEAL, agreement.seal_token)
-    return payload == [agreement.number, agreement.sealed_sha256]
+    return "sealed" if payload == [agreement.number, agreement.sealed_sha256] else "broken"
+
+
+def is_sealed_original(agreement: Agreement, content: bytes) -> bool:
+    return agreement.sealed_sha256 is not None and hashlib.sha256(content).hexdigest() == agreement.sealed_sha256

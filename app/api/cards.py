@@ -73,8 +73,8 @@ def verify(token: str):
 def redeem_token(token: str):
     require("card.redeem")
     body = _redeem_body()
-    redemption = services.redeem_token(token, body, counter_program=body.get("counter_program"),
-                                       station=body.get("station"))
+    redemption = services.redeem_code(token, body, counter_program=body.get("counter_program"),
+                                      station=body.get("station"))
     return jsonify({"status": redemption.card.status.value, "card": _card_body(redemption.card),
                     **dump_redemption(redemption)})
 
@@ -87,21 +87,21 @@ def get_agreement(agreement_id: int):
 
 def _send(document):
     return current_app.response_class(
-        agreements.document_bytes(document), mimetype=document.mime,
+        agreements.download(document), mimetype=document.mime,
         headers={"Content-Disposition": f'attachment; filename="{document.filename}"'})
 
 
 @bp.get("/agreements/<id:agreement_id>/document.docx")
 def agreement_document(agreement_id: int):
     """The Word document: signed and sealed when signed on screen, else the draft to print and sign."""
-    require("card.view")
+    require("agreement.download")
     return _send(agreements.word_document(agreements.get_agreement(agreement_id)))
 
 
 @bp.get("/agreements/<id:agreement_id>/document")
 def agreement_original(agreement_id: int):
     """The authoritative file: the sealed original in its own format (Word or the uploaded scan), else the draft."""
-    require("card.view")
+    require("agreement.download")
     return _send(agreements.current_document(agreements.get_agreement(agreement_id)))
 
 

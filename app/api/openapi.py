@@ -8,7 +8,8 @@ from flask import current_app, jsonify
 
 from . import bp
 
-MONEY = {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "examples": ["50000.00"]}
+MONEY = {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "examples": ["50000.00"],
+         "description": "Yuan as a decimal string. On input a JSON number, a leading ¥ and thousands commas are accepted too."}
 DATE = {"type": ["string", "null"], "format": "date"}
 
 
@@ -22,7 +23,8 @@ def _json(schema: dict[str, Any]) -> dict[str, Any]:
 
 def _errors(*statuses: int) -> dict[str, Any]:
     text = {400: "Malformed request", 401: "No or bad token", 403: "Role does not allow this",
-            404: "Not found", 409: "Conflicts with the current state", 422: "Validation failed, see fields"}
+            404: "Not found", 409: "Conflicts with the current state", 413: "Body larger than 11 MB",
+            422: "Validation failed, see fields", 503: "No installed font can print these characters (the message says what to install)"}
     return {str(s): {"description": text[s], **_json(_ref("Error"))} for s in statuses}
 
 
@@ -141,7 +143,8 @@ CARD = {
                                                                   "refund_pending", "refunded", "redeemed", "expired", "voided"]},
         "verify_url": {"type": "string", "description": "What the card's QR encodes"},
         "agreement_id": {"type": ["integer", "null"], "description": "The subscription agreement"},
-        "holder": {"type": "object"}, "entitlement": {"type": "object"}, "held_amount": MONEY,
+        "holder": {"type": "object", "description": "member_id, name_masked, id_number_masked (the full name: GET /members/{id})"},
+        "entitlement": {"type": "object"}, "held_amount": MONEY,
         "program": {"type": "object"}, "tier": {"type": "object"}, "ledger": {"type": "array"}, "redemptions": {"type": "array"},
     },
 }
@@ -156,10 +159,13 @@ REDEEM_IN = {
 
 REDEMPTION = {
     "type": "object",
-    "properties": {"status": {"type": "string"}, "item": {"type": "string"}, "agreement_id": {"type": "integer"},
-                   "settlement": {"type": "object", "properties": {k: MONEY for k in (
-                       "price", "discounted", "offset", "deposit_applied", "deposit_remaining", "credit_used",
-                       "credit_lapsed", "payable")}}},
+    "properties": {"id": {"type": "integer"}, "status": {"type": "string", "description": "The card's status afterwards"},
+                   "card": _ref("Card"), "item": {"type": "string"}, "redeemed_at": {"type": "string", "format": "date-time"},
+                   "agreement_id": {"type": "integer", "description": "The redemption confirmation"},
+                   "settlement": {"type": "object", "properties": {
+                       "discount_rate": {"type": "string"},
+                       **{k: MONEY for k in ("price", "discounted", "offset", "deposit_applied", "deposit_remaining",
+                                             "credit_used", "credit_lapsed", "payable")}}}},
 }
 
 VERDICT = {
@@ -175,7 +181,11 @@ AGREEMENT = {
                    "kind": {"enum": ["subscription", "redemption", "loss_reissue", "transfer", "refund", "renewal"]},
                    "status": {"enum": ["unsigned", "sealed", "void"]}, "sha256": {"type": ["string", "null"]},
                    "seal_token": {"type": ["string", "null"]}, "signing_method": {"type": ["string", "null"]},
-                   "template": {"type": "object"}, "signers": {"type": "array"}, "document_url": {"type": "string"}},
+                   "template": {"type": "object"}, "signers": {"type": "array"}, "card_number": {"type": "string"},
+                   "parties": {"type": "object", "description": "Issuer and the member's masked name"},
+                   "created_at": {"type": "string", "format": "date-time"},
+                   "sealed_at": {"type": ["string", "null"], "format": "date-time"},
+                   "document_url": {"type": "string", "description": "The Word document (document.docx)"}},
 }
 
 SIGN_IN = {
@@ -227,7 +237,7 @@ PATHS: dict[str, Any] = {
     "/cards/{number}": {"get": {"summary": "A card with holder, entitlement, money held, ledger, agreements and redemptions",
                                 "responses": {"200": {"description": "Card", **_json(_ref("Card"))}, **_errors(401, 403, 404)}}},
     "/cards/{number}/card.png": {"get": {"summary": "The card image (CR80 at 300 dpi) whose QR encodes verify_url",
-                                         "responses": {"200": {"description": "PNG", "content": {"image/png": {}}}, **_errors(401, 403, 404)}}},
+                                         "responses": {"200": {"description": "PNG", "content": {"image/png": {}}}, **_errors(401, 403, 404, 503)}}},
     "/cards/{number}/redeem": {"post": {"summary": "Redeem a typed card number; exactly one of concurrent attempts succeeds",
                                         "requestBody": _json(_ref("RedeemIn")),
                                         "responses": {"200": {"description": "Redeemed", **_json(_ref("Redemption"))},
@@ -245,16 +255,16 @@ PATHS: dict[str, Any] = {
                                                       **_errors(400, 401, 403, 422)}}},
     "/agreements/{agreement_id}": {"get": {"summary": "Agreement metadata: type, status, template, signers, sha256",
                                            "responses": {"200": {"description": "Agreement", **_json(_ref("Agreement"))}, **_errors(401, 403, 404)}}},
-    "/agreements/{agreement_id}/document.docx": {"get": {"summary": "The Word document: sealed when signed on screen, else the draft",
+    "/agreements/{agreement_id}/document.docx": {"get": {"summary": "The Word document: sealed when signed on screen, else the draft. It carries the full ID number: consultants and admins only, and each download is logged",
                                                          "responses": {"200": {"description": "DOCX"}, **_errors(401, 403, 404)}}},
-    "/agreements/{agreement_id}/document": {"get": {"summary": "The authoritative file: the sealed original (Word or uploaded scan), else the draft",
+    "/agreements/{agreement_id}/document": {"get": {"summary": "The authoritative file: the sealed original (Word or uploaded scan), else the draft; consultants and admins only, logged",
                                                     "responses": {"200": {"description": "File"}, **_errors(401, 403, 404)}}},
     "/agreements/{agreement_id}/sign": {"post": {"summary": "Embed drawn signatures (and the issuer's seal), then seal the document",
                                                  "requestBody": _json(_ref("SignIn")),
                                                  "responses": {"200": {"description": "Sealed", **_json(_ref("Agreement"))}, **_errors(400, 401, 403, 404, 409, 422)}}},
     "/agreements/{agreement_id}/scan": {"post": {"summary": "Upload the ink-signed scan (multipart field 'scan': PDF, JPEG or PNG, at most 10 MB); it becomes the sealed original",
                                                  "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object", "properties": {"scan": {"type": "string", "format": "binary"}}}}}},
-                                                 "responses": {"200": {"description": "Sealed", **_json(_ref("Agreement"))}, **_errors(401, 403, 404, 409, 422)}}},
+                                                 "responses": {"200": {"description": "Sealed", **_json(_ref("Agreement"))}, **_errors(401, 403, 404, 409, 413, 422)}}},
     "/me": {"get": {"summary": "The token's user and role", "responses": {"200": {"description": "User"}, **_errors(401)}}},
     "/openapi.json": {"get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OpenAPI 3.1"}}}},
 }

@@ -32,6 +32,7 @@ VERDICT_LABELS = {
     "not_yet_valid": N_("NOT YET VALID"),
     "wrong_program": N_("WRONG PROGRAMME"),
     "card_not_found": N_("NO SUCH CARD"),
+    "card_number_checksum": N_("MISTYPED NUMBER"),
 }
 PAYMENT_LABELS = {
     PaymentMethod.CASH: N_("Cash"),

@@ -66,8 +66,9 @@ def read_redeem(data: Mapping[str, Any]) -> RedeemInput:
     return RedeemInput(item, price)  # type: ignore[arg-type]
 
 
-def dump_card(card: Any, *, full: bool = True, verify_url: str | None = None) -> dict[str, Any]:
-    """Staff see everything; the public sees status, programme, tier, a masked holder and the last four digits."""
+def dump_card(card: Any, *, full: bool = True, holder_name: bool = False, verify_url: str | None = None) -> dict[str, Any]:
+    """The public sees status, programme, tier, a masked holder and the last four digits; staff see the card in
+    full. The holder's name is masked unless ``holder_name`` (staff pages; the API gives it via /members/{id})."""
     tier, program = card.tier, card.program
     body: dict[str, Any] = {
         "number_masked": mask_card_number(card.number),
@@ -85,8 +86,9 @@ def dump_card(card: Any, *, full: bool = True, verify_url: str | None = None) ->
         "number": card.number,
         "number_formatted": format_card_number(card.number),
         "generation": card.generation,
-        "holder": {"member_id": card.member.id, "name": card.member.name, "name_masked": mask_name(card.member.name),
-                   "id_number_masked": card.member.id_number_masked},
+        "holder": {"member_id": card.member.id, "name_masked": mask_name(card.member.name),
+                   "id_number_masked": card.member.id_number_masked,
+                   **({"name": card.member.name} if holder_name else {})},
         "entitlement": {"discount_rate": format_discount_rate(tier.discount_rate_bp),
                         "discount_words": discount_in_words(tier.discount_rate_bp),
                         "credit": format_fen(tier.credit_fen), "amount": format_fen(tier.amount_fen)},

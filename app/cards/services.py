@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from typing import Any, Mapping
 
-from flask import has_request_context, request
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from .. import audit, tokens
+from ..audit import current_actor_id, printable, request_origin
 from ..agreements import contexts
-from ..agreements.models import Agreement, AgreementKind
+from ..agreements.models import AgreementKind
 from ..agreements.services import create_agreement, render_subscription
 from ..clock import today, utcnow
-from ..documents.cards import CardFace, card_png, designs
-from ..documents.fonts import find_cjk_font
+from ..documents.cards import card_png, designs, face_of
+from ..documents.fonts import find_cjk_fonts
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..members.models import Member
@@ -23,7 +24,7 @@ from ..members.services import decrypt_id_number
 from ..programs.models import Program
 from ..rules import N_, Decision, refuse
 from ..rules import cards as card_rules
-from ..rules.money import discount_in_words, format_yuan
+from ..rules.money import format_yuan
 from ..rules.policies import check_issue
 from ..rules.settlement import settle_card
 from ..rules.terms import CardStatus, ProgramKind
@@ -31,10 +32,6 @@ from ..rules.validity import expiry_date
 from ..users.roles import can
 from .models import Card, LedgerEntry, LedgerKind, Redemption, Scan, ScanAction
 from .schemas import read_issue, read_redeem
-
-# Cards a member still holds for the "cards per member" limit: in use, blocked for now, or being refunded.
-HOLDING = (CardStatus.ACTIVE, CardStatus.LOST, CardStatus.REFUND_PENDING)
-
 
 def verify_url(card: Card) -> str:
     return tokens.public_url(f"/v/{tokens.card_token(card.public_id, card.generation)}")
@@ -72,12 +69,15 @@ def issue_card(data: Mapping[str, Any]) -> Card:
         raise ValidationFailed({"qualifying_spend": refuse(
             "spend_below_threshold", N_("This card needs a qualifying spend of at least %(spend)s."),
             spend=format_yuan(tier.qualifying_spend_fen))})
-    override = bool(spec.permit_override_reason)
-    if override and not can(current_user, "card.permit_override"):
-        raise Forbidden(refuse("override_needs_admin", N_("Only a manager may issue before the presale permit is recorded.")))
     held = db.session.scalar(select(func.count(Card.id)).where(
-        Card.member_id == member.id, Card.program_id == program.id, Card.status.in_(HOLDING)))
-    decision = check_issue(program.terms(), today(), active_cards=held, permit_override=override)
+        Card.member_id == member.id, Card.program_id == program.id, Card.status.in_(card_rules.HOLDING_STATUSES)))
+    decision = check_issue(program.terms(), today(), active_cards=held)
+    override = False  # recorded only when the permit check really was set aside
+    if decision.code.startswith("presale_permit") and spec.permit_override_reason:
+        if not can(current_user, "card.permit_override"):
+            raise Forbidden(refuse("override_needs_admin", N_("Only a manager may issue before the presale permit is recorded.")))
+        override = True
+        decision = check_issue(program.terms(), today(), active_cards=held, permit_override=True)
     if not decision.ok:
         raise Conflict(decision)
 
@@ -86,11 +86,11 @@ def issue_card(data: Mapping[str, Any]) -> Card:
                 member=member, status=CardStatus.ACTIVE, amount_fen=spec.amount_fen, payment_method=spec.payment_method,
                 receipt_no=spec.receipt_no, design=program.card_design, issued_on=day, valid_from=day,
                 valid_through=expiry_date(program.terms(), day), issued_at=utcnow(),
-                issued_by_id=_actor_id(), permit_override=override)
+                issued_by_id=current_actor_id(), permit_override=override)
     db.session.add(card)
     kind = LedgerKind.DEPOSIT_RECEIVED if program.kind is ProgramKind.PRESALE_DEPOSIT else LedgerKind.FEE_RECEIVED
     db.session.add(LedgerEntry(card=card, kind=kind, amount_fen=spec.amount_fen, payment_method=spec.payment_method,
-                               reference=spec.receipt_no, created_at=utcnow(), actor_id=_actor_id()))
+                               reference=spec.receipt_no, created_at=utcnow(), actor_id=current_actor_id()))
     db.session.flush()
     agreement = render_subscription(card)
     audit.record("card.issued", card, {
@@ -100,10 +100,6 @@ def issue_card(data: Mapping[str, Any]) -> Card:
         **({"permit_override_reason": spec.permit_override_reason} if override else {})})
     db.session.commit()
     return card
-
-
-def _actor_id() -> int | None:
-    return current_user.id if has_request_context() and current_user.is_authenticated else None
 
 
 def get_card(number: str) -> Card:
@@ -121,31 +117,28 @@ def card_for_token(token: str) -> Card | None:
     return db.session.scalar(select(Card).where(Card.public_id == ids[0], Card.generation == ids[1]))
 
 
-def verdict_for(card: Card | None, counter_program: str | None = None) -> Decision:
+def verdict_for(card: Card | None, counter_program: str | None = None, *, for_use: bool = False) -> Decision:
+    """What a scan means; ``for_use`` at the counter, where a pre-sale card also needs its opening day."""
     if card is None:
         return card_rules.INVALID
     counter = str(counter_program).upper() if counter_program not in (None, "") else None  # codes are upper-case
-    return card_rules.scan_verdict(card.status, today(), valid_from=card.valid_from, valid_through=card.valid_through,
-                                   card_program=card.program.code, counter_program=counter)
-
-
-def _clean(value: Any, limit: int) -> str | None:
-    """Scanned and typed values are whatever reached us: keep printable text only, so the log always saves."""
-    if not isinstance(value, str):
-        return None
-    return "".join(ch for ch in value if ch.isprintable())[:limit] or None
+    verdict = card_rules.scan_verdict(card.status, today(), valid_from=card.valid_from, valid_through=card.valid_through,
+                                      card_program=card.program.code, counter_program=counter)
+    if verdict.ok and for_use:
+        usable = card_rules.check_usable(card.program.kind, today(), opening_date=card.program.opening_date)
+        return verdict if usable.ok else usable
+    return verdict
 
 
 def _record_scan(action: ScanAction, verdict: Decision, card: Card | None, token: str | None,
                  counter_program: str | None, station: str | None) -> Scan:
     program_id = None
-    if program_code := _clean(counter_program, 32):
+    if program_code := printable(counter_program, 32):
         program_id = db.session.scalar(select(Program.id).where(Program.code == program_code.upper()))
+    ip, user_agent = request_origin()
     scan = Scan(created_at=utcnow(), action=action, verdict=verdict.code, card=card if card else None,
-                token_excerpt=_clean(token, 40), user_id=_actor_id(), counter_program_id=program_id,
-                station=_clean(station, 60),
-                ip=request.remote_addr if has_request_context() else None,
-                user_agent=request.user_agent.string[:300] if has_request_context() else None)
+                token_excerpt=printable(token, 40), user_id=current_actor_id(), counter_program_id=program_id,
+                station=printable(station, 60), ip=ip, user_agent=user_agent)
     db.session.add(scan)
     return scan
 
@@ -168,7 +161,7 @@ def redeem(card_id: int, data: Mapping[str, Any], *, token: str | None = None, c
                              .execution_options(populate_existing=True))
     if card is None:
         raise NotFound(refuse("card_not_found", N_("No card has the number %(number)s."), number=card_id))
-    verdict = verdict_for(card, counter_program)
+    verdict = verdict_for(card, counter_program, for_use=True)
     if not verdict.ok:
         _record_scan(ScanAction.REDEEM, verdict, card, token, counter_program, station)
         db.session.commit()
@@ -184,11 +177,11 @@ def redeem(card_id: int, data: Mapping[str, Any], *, token: str | None = None, c
                             deposit_applied_fen=settlement.deposit_applied_fen,
                             deposit_remaining_fen=settlement.deposit_remaining_fen,
                             credit_used_fen=settlement.credit_used_fen, credit_lapsed_fen=settlement.credit_lapsed_fen,
-                            redeemed_at=now, redeemed_by_id=_actor_id())
+                            redeemed_at=now, redeemed_by_id=current_actor_id())
     db.session.add(redemption)
     if settlement.deposit_applied_fen:
         db.session.add(LedgerEntry(card=card, kind=LedgerKind.DEPOSIT_APPLIED, amount_fen=-settlement.deposit_applied_fen,
-                                   reference=spec.item, created_at=now, actor_id=_actor_id()))
+                                   reference=spec.item, created_at=now, actor_id=current_actor_id()))
     if not program.multiple_redemptions:
         card.status = CardStatus.REDEEMED
         card.redeemed_at = now
@@ -207,39 +200,47 @@ def redeem(card_id: int, data: Mapping[str, Any], *, token: str | None = None, c
     return redemption
 
 
-def counter_lookup(text: str, *, counter_program: str | None = None, station: str | None = None) -> tuple[Decision, Card | None, str | None]:
-    """What the counter's scanner field received: a scanned URL or token, or a card number typed by hand.
+def _resolve(text: str) -> tuple[Card | None, str | None, Decision | None]:
+    """What the counter's input names: a card number typed by hand (12 digits) or a scanned URL or token.
 
-    Returns the verdict, the card when known, and the token when one was scanned. The lookup is stored.
+    Returns (card, token, problem): the token when one was scanned, and why there is no card when there is none.
     """
-    _, number = card_rules.check_card_number(text)
-    if number is None:
-        token = tokens.token_from_scan(text)
-        verdict, card = verify_token(token, counter_program=counter_program, station=station)
-        return verdict, card, token
-    card = db.session.scalar(select(Card).where(Card.number == number))
-    verdict = verdict_for(card, counter_program) if card else refuse(
-        "card_not_found", N_("No card has the number %(number)s."), number=number)
-    _record_scan(ScanAction.VERIFY, verdict, card, None, counter_program, station)
+    digits = re.sub(r"[\s-]", "", text or "")
+    if re.fullmatch(r"\d{12}", digits):
+        decision, number = card_rules.check_card_number(digits)
+        if number is None:
+            return None, None, decision  # a mistyped digit, said as such
+        card = db.session.scalar(select(Card).where(Card.number == number))
+        return card, None, None if card else refuse("card_not_found", N_("No card has the number %(number)s."), number=number)
+    token = tokens.token_from_scan(text)
+    card = card_for_token(token)
+    return card, token, None if card else card_rules.INVALID
+
+
+def counter_lookup(text: str, *, counter_program: str | None = None, station: str | None = None) -> tuple[Decision, Card | None]:
+    """The verdict for what the counter's scanner field received; the lookup is stored."""
+    card, token, problem = _resolve(text)
+    verdict = problem or verdict_for(card, counter_program, for_use=True)
+    _record_scan(ScanAction.VERIFY, verdict, card, token, counter_program, station)
     db.session.commit()
-    return verdict, card, None
+    return verdict, card
 
 
 def card_for_code(text: str) -> Card | None:
-    """The card a counter's input names (typed number or scanned URL/token), without recording a scan."""
-    _, number = card_rules.check_card_number(text)
-    if number:
-        return db.session.scalar(select(Card).where(Card.number == number))
-    return card_for_token(tokens.token_from_scan(text))
+    """The card a counter's input names, without recording a scan (to show it beside an answer)."""
+    return _resolve(text)[0]
 
 
 def redeem_code(text: str, data: Mapping[str, Any], *, counter_program: str | None = None,
                 station: str | None = None) -> Redemption:
-    """Redeem from the counter's input: a typed card number or a scanned URL/token."""
-    _, number = card_rules.check_card_number(text)
-    if number:
-        return redeem(get_card(number).id, data, counter_program=counter_program, station=station)
-    return redeem_token(tokens.token_from_scan(text), data, counter_program=counter_program, station=station)
+    """Redeem from a scanned URL or token, or a typed card number; a code naming no card is stored as a failed scan."""
+    read_redeem(data)  # a missing price is the counter's mistake: answer it before touching any card
+    card, token, problem = _resolve(text)
+    if problem:
+        _record_scan(ScanAction.REDEEM, problem, None, token, counter_program, station)
+        db.session.commit()
+        raise Conflict(problem)
+    return redeem(card.id, data, token=token, counter_program=counter_program, station=station)
 
 
 def cards_of(member: Member) -> list[Card]:
@@ -258,24 +259,10 @@ def redeem_token(token: str, data: Mapping[str, Any], *, counter_program: str | 
     return redeem(card.id, data, token=token, counter_program=counter_program, station=station)
 
 
-def card_face(card: Card) -> CardFace:
-    validity = f"有效期至 {card.valid_through.isoformat()}" if card.valid_through else "长期有效"
-    if card.program.opening_date and card.program.kind is ProgramKind.PRESALE_DEPOSIT:
-        validity += f" · 开盘日 {card.program.opening_date.isoformat()}"
-    return CardFace(project_name=card.program.project_name, program_name=card.program.name,
-                    tier_name=f"{card.tier.name} · {discount_in_words(card.tier.discount_rate_bp)}",
-                    holder=card.member.name, number=card_rules.format_card_number(card.number), validity=validity,
-                    issuer_name=card.program.issuer_name, verify_url=verify_url(card))
-
-
 def card_image(card: Card, config_font: str | None) -> bytes:
     design = card.design if card.design in designs() else next(iter(designs()))
-    return card_png(card_face(card), design, find_cjk_font(config_font))
+    return card_png(face_of(card, verify_url(card)), design, find_cjk_fonts(config_font))
 
 
 def scans_of(card: Card, limit: int = 50) -> list[Scan]:
     return list(db.session.scalars(select(Scan).where(Scan.card_id == card.id).order_by(Scan.id.desc()).limit(limit)))
-
-
-def subscription_of(card: Card) -> Agreement | None:
-    return next((a for a in card.agreements if a.kind is AgreementKind.SUBSCRIPTION), None)

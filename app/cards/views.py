@@ -5,10 +5,9 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from ..agreements import services as agreements
-from ..documents.cards import design_labels
 from ..errors import Conflict, ServiceError, ValidationFailed
 from ..members.services import get_member
-from ..programs.services import list_programs
+from ..programs.services import issuing_programs, list_programs
 from ..web import field_errors, require
 from . import services
 from .models import PaymentMethod
@@ -22,8 +21,9 @@ ISSUE_FORM_FIELDS = ("amount", "payment_method", "receipt_no", "qualifying_spend
 @bp.route("/cards/new", methods=["GET", "POST"])
 @require("card.issue")
 def issue():
-    member = get_member(request.values.get("member_id", type=int) or 0) if request.values.get("member_id") else None
-    programs = [p for p in list_programs() if p.status == "open"]
+    member_id = request.values.get("member_id", type=int)
+    member = get_member(member_id) if member_id and 0 < member_id < 2**31 else None
+    programs = issuing_programs()
     values = request.form.to_dict() if request.method == "POST" else {}
     errors: dict[str, str] = {}
     problem = None
@@ -49,7 +49,8 @@ def issue():
 @require("card.view")
 def detail(number: str):
     card = services.get_card(number)
-    return render_template("cards/detail.html", card=card, data=dump_card(card, verify_url=services.verify_url(card)),
+    return render_template("cards/detail.html", card=card,
+                           data=dump_card(card, holder_name=True, verify_url=services.verify_url(card)),
                            scans=services.scans_of(card, 20))
 
 
@@ -92,10 +93,10 @@ def counter():
             except Conflict as exc:
                 verdict, card = exc.decision, services.card_for_code(code)
         else:
-            verdict, card, _ = services.counter_lookup(code, counter_program=program, station=station)
+            verdict, card = services.counter_lookup(code, counter_program=program, station=station)
     return render_template("cards/counter.html", programs=list_programs(), program=program, station=station,
                            verdict=verdict, card=card,
-                           code=code, data=dump_card(card) if card else None, errors=errors,
+                           code=code, data=dump_card(card, holder_name=True) if card else None, errors=errors,
                            redemption=dump_redemption(redemption) if redemption else None, values=request.form)
 
 
@@ -130,8 +131,8 @@ def scan(agreement_id: int):
 
 
 @bp.get("/agreements/<id:agreement_id>/document")
-@require("card.view")
+@require("agreement.download")
 def document(agreement_id: int):
     doc = agreements.current_document(agreements.get_agreement(agreement_id))
-    return current_app.response_class(agreements.document_bytes(doc), mimetype=doc.mime,
+    return current_app.response_class(agreements.download(doc), mimetype=doc.mime,
                                       headers={"Content-Disposition": f'attachment; filename="{doc.filename}"'})

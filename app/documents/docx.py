@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 from pathlib import Path
@@ -16,9 +15,9 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 BLANK_LINE = "＿＿＿＿＿＿＿＿"  # where a signature goes on paper
 
 
-@functools.lru_cache(maxsize=None)
 def template_version(name: str) -> str:
-    """The first 12 hex digits of the template's SHA-256: which exact template made a document."""
+    """The first 12 hex digits of the template's SHA-256: which exact template made a document.
+    Read each time, not cached, so a template edited while the service runs is noticed."""
     return hashlib.sha256((CONTRACTS / name).read_bytes()).hexdigest()[:12]
 
 
@@ -29,6 +28,8 @@ def render_docx(name: str, context: Mapping[str, Any], images: Mapping[str, tupl
     for tag, (png, width_mm) in images.items():
         values[tag] = InlineImage(template, io.BytesIO(png), width=Mm(width_mm)) if png else BLANK_LINE
     template.render(values, autoescape=True)
+    # The document names what made it, in File > Properties, wherever it travels.
+    template.docx.core_properties.keywords = f"{name}@{template_version(name)}"
     out = io.BytesIO()
     template.save(out)
     return out.getvalue()

@@ -34,20 +34,24 @@ def _cmap(path: str) -> frozenset[int]:
     return frozenset(font.getBestCmap())
 
 
-def find_cjk_font(configured: str | None) -> str:
-    """The configured font if it exists, else the first system CJK font found."""
-    for candidate in ((configured,) if configured else ()) + CANDIDATES:
-        if candidate and Path(candidate).is_file():
-            return candidate
-    raise FontMissing(refuse("cjk_font_missing",
-                             N_("No font with Chinese characters was found for card images. Install one: %(hint)s."),
-                             hint=INSTALL_HINT))
+def find_cjk_fonts(configured: str | None) -> list[str]:
+    """Every usable CJK font: the configured one first, then the system's, in the order of CANDIDATES."""
+    found = [c for c in ((configured,) if configured else ()) + CANDIDATES if c and Path(c).is_file()]
+    if not found:
+        raise FontMissing(refuse("cjk_font_missing",
+                                 N_("No font with Chinese characters was found for card images. Install one: %(hint)s."),
+                                 hint=INSTALL_HINT))
+    return found
 
 
-def check_coverage(path: str, text: str) -> None:
-    """Refuse to draw boxes: every character must be in the font."""
-    missing = sorted({ch for ch in text if not ch.isspace() and ord(ch) not in _cmap(path)})
-    if missing:
-        raise FontMissing(refuse("font_lacks_characters",
-                                 N_("The card font %(font)s lacks the characters %(chars)s. Install a fuller font: %(hint)s."),
-                                 font=Path(path).name, chars="".join(missing), hint=INSTALL_HINT))
+def font_for(text: str, fonts: list[str]) -> str:
+    """The first font with every character of ``text``; rare characters (e.g. 䶮) fall back to fuller fonts.
+    Refuses rather than draw boxes."""
+    needed = {ord(ch) for ch in text if not ch.isspace()}
+    for path in fonts:
+        if needed <= _cmap(path):
+            return path
+    missing = "".join(sorted(chr(c) for c in needed - _cmap(fonts[0])))
+    raise FontMissing(refuse("font_lacks_characters",
+                             N_("The card font %(font)s lacks the characters %(chars)s. Install a fuller font: %(hint)s."),
+                             font=Path(fonts[0]).name, chars=missing, hint=INSTALL_HINT))

@@ -10,10 +10,11 @@ import hashlib
 
 from .. import audit
 from ..agreements.schemas import read_png
-from ..clock import utcnow
+from ..clock import today, utcnow
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
 from ..rules import N_, refuse
+from ..rules.policies import check_issue
 from ..cards.models import Card
 from .models import Program, Tier
 from .schemas import ProgramInput, dump_program, read_program
@@ -35,6 +36,12 @@ def get_program(code: str) -> Program:
 
 def list_programs() -> list[Program]:
     return list(db.session.scalars(select(Program).order_by(Program.created_at.desc(), Program.id.desc())))
+
+
+def issuing_programs() -> list[Program]:
+    """Programmes a card can be issued in today, by the issuing rule; a missing permit still lists (a manager may override)."""
+    return [p for p in list_programs()
+            if (d := check_issue(p.terms(), today(), active_cards=0)).ok or d.code.startswith("presale_permit")]
 
 
 def _apply(program: Program, spec: ProgramInput) -> None:

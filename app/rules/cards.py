@@ -8,7 +8,7 @@ import re
 from stdnum import luhn
 
 from .decision import N_, Decision, allow, refuse
-from .terms import CardStatus
+from .terms import CardStatus, ProgramKind
 from .validity import check_validity
 
 CARD_NUMBER_LENGTH = 12  # two digits of the year, nine random digits, one Luhn check digit
@@ -74,5 +74,18 @@ def scan_verdict(
         return refuse(status.value, _STATUS_VERDICTS[status])
     return check_validity(on, valid_from=valid_from, valid_through=valid_through)
 
+
+def check_usable(kind: ProgramKind, on: dt.date, *, opening_date: dt.date | None) -> Decision:
+    """Pre-sale cards are used from opening day; other cards whenever they are valid."""
+    if kind is ProgramKind.PRESALE_DEPOSIT:
+        if opening_date is None:
+            return refuse("not_yet_valid", N_("Cards are used from opening day, which has not been announced yet."))
+        if on < opening_date:
+            return refuse("not_yet_valid", N_("Cards are used from opening day, %(opening_date)s."), opening_date=opening_date)
+    return allow("usable", N_("The card may be used today."))
+
+
+# Cards a member still holds for the "cards per member" limit: in use, blocked for now, or being refunded.
+HOLDING_STATUSES = (CardStatus.ACTIVE, CardStatus.LOST, CardStatus.REFUND_PENDING)
 
 INVALID = refuse("invalid", N_("This code is not a genuine card of this service."))

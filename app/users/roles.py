@@ -35,6 +35,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "card.redeem": frozenset({Role.COUNTER, Role.CONSULTANT, Role.ADMIN}),
     "card.permit_override": frozenset({Role.ADMIN}),
     "agreement.sign": frozenset({Role.CONSULTANT, Role.ADMIN}),
+    # Agreements carry the full ID number and phone: the same people who may reveal them, and each download is logged.
+    "agreement.download": frozenset({Role.CONSULTANT, Role.ADMIN}),
     "user.manage": frozenset({Role.ADMIN}),
     "audit.view": frozenset({Role.ADMIN, Role.AUDITOR}),
 }

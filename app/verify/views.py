@@ -25,7 +25,7 @@ def card(token: str):
     verdict, found = cards.verify_token(token)
     staff = current_user.is_authenticated and can(current_user, "card.view")
     return render_template("verify/card.html", verdict=verdict, card=found, staff=staff,
-                           data=dump_card(found, full=staff) if found else None,
+                           data=dump_card(found, full=staff, holder_name=staff) if found else None,
                            scans=cards.scans_of(found, 10) if staff and found else [])
 
 
@@ -41,11 +41,11 @@ def document(token: str):
     match = None
     if request.method == "POST" and agreement is not None:
         content = _upload()
-        match = bool(content) and agreements.by_sealed_bytes(content) == agreement
+        match = bool(content) and agreements.is_sealed_original(agreement, content)
     return render_template("verify/document.html", agreement=agreement,
                            data=dump_agreement(agreement, public=True) if agreement else None,
-                           genuine=agreement is not None and agreement.seal_token is not None and agreements.seal_is_genuine(agreement),
-                           match=match, status=200 if agreement else 404), 200 if agreement else 404
+                           state=agreements.seal_state(agreement) if agreement else None,
+                           match=match), 200 if agreement else 404
 
 
 @bp.route("/check", methods=["GET", "POST"])

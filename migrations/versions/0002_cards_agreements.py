@@ -81,7 +81,7 @@ def upgrade():
     )
     with op.batch_alter_table('agreements', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_agreements_card_id'), ['card_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_agreements_sealed_sha256'), ['sealed_sha256'], unique=False)
+        batch_op.create_index(batch_op.f('ix_agreements_sealed_sha256'), ['sealed_sha256'], unique=True)
 
     op.create_table('ledger_entries',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -129,6 +129,7 @@ def upgrade():
     sa.Column('size', sa.Integer(), nullable=False),
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('content_encrypted', sa.LargeBinary(), nullable=False),
+    sa.Column('template_version', sa.String(length=16), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['agreement_id'], ['agreements.id'], name=op.f('fk_documents_agreement_id_agreements')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_documents'))
@@ -136,6 +137,8 @@ def upgrade():
     with op.batch_alter_table('documents', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_documents_agreement_id'), ['agreement_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_documents_sha256'), ['sha256'], unique=False)
+        batch_op.create_index('uq_documents_one_sealed', ['agreement_id'], unique=True,
+                              sqlite_where=sa.text("role = 'sealed'"), postgresql_where=sa.text("role = 'sealed'"))
 
     op.create_table('redemptions',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -186,6 +189,7 @@ def upgrade():
     # ### end Alembic commands ###
     for table in APPEND_ONLY:
         _forbid_changes(table)
+    _seal_is_final()
 
 
 # Money movements, scans and signed documents are evidence: once written, the database keeps them as they are.
@@ -202,6 +206,23 @@ def _forbid_changes(table):
                            BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END""")
 
 
+def _seal_is_final():
+    """Once an agreement is sealed, its hash, seal token and time stay as they are (voiding is still possible)."""
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("""
+            CREATE FUNCTION seal_is_final() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'a sealed agreement keeps its seal'; END $$""")
+        op.execute("""CREATE TRIGGER agreements_seal_is_final BEFORE UPDATE ON agreements FOR EACH ROW
+                      WHEN (OLD.sealed_sha256 IS NOT NULL AND (NEW.sealed_sha256 IS DISTINCT FROM OLD.sealed_sha256
+                            OR NEW.seal_token IS DISTINCT FROM OLD.seal_token OR NEW.sealed_at IS DISTINCT FROM OLD.sealed_at))
+                      EXECUTE FUNCTION seal_is_final()""")
+    else:
+        op.execute("""CREATE TRIGGER agreements_seal_is_final BEFORE UPDATE ON agreements
+                      WHEN OLD.sealed_sha256 IS NOT NULL AND (NEW.sealed_sha256 IS NOT OLD.sealed_sha256
+                           OR NEW.seal_token IS NOT OLD.seal_token OR NEW.sealed_at IS NOT OLD.sealed_at)
+                      BEGIN SELECT RAISE(ABORT, 'a sealed agreement keeps its seal'); END""")
+
+
 def _create_pg_function():
     if op.get_bind().dialect.name == "postgresql":
         op.execute("""
@@ -214,6 +235,8 @@ def downgrade():
         for table in APPEND_ONLY:
             op.execute(f"DROP TRIGGER IF EXISTS {table}_no_change ON {table}")
         op.execute("DROP FUNCTION IF EXISTS row_is_append_only()")
+        op.execute("DROP TRIGGER IF EXISTS agreements_seal_is_final ON agreements")
+        op.execute("DROP FUNCTION IF EXISTS seal_is_final()")
     with op.batch_alter_table('programs', schema=None) as batch_op:
         batch_op.drop_column('card_design')
         batch_op.drop_column('seal_png')
@@ -227,6 +250,7 @@ def downgrade():
 
     op.drop_table('redemptions')
     with op.batch_alter_table('documents', schema=None) as batch_op:
+        batch_op.drop_index('uq_documents_one_sealed')
         batch_op.drop_index(batch_op.f('ix_documents_sha256'))
         batch_op.drop_index(batch_op.f('ix_documents_agreement_id'))
 

@@ -62,7 +62,7 @@ def test_issue_sign_scan_and_redeem_in_the_browser(live_server, page, tmp_path):
     with page.expect_download() as sealed_info:
         page.click("text=下载")
     with zipfile.ZipFile(sealed_info.value.path()) as z:
-        assert len([n for n in z.namelist() if n.startswith("word/media/")]) == 3  # QR and two signatures
+        assert len([n for n in z.namelist() if n.startswith("word/media/")]) == 4  # QR, two signatures, the seal
 
     # The card image, as a phone would show it, scans to the verify page: valid.
     png = page.request.get(f"{base}/cards/{number}/card.png").body()
@@ -71,14 +71,14 @@ def test_issue_sign_scan_and_redeem_in_the_browser(live_server, page, tmp_path):
     member_phone = page.context.browser.new_context(locale="zh-CN")  # the member's own phone, signed in nowhere
     visitor = member_phone.new_page()
     visitor.goto(f"{base}/{path}")
-    assert "有效" in visitor.inner_text("main") and "张*" in visitor.inner_text("main")
+    assert visitor.inner_text(".verdict-code") == "有效" and "张*" in visitor.inner_text("main")
 
     # The counter scans (the scanner types the URL and Enter) and redeems; a second redeem is refused.
     page.goto(base + "/counter")
     page.fill("#scan-input", url)
     page.keyboard.press("Enter")
     page.wait_for_selector("#verdict")
-    assert "有效" in page.inner_text("#verdict")
+    assert page.inner_text("#verdict .verdict-code") == "有效"
     page.fill("input[name=item]", "3-1-1201")
     page.fill("input[name=price]", "1000000")
     page.click("form.redeem-form button.primary")
@@ -88,11 +88,11 @@ def test_issue_sign_scan_and_redeem_in_the_browser(live_server, page, tmp_path):
     page.fill("#scan-input", url)
     page.keyboard.press("Enter")
     page.wait_for_selector("#verdict")
-    assert "已核销" in page.inner_text("#verdict")
+    assert page.inner_text("#verdict .verdict-code") == "已核销"
     visitor.goto(f"{base}/{path}")
-    assert "已核销" in visitor.inner_text("main")
+    assert visitor.inner_text(".verdict-code") == "已核销"
 
     # A forged code is invalid, not an error.
     visitor.goto(f"{base}/{path[:-5]}zzzzz")
-    assert "无效" in visitor.inner_text("main")
+    assert visitor.inner_text(".verdict-code") == "无效"
     member_phone.close()

@@ -24,7 +24,7 @@ def test_presale_refund_window_opens_on_the_tenth_day_after_opening_day():
 
 
 def test_presale_refund_window_unknown_until_opening_day_is_announced():
-    terms, _ = preset_terms("presale_95")
+    terms, _ = preset_terms("presale_95", opening_date=None)
     decision = windows.check_refund_date(terms, D(2026, 6, 11), issue_date=D(2026, 5, 1), expiry_date=None)
     assert (decision.ok, decision.code) == (False, "opening_date_not_set")
 

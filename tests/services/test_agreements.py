@@ -65,7 +65,7 @@ def test_the_presale_agreement_says_what_the_card_is(app, make_card, make_progra
 
 
 def test_value_add_and_membership_agreements_use_their_own_words(app, make_card, make_program):
-    value_add = make_card(program=make_program("presale_value_add"))
+    value_add = make_card(program=make_program("presale_value_add", opening_date=None))
     text = docx_text(in_app(app, services.document_bytes, value_add.agreements[0].documents[0]))
     assert "可抵扣房价款" in text and "¥50,000.00" in text and "不得兑换现金" in text and "开盘日：以甲方书面通知为准" in text
     membership = make_card(program=make_program("online_membership"))
@@ -95,7 +95,7 @@ def test_signing_on_screen_embeds_signatures_and_seal_then_seals(app, make_card,
     signers = db.session.scalars(select(Signature).order_by(Signature.id)).all()
     assert [(s.role.value, s.ip, s.user_agent) for s in signers] == [
         ("member", "10.1.2.3", "TestPad/1.0"), ("consultant", "10.1.2.3", "TestPad/1.0"), ("issuer", "10.1.2.3", "TestPad/1.0")]
-    assert in_app(app, services.seal_is_genuine, agreement)
+    assert in_app(app, services.seal_state, agreement) == "sealed"
     with pytest.raises(Conflict) as caught:
         in_app(app, services.sign_drawn, agreement.id, {"member_signature": signature_data_url(),
                                                          "consultant_signature": signature_data_url()}, consultant=consultant)
@@ -109,7 +109,7 @@ def test_signing_on_screen_embeds_signatures_and_seal_then_seals(app, make_card,
     ("data:image/png;base64,not base64!", "signature_not_png"),
     ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB", "signature_not_png"),  # truncated PNG
     ("data:image/png;base64," + "A" * 500_000, "signature_too_large"),
-    (None, "signature_not_png"),
+    (None, "signature_blank"), ("", "signature_blank"), (12345, "signature_not_png"),
 ])
 def test_bad_signatures_are_refused_and_nothing_is_sealed(app, make_card, value, code):
     card = make_card()

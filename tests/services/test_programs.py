@@ -29,7 +29,7 @@ def test_update_validates_the_merged_programme_and_logs_a_diff(app, ctx):
     services.update_program(program, {"opening_date": "2026-06-01"})
     assert program.opening_date.isoformat() == "2026-06-01"
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "program.updated")).one()
-    assert entry.payload == {"opening_date": {"from": None, "to": "2026-06-01"}}
+    assert entry.payload == {"opening_date": {"from": "2026-05-20", "to": "2026-06-01"}}
     with pytest.raises(ValidationFailed) as caught:
         services.update_program(program, {"refund_window": {"anchor": "opening_date", "opens_after_days": 10, "closes_after_days": 3}})
     assert "refund_window.closes_after_days" in caught.value.fields
