@@ -75,6 +75,7 @@ def _init_extensions(app: Flask) -> None:
     # Import every model so metadata, migrations and relationships see them all.
     from . import audit  # noqa: F401
     from .agreements import models as _agreements  # noqa: F401
+    from .cards import lifecycle_models as _lifecycle  # noqa: F401
     from .cards import models as _cards  # noqa: F401
     from .members import models as _members  # noqa: F401
     from .programs import models as _programs  # noqa: F401

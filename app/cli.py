@@ -53,6 +53,19 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(users)
 
+    cards = AppGroup("cards", help="Batch work on cards.")
+
+    @cards.command("expire")
+    def expire():
+        """Mark active cards past their last valid day as expired. Idempotent: safe from cron."""
+        from .cards.lifecycle import expire_cards
+        expired = expire_cards()
+        click.echo(f"expired {len(expired)} card(s)")
+        for card in expired:
+            click.echo(f"  {card.number}\tvalid through {card.valid_through}")
+
+    app.cli.add_command(cards)
+
     @app.cli.command("demo")
     @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
     def demo(if_empty: bool):

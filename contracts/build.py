@@ -244,10 +244,112 @@ def redemption() -> Document:
     return doc
 
 
+def loss_reissue() -> Document:
+    doc = new_document()
+    title(doc, "VIP卡挂失补办申请书")
+    header_block(doc)
+    parties(doc)
+    para(doc, "")
+    facts(doc, [
+        ("原卡号", "{{ old_card_number }}"),
+        ("挂失原因", "{{ loss_reason }}"),
+        ("新卡号", "{{ card_number }}"),
+        ("卡种", "{{ program_name }} · {{ tier_name }}"),
+        ("补办费", "{{ fee_figures }}（收据号：{{ fee_receipt_no }}）"),
+        ("在册金额", "{{ held_figures }}（人民币{{ held_words }}）"),
+    ])
+    para(doc, "")
+    para(doc, "乙方本人持身份证件到场，申请补办上述VIP卡。甲方已核对乙方身份证件与原协议登记信息一致。补办后原卡永久作废，"
+         "原卡二维码不再有效；原协议项下的权利义务及在册金额转至新卡，其他约定不变。")
+    signature_block(doc, "乙方（持卡人）", "甲方（发卡方）")
+    verification(doc)
+    return doc
+
+
+def transfer() -> Document:
+    doc = new_document()
+    title(doc, "VIP卡转让协议")
+    header_block(doc)
+    facts(doc, [
+        ("甲方（发卡方）", "{{ issuer_name }}"),
+        ("项目", "{{ project_name }}　联系电话：{{ contact_phone }}"),
+        ("转让方（原持卡人）", "{{ from_name }}（证件号码：{{ from_id_number }}）"),
+        ("受让方（新持卡人）", "{{ member_name }}（证件号码：{{ member_id_number }}）"),
+        ("受让方联系电话", "{{ member_phone }}"),
+        ("原卡号", "{{ old_card_number }}"),
+        ("新卡号", "{{ card_number }}"),
+        ("卡种", "{{ program_name }} · {{ tier_name }}"),
+        ("转让费", "{{ fee_figures }}（收据号：{{ fee_receipt_no }}）"),
+        ("随卡转移的在册金额", "{{ held_figures }}（人民币{{ held_words }}）"),
+        ("经理审批", "{{ approver_name }}"),
+    ])
+    para(doc, "")
+    para(doc, "转让方自愿将上述VIP卡及原协议项下的全部权利义务转让给受让方，受让方同意受让，并与甲方另行签订认筹/入会协议。"
+         "在册金额随卡转移，由甲方记入新卡；转让方不再就该款项向甲方主张任何权利。转让完成后原卡即时作废，原卡二维码不再有效。")
+    table = doc.add_table(rows=2, cols=3)
+    table.rows[0].cells[0].paragraphs[0].add_run("转让方签名：").bold = True
+    table.rows[0].cells[1].paragraphs[0].add_run("受让方签名：").bold = True
+    table.rows[0].cells[2].paragraphs[0].add_run("甲方（盖章）：").bold = True
+    table.rows[1].cells[0].paragraphs[0].add_run("{{ from_signature }}")
+    table.rows[1].cells[1].paragraphs[0].add_run("{{ member_signature }}")
+    table.rows[1].cells[2].paragraphs[0].add_run("{{ issuer_seal }}")
+    para(doc, "经办人签名：", "{{ consultant_signature }}", "　　日期：", "{{ consultant_signed_on }}")
+    verification(doc)
+    return doc
+
+
+def refund() -> Document:
+    doc = new_document()
+    title(doc, "VIP卡退卡确认书")
+    header_block(doc)
+    parties(doc)
+    para(doc, "")
+    facts(doc, [
+        ("卡号", "{{ card_number }}"),
+        ("卡种", "{{ program_name }} · {{ tier_name }}"),
+        ("退卡原因", "{{ refund_reason }}"),
+        ("退款金额（小写）", "{{ amount_figures }}"),
+        ("退款金额（大写）", "人民币{{ amount_words }}"),
+        ("退款方式 / 凭证号", "{{ payout_method }} / {{ payout_reference }}"),
+        ("申请人 / 审批人", "{{ requested_by }} / {{ approved_by }}"),
+    ])
+    para(doc, "")
+    para(doc, "甲方按原协议约定向乙方退还上述款项，不计利息。", "{{ credit_text }}",
+         "退卡后本卡即时作废，本卡二维码不再有效，原协议终止，双方再无其他争议。")
+    signature_block(doc, "乙方（持卡人）", "甲方（发卡方）")
+    verification(doc)
+    return doc
+
+
+def renewal() -> Document:
+    doc = new_document()
+    title(doc, "会员续期确认书")
+    header_block(doc)
+    parties(doc)
+    para(doc, "")
+    facts(doc, [
+        ("卡号", "{{ card_number }}"),
+        ("卡种", "{{ program_name }} · {{ tier_name }}"),
+        ("原有效期至", "{{ old_valid_through }}"),
+        ("续期后有效期至", "{{ new_valid_through }}"),
+        ("续期会费", "{{ amount_figures }}（人民币{{ amount_words }}）"),
+        ("支付方式 / 收据号", "{{ payment_method }} / {{ receipt_no }}"),
+    ])
+    para(doc, "")
+    para(doc, "乙方按原《会员服务协议》续期，原协议其他条款继续有效，无须另签协议。")
+    signature_block(doc, "乙方（会员）", "甲方（服务方）")
+    verification(doc)
+    return doc
+
+
 TEMPLATES = {
     "subscription_presale_deposit.docx": subscription_presale,
     "subscription_paid_membership.docx": subscription_membership,
     "redemption.docx": redemption,
+    "loss_reissue.docx": loss_reissue,
+    "transfer.docx": transfer,
+    "refund.docx": refund,
+    "renewal.docx": renewal,
 }
 
 

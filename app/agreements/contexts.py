@@ -100,6 +100,63 @@ def subscription(card, *, agreement_number: str, date: str, verify_url: str, id_
     return context
 
 
+def loss_reissue(new_card, old_card, *, agreement_number: str, date: str, verify_url: str, id_number: str,
+                 reason: str, fee_fen: int, fee_receipt_no: str | None) -> dict[str, Any]:
+    return _base(new_card, agreement_number, date, verify_url) | {
+        "member_id_number": id_number,
+        "old_card_number": format_card_number(old_card.number),
+        "loss_reason": reason or "—",
+        "fee_figures": format_yuan(fee_fen),
+        "fee_receipt_no": fee_receipt_no or "—",
+        "held_figures": format_yuan(new_card.held_fen),
+        "held_words": amount_in_words(new_card.held_fen),
+    }
+
+
+def transfer(new_card, old_card, *, agreement_number: str, date: str, verify_url: str, from_id_number: str,
+             to_id_number: str, fee_fen: int, fee_receipt_no: str | None, approver_name: str) -> dict[str, Any]:
+    return _base(new_card, agreement_number, date, verify_url) | {
+        "from_name": old_card.member.name,
+        "from_id_number": from_id_number,
+        "member_id_number": to_id_number,
+        "old_card_number": format_card_number(old_card.number),
+        "fee_figures": format_yuan(fee_fen),
+        "fee_receipt_no": fee_receipt_no or "—",
+        "held_figures": format_yuan(new_card.held_fen),
+        "held_words": amount_in_words(new_card.held_fen),
+        "approver_name": approver_name,
+    }
+
+
+def refund(card, request, *, agreement_number: str, date: str, verify_url: str, id_number: str,
+           approver_name: str) -> dict[str, Any]:
+    return _base(card, agreement_number, date, verify_url) | {
+        "member_id_number": id_number,
+        "refund_reason": request.reason or "—",
+        "amount_figures": format_yuan(request.amount_fen),
+        "amount_words": amount_in_words(request.amount_fen),
+        "payout_method": PAYMENT_WORDS.get(request.payout_method.value, "") if request.payout_method else "—",
+        "payout_reference": request.payout_reference or "—",
+        "requested_by": request.requested_by.display_name if request.requested_by else "—",
+        "approved_by": approver_name,
+        "credit_text": (f"原卡增值权益（抵扣{format_yuan(card.tier.credit_fen)}）同时作废，不予兑现。"
+                        if card.tier.credit_fen else ""),
+    }
+
+
+def renewal(card, *, agreement_number: str, date: str, verify_url: str, id_number: str, old_valid_through,
+            amount_fen: int, payment_method: str | None, receipt_no: str | None) -> dict[str, Any]:
+    return _base(card, agreement_number, date, verify_url) | {
+        "member_id_number": id_number,
+        "old_valid_through": old_valid_through.isoformat() if old_valid_through else "—",
+        "new_valid_through": card.valid_through.isoformat() if card.valid_through else "—",
+        "amount_figures": format_yuan(amount_fen),
+        "amount_words": amount_in_words(amount_fen),
+        "payment_method": PAYMENT_WORDS.get(payment_method, "—") if payment_method else "—",
+        "receipt_no": receipt_no or "—",
+    }
+
+
 def redemption(card, redemption, *, agreement_number: str, date: str, verify_url: str, id_number: str,
                consultant_name: str) -> dict[str, Any]:
     def money(fen: int) -> str:

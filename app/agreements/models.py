@@ -96,6 +96,7 @@ class Document(db.Model):
 
 class SignerRole(str, Enum):
     MEMBER = "member"
+    PREVIOUS_HOLDER = "previous_holder"  # signs the transfer agreement beside the new holder
     CONSULTANT = "consultant"
     ISSUER = "issuer"  # the programme's seal
 
@@ -106,7 +107,7 @@ class Signature(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
-    role: Mapped[SignerRole] = mapped_column(enum_column(SignerRole, "signer_role", 12))
+    role: Mapped[SignerRole] = mapped_column(enum_column(SignerRole, "signer_role", 16))
     signer_name: Mapped[str] = mapped_column(String(80))
     method: Mapped[SigningMethod] = mapped_column(enum_column(SigningMethod, "signature_method", 8))
     image_png: Mapped[bytes | None] = mapped_column(LargeBinary)

@@ -76,6 +76,7 @@ def _render(agreement: Agreement, context: Mapping[str, Any], signatures: Mappin
     images = {
         "verify_qr": (qr_png(verify_url(agreement), size_px=360), QR_WIDTH_MM),
         "member_signature": (signatures.get("member"), SIGNATURE_WIDTH_MM),
+        "from_signature": (signatures.get("previous_holder"), SIGNATURE_WIDTH_MM),
         "consultant_signature": (signatures.get("consultant"), SIGNATURE_WIDTH_MM),
         "issuer_seal": (signatures.get("issuer"), SEAL_WIDTH_MM),
     }
@@ -113,16 +114,17 @@ def _sign_row(agreement: Agreement, role: SignerRole, name: str, method: Signing
 
 def sign_drawn(agreement_id: int, data: Mapping[str, Any], *, consultant) -> Agreement:
     """Both parties drew their signatures: embed them (and the issuer's seal), seal the result."""
+    agreement = _locked(agreement_id)
     errors = {}
     images: dict[str, bytes | None] = {}
-    for role in ("member", "consultant"):
+    roles = ("member", "consultant") + (("previous_holder",) if agreement.kind is AgreementKind.TRANSFER else ())
+    for role in roles:
         problem, png = read_signature(data.get(f"{role}_signature"))
         if problem:
             errors[f"{role}_signature"] = problem
         images[role] = png
     if errors:
         raise ValidationFailed(errors)
-    agreement = _locked(agreement_id)
     if template_version(agreement.template_name) != agreement.template_version:
         # What would be signed must be what the member was shown: a new template means a new agreement.
         raise Conflict(refuse("template_changed", N_(
@@ -134,6 +136,9 @@ def sign_drawn(agreement_id: int, data: Mapping[str, Any], *, consultant) -> Agr
                    member_signed_on=today().isoformat(), consultant_signed_on=today().isoformat())
     content = _render(agreement, context, images)
     _sign_row(agreement, SignerRole.MEMBER, card.member.name, SigningMethod.DRAWN, images["member"])
+    if agreement.kind is AgreementKind.TRANSFER:
+        _sign_row(agreement, SignerRole.PREVIOUS_HOLDER, card.predecessor.member.name, SigningMethod.DRAWN,
+                  images["previous_holder"])
     _sign_row(agreement, SignerRole.CONSULTANT, consultant.display_name, SigningMethod.DRAWN, images["consultant"])
     if images["issuer"]:
         _sign_row(agreement, SignerRole.ISSUER, card.program.issuer_name, SigningMethod.DRAWN, images["issuer"])

@@ -110,7 +110,7 @@ def sign_agreement(agreement_id: int):
     require("agreement.sign")
     from flask_login import current_user
     agreements.get_agreement(agreement_id)
-    body = reject_unknown(json_body(), ("member_signature", "consultant_signature"))
+    body = reject_unknown(json_body(), ("member_signature", "consultant_signature", "previous_holder_signature"))
     return jsonify(dump_agreement(agreements.sign_drawn(agreement_id, body, consultant=current_user)))
 
 

@@ -25,6 +25,10 @@ class LedgerKind(str, Enum):
     REFUND_PAID = "refund_paid"
     DEPOSIT_APPLIED = "deposit_applied"
     CREDIT_VOIDED = "credit_voided"
+    DEPOSIT_RELEASED = "deposit_released"  # an annulled purchase gives the applied deposit back to the card
+    CARRIED_OUT = "carried_out"  # reissue or transfer: the money held moves to the next card
+    CARRIED_IN = "carried_in"
+    REVERSED = "reversed"  # a card voided as issued in error: what was taken is given back
 
 
 class ScanAction(str, Enum):
@@ -58,8 +62,10 @@ class Card(db.Model):
     permit_override: Mapped[bool] = mapped_column(Boolean, default=False)
     predecessor_id: Mapped[int | None] = mapped_column(ForeignKey("cards.id"))
     redeemed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    credit_void: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")  # after a cancelled purchase
 
     program = relationship("Program")
+    predecessor = relationship("Card", remote_side="Card.id", foreign_keys=[predecessor_id])
     tier = relationship("Tier")
     member = relationship("Member")
     issued_by = relationship("User", foreign_keys=[issued_by_id])
@@ -100,8 +106,8 @@ class LedgerEntry(db.Model):
 
     __table_args__ = (
         CheckConstraint(
-            "(kind IN ('deposit_received', 'fee_received') AND amount_fen >= 0)"
-            " OR (kind IN ('refund_paid', 'deposit_applied') AND amount_fen <= 0)"
+            "(kind IN ('deposit_received', 'fee_received', 'deposit_released', 'carried_in') AND amount_fen >= 0)"
+            " OR (kind IN ('refund_paid', 'deposit_applied', 'carried_out', 'reversed') AND amount_fen <= 0)"
             " OR (kind = 'credit_voided' AND amount_fen = 0)",
             name="sign_by_kind"),
     )
@@ -128,14 +134,18 @@ class Redemption(db.Model):
     redeemed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     redeemed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"))
+    annulled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    annulled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    annul_reason: Mapped[str | None] = mapped_column(String(200))
 
     card: Mapped[Card] = relationship(back_populates="redemptions")
-    redeemed_by = relationship("User")
+    redeemed_by = relationship("User", foreign_keys=[redeemed_by_id])
     agreement = relationship("Agreement", foreign_keys=[agreement_id])
 
     __table_args__ = (
         CheckConstraint("price_fen > 0 AND payable_fen >= 0 AND discounted_fen >= 0", name="amounts_sane"),
         CheckConstraint("payable_fen = discounted_fen - deposit_applied_fen - credit_used_fen", name="settlement_adds_up"),
+        CheckConstraint("(annulled_at IS NULL) = (annul_reason IS NULL)", name="annulment_has_reason"),
     )
 
 

@@ -124,3 +124,22 @@ def dump_redemption(r: Any) -> dict[str, Any]:
             "payable": format_fen(r.payable_fen),
         },
     }
+
+
+def dump_refund(r: Any) -> dict[str, Any]:
+    status = {"done": "paid"}.get(r.status.value, r.status.value)  # a refund that is done has been paid
+    return {"id": r.id, "card_number": r.card.number, "kind": r.kind.value, "status": status,
+            "amount": format_fen(r.amount_fen), "reason": r.reason, "requested_at": r.requested_at.isoformat(),
+            "requested_by": r.requested_by.username if r.requested_by else None,
+            "decided_by": r.decided_by.username if r.decided_by else None,
+            "decided_at": r.decided_at.isoformat() if r.decided_at else None,
+            "payout_method": r.payout_method.value if r.payout_method else None,
+            "payout_reference": r.payout_reference, "agreement_id": r.agreement_id}
+
+
+def dump_transfer(t: Any) -> dict[str, Any]:
+    status = {"done": "completed"}.get(t.status.value, t.status.value)
+    return {"id": t.id, "card_number": t.card.number, "to_member_id": t.to_member_id, "status": status,
+            "fee": format_fen(t.fee_fen), "fee_receipt_no": t.fee_receipt_no, "requested_at": t.requested_at.isoformat(),
+            "requested_by": t.requested_by.username if t.requested_by else None,
+            "new_card_number": t.new_card.number if t.new_card else None}

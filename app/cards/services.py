@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import secrets
 from typing import Any, Mapping
@@ -37,7 +38,7 @@ def verify_url(card: Card) -> str:
     return tokens.public_url(f"/v/{tokens.card_token(card.public_id, card.generation)}")
 
 
-def _new_number() -> str:
+def new_card_number() -> str:
     for _ in range(20):
         number = card_rules.make_card_number(today().year, f"{secrets.randbelow(10**9):09d}")
         if db.session.scalar(select(Card.id).where(Card.number == number)) is None:
@@ -82,7 +83,7 @@ def issue_card(data: Mapping[str, Any]) -> Card:
         raise Conflict(decision)
 
     day = today()
-    card = Card(number=_new_number(), public_id=secrets.token_urlsafe(8), generation=1, program=program, tier=tier,
+    card = Card(number=new_card_number(), public_id=secrets.token_urlsafe(8), generation=1, program=program, tier=tier,
                 member=member, status=CardStatus.ACTIVE, amount_fen=spec.amount_fen, payment_method=spec.payment_method,
                 receipt_no=spec.receipt_no, design=program.card_design, issued_on=day, valid_from=day,
                 valid_through=expiry_date(program.terms(), day), issued_at=utcnow(),
@@ -167,7 +168,8 @@ def redeem(card_id: int, data: Mapping[str, Any], *, token: str | None = None, c
         db.session.commit()
         raise Conflict(verdict, card_status=card.status.value)
     program, tier = card.program, card.tier
-    decision, settlement = settle_card(program.kind, spec.price_fen, tier.terms(), held_fen=card.held_fen)
+    terms = dataclasses.replace(tier.terms(), credit_fen=0) if card.credit_void else tier.terms()
+    decision, settlement = settle_card(program.kind, spec.price_fen, terms, held_fen=card.held_fen)
     if settlement is None:
         raise ValidationFailed({"price": decision})
     now = utcnow()

@@ -22,7 +22,7 @@ _CONTEXT = "member.id_number"
 SEARCH_LIMIT = 50
 
 
-def _id_index(id_number: str) -> str:
+def id_index(id_number: str) -> str:
     return cipher().blind_index(id_number, context=_CONTEXT)
 
 
@@ -31,13 +31,13 @@ def _same_person(a: str, b: str) -> bool:
 
 
 def find_by_id_number(id_number: str) -> Member | None:
-    return db.session.scalar(select(Member).where(Member.id_number_index == _id_index(id_number)))
+    return db.session.scalar(select(Member).where(Member.id_number_index == id_index(id_number)))
 
 
 def _set_id_number(member: Member, spec: MemberInput) -> None:
     member.id_type = spec.id_type or IdType.RESIDENT_ID
     member.id_number_encrypted = cipher().encrypt(spec.id_number, context=_CONTEXT)
-    member.id_number_index = _id_index(spec.id_number)
+    member.id_number_index = id_index(spec.id_number)
     member.id_number_masked = mask_number(spec.id_number)
 
 
@@ -133,7 +133,7 @@ def search_members(query: str) -> list[Member]:
     for id_type in IdType:
         _, number = check_id_number(q, id_type.value)
         if number is not None:
-            return list(db.session.scalars(stmt.where(Member.id_number_index == _id_index(number))))
+            return list(db.session.scalars(stmt.where(Member.id_number_index == id_index(number))))
     digits = re.sub(r"[\s-]", "", q.removeprefix("+86"))
     if digits.isdigit():
         return list(db.session.scalars(stmt.where(Member.phone.contains(digits, autoescape=True))))

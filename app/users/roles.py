@@ -37,6 +37,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "agreement.sign": frozenset({Role.CONSULTANT, Role.ADMIN}),
     # Agreements carry the full ID number and phone: the same people who may reveal them, and each download is logged.
     "agreement.download": frozenset({Role.CONSULTANT, Role.ADMIN}),
+    # Anyone at the desk may block a lost card at once; the rest of the lifecycle is the consultants' and managers'.
+    "card.report_loss": frozenset({Role.CONSULTANT, Role.COUNTER, Role.ADMIN}),
+    "card.lifecycle": frozenset({Role.CONSULTANT, Role.ADMIN}),
+    "refund.approve": frozenset({Role.ADMIN}),
+    "transfer.approve": frozenset({Role.ADMIN}),
+    "card.void": frozenset({Role.ADMIN}),
+    "redemption.annul": frozenset({Role.ADMIN}),
     "user.manage": frozenset({Role.ADMIN}),
     "audit.view": frozenset({Role.ADMIN, Role.AUDITOR}),
 }

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 
-APPEND_ONLY = ("audit_log", "ledger_entries", "scans", "documents", "signatures")
+APPEND_ONLY = ("audit_log", "ledger_entries", "scans", "documents", "signatures", "charges")
 
 
 @pytest.mark.parametrize("table", APPEND_ONLY)

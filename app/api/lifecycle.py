@@ -1,0 +1,151 @@
+"""The card transitions of DESIGN §10, and the history and audit log."""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify, request
+from flask_login import current_user
+
+from ..cards import history, lifecycle, services
+from ..cards.schemas import dump_card, dump_refund, dump_transfer
+from ..members.services import get_member
+from . import bp, json_body, reject_unknown, require
+
+
+def _body(*allowed: str) -> dict:
+    return reject_unknown(json_body(), allowed) if request.content_length else {}
+
+
+def _card(card, status: int = 200):
+    response = jsonify(dump_card(card, verify_url=services.verify_url(card)))
+    response.status_code = status
+    return response
+
+
+@bp.post("/cards/<number>/report-loss")
+def report_loss(number: str):
+    require("card.report_loss")
+    card = services.get_card(number)
+    return _card(lifecycle.report_loss(card.id, _body("reason")))
+
+
+@bp.post("/cards/<number>/cancel-loss")
+def cancel_loss(number: str):
+    require("card.lifecycle")
+    card = services.get_card(number)
+    return _card(lifecycle.cancel_loss(card.id, _body("reason")))
+
+
+@bp.post("/cards/<number>/reissue")
+def reissue(number: str):
+    require("card.lifecycle")
+    card = services.get_card(number)
+    return _card(lifecycle.reissue(card.id, _body("id_number", "fee_receipt_no", "reason")), 201)
+
+
+@bp.post("/cards/<number>/transfer")
+def transfer(number: str):
+    require("card.lifecycle")
+    card = services.get_card(number)
+    response = jsonify(dump_transfer(lifecycle.request_transfer(card.id, _body("to_member_id", "fee_receipt_no"))))
+    response.status_code = 201
+    return response
+
+
+@bp.get("/transfer-requests")
+def transfer_requests():
+    require("card.view")
+    return jsonify({"transfer_requests": [dump_transfer(r) for r in history.pending_transfers()]})
+
+
+@bp.post("/transfer-requests/<id:request_id>/approve")
+def approve_transfer(request_id: int):
+    require("transfer.approve")
+    return _card(lifecycle.approve_transfer(request_id, _body("note"), approver=current_user), 201)
+
+
+@bp.post("/transfer-requests/<id:request_id>/reject")
+def reject_transfer(request_id: int):
+    require("transfer.approve")
+    return jsonify(dump_transfer(lifecycle.reject_transfer(request_id, _body("note"), approver=current_user)))
+
+
+@bp.post("/cards/<number>/refund-requests")
+def request_refund(number: str):
+    require("card.lifecycle")
+    card = services.get_card(number)
+    response = jsonify(dump_refund(lifecycle.request_refund(card.id, _body("reason", "kind"))))
+    response.status_code = 201
+    return response
+
+
+@bp.get("/refund-requests")
+def refund_requests():
+    require("card.view")
+    return jsonify({"refund_requests": [dump_refund(r) for r in history.pending_refunds()]})
+
+
+@bp.post("/refund-requests/<id:request_id>/approve")
+def approve_refund(request_id: int):
+    require("refund.approve")
+    return jsonify(dump_refund(lifecycle.approve_refund(request_id, _body("payout_method", "payout_reference"),
+                                                        approver=current_user)))
+
+
+@bp.post("/refund-requests/<id:request_id>/reject")
+def reject_refund(request_id: int):
+    require("refund.approve")
+    return jsonify(dump_refund(lifecycle.close_refund(request_id, _body("note"), by=current_user, reject=True)))
+
+
+@bp.post("/refund-requests/<id:request_id>/cancel")
+def cancel_refund(request_id: int):
+    require("card.lifecycle")
+    return jsonify(dump_refund(lifecycle.close_refund(request_id, _body("note"), by=current_user, reject=False)))
+
+
+@bp.post("/redemptions/<id:redemption_id>/annul")
+def annul_redemption(redemption_id: int):
+    require("redemption.annul")
+    redemption = lifecycle.annul_redemption(redemption_id, _body("reason"), admin=current_user)
+    return _card(redemption.card)
+
+
+@bp.post("/cards/<number>/renew")
+def renew(number: str):
+    require("card.lifecycle")
+    card = services.get_card(number)
+    return _card(lifecycle.renew(card.id, _body("payment_method", "receipt_no")))
+
+
+@bp.post("/cards/<number>/void")
+def void(number: str):
+    require("card.void")
+    card = services.get_card(number)
+    return _card(lifecycle.void_card(card.id, _body("reason"), admin=current_user))
+
+
+@bp.get("/cards/<number>/history")
+def card_history(number: str):
+    require("card.view")
+    return jsonify({"events": history.card_timeline(services.get_card(number))})
+
+
+@bp.get("/members/<id:member_id>/history")
+def member_history(member_id: int):
+    require("member.view")
+    return jsonify({"events": history.member_timeline(get_member(member_id))})
+
+
+@bp.get("/audit")
+def audit_log():
+    require("audit.view")
+    entries = history.audit_entries(history.read_audit_filters(request.args))
+    return jsonify({"entries": [history.dump_audit(e) for e in entries]})
+
+
+@bp.get("/audit.csv")
+def audit_csv():
+    require("audit.view")
+    entries = history.audit_entries(history.read_audit_filters(request.args), limit=None)
+    return current_app.response_class(history.audit_csv(entries), mimetype="text/csv",
+                                      headers={"Content-Disposition": 'attachment; filename="audit.csv"'})

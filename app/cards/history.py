@@ -1,0 +1,127 @@
+"""Timelines of a card and a member, pending requests, and the filtered audit log."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from sqlalchemy import or_, select
+
+from ..agreements.models import Agreement
+from ..audit import AuditEntry
+from ..extensions import db
+from ..rules.money import format_fen
+from ..validation import FieldReader
+from .lifecycle_models import Charge, RefundRequest, RequestStatus, TransferRequest
+from .models import Card, LedgerEntry, Redemption, Scan
+
+AUDIT_PAGE = 200
+
+
+def pending_refunds() -> list[RefundRequest]:
+    return list(db.session.scalars(select(RefundRequest).where(RefundRequest.status == RequestStatus.PENDING)
+                                   .order_by(RefundRequest.requested_at)))
+
+
+def pending_transfers() -> list[TransferRequest]:
+    return list(db.session.scalars(select(TransferRequest).where(TransferRequest.status == RequestStatus.PENDING)
+                                   .order_by(TransferRequest.requested_at)))
+
+
+def _lineage(card: Card) -> list[Card]:
+    """The card and the generations before it: a reissued card's story starts with the first one."""
+    return list(db.session.scalars(select(Card).where(Card.public_id == card.public_id).order_by(Card.generation)))
+
+
+def card_timeline(card: Card) -> list[dict[str, Any]]:
+    """Every state change, document, scan and ledger row of the card's lineage, oldest first."""
+    cards = _lineage(card)
+    ids = [c.id for c in cards]
+    numbers = {c.id: c.number for c in cards}
+    objects = [("card", str(i)) for i in ids]
+    objects += [("agreement", str(a)) for a in db.session.scalars(select(Agreement.id).where(Agreement.card_id.in_(ids)))]
+    objects += [("refund_request", str(r)) for r in db.session.scalars(select(RefundRequest.id).where(RefundRequest.card_id.in_(ids)))]
+    objects += [("transfer_request", str(r)) for r in db.session.scalars(select(TransferRequest.id).where(TransferRequest.card_id.in_(ids)))]
+    objects += [("redemption", str(r)) for r in db.session.scalars(select(Redemption.id).where(Redemption.card_id.in_(ids)))]
+    events = [_audit_event(e) for e in db.session.scalars(select(AuditEntry).where(
+        or_(*[(AuditEntry.object_type == t) & (AuditEntry.object_id == i) for t, i in objects])))]
+    events += [{"at": s.created_at.isoformat(), "kind": "scan", "what": f"scan.{s.action.value}", "card": numbers[s.card_id],
+                "who": s.user.username if s.user else None, "details": {"verdict": s.verdict, "station": s.station}}
+               for s in db.session.scalars(select(Scan).where(Scan.card_id.in_(ids)))]
+    events += [{"at": e.created_at.isoformat(), "kind": "ledger", "what": f"ledger.{e.kind.value}", "card": numbers[e.card_id],
+                "who": None, "details": {"amount": format_fen(e.amount_fen), "reference": e.reference}}
+               for e in db.session.scalars(select(LedgerEntry).where(LedgerEntry.card_id.in_(ids)))]
+    events += [{"at": c.created_at.isoformat(), "kind": "charge", "what": f"charge.{c.kind.value}", "card": numbers[c.card_id],
+                "who": None, "details": {"amount": format_fen(c.amount_fen), "receipt_no": c.receipt_no}}
+               for c in db.session.scalars(select(Charge).where(Charge.card_id.in_(ids)))]
+    return sorted(events, key=lambda e: (e["at"], e["kind"]))
+
+
+def member_timeline(member) -> list[dict[str, Any]]:
+    own = [_audit_event(e) for e in db.session.scalars(select(AuditEntry).where(
+        AuditEntry.object_type == "member", AuditEntry.object_id == str(member.id)))]
+    seen: set[str] = set()
+    for card in db.session.scalars(select(Card).where(Card.member_id == member.id)):
+        if card.public_id not in seen:
+            seen.add(card.public_id)
+            own += card_timeline(card)
+    return sorted(own, key=lambda e: (e["at"], e["kind"]))
+
+
+def _audit_event(entry: AuditEntry) -> dict[str, Any]:
+    return {"at": entry.created_at.isoformat(), "kind": "audit", "what": entry.action, "card": None,
+            "who": entry.actor_name, "details": entry.payload}
+
+
+@dataclass
+class AuditFilters:
+    actor: str | None = None
+    action: str | None = None
+    card: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+def read_audit_filters(args: Mapping[str, Any]) -> AuditFilters:
+    r = FieldReader(args)
+    filters = AuditFilters(actor=r.text("actor", max_length=40), action=r.text("action", max_length=64),
+                           card=r.text("card", max_length=20), date_from=r.date("from"), date_to=r.date("to"))
+    r.raise_if_errors()
+    return filters
+
+
+def audit_entries(filters: AuditFilters, limit: int | None = AUDIT_PAGE) -> list[AuditEntry]:
+    stmt = select(AuditEntry).order_by(AuditEntry.id.desc())
+    if filters.actor:
+        stmt = stmt.where(AuditEntry.actor_name == filters.actor.lower())
+    if filters.action:
+        stmt = stmt.where(AuditEntry.action.startswith(filters.action, autoescape=True))
+    if filters.card:
+        card = db.session.scalar(select(Card).where(Card.number == filters.card.replace(" ", "")))
+        stmt = stmt.where(AuditEntry.object_type == "card", AuditEntry.object_id == str(card.id if card else -1))
+    if filters.date_from:
+        stmt = stmt.where(AuditEntry.created_at >= dt.datetime.combine(filters.date_from, dt.time(), dt.timezone.utc))
+    if filters.date_to:
+        stmt = stmt.where(AuditEntry.created_at < dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time(),
+                                                                       dt.timezone.utc))
+    return list(db.session.scalars(stmt.limit(limit) if limit else stmt))
+
+
+def dump_audit(e: AuditEntry) -> dict[str, Any]:
+    return {"id": e.id, "at": e.created_at.isoformat(), "actor": e.actor_name, "action": e.action,
+            "object_type": e.object_type, "object_id": e.object_id, "data": e.payload, "ip": e.ip, "user_agent": e.user_agent}
+
+
+def audit_csv(entries: list[AuditEntry]) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel opens the Chinese correctly."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["id", "time (UTC)", "actor", "action", "object", "object id", "data", "ip", "user agent"])
+    for e in entries:
+        writer.writerow([e.id, e.created_at.isoformat(), e.actor_name, e.action, e.object_type, e.object_id,
+                         json.dumps(e.payload, ensure_ascii=False), e.ip or "", e.user_agent or ""])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

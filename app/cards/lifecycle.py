@@ -1,0 +1,397 @@
+"""Card lifecycle (DESIGN §4): one function per transition, each one transaction with its audit entry,
+the ledger rows for the money it moves, and the document it needs."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from sqlalchemy import func, select
+
+from .. import audit
+from ..agreements import contexts
+from ..agreements.models import AgreementKind, AgreementStatus
+from ..agreements.services import create_agreement, render_subscription
+from ..audit import current_actor_id
+from ..clock import today, utcnow
+from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
+from ..extensions import db
+from ..members.models import Member
+from ..members.services import id_index, decrypt_id_number
+from ..rules import N_, Decision, refuse
+from ..rules import cards as card_rules
+from ..rules import lifecycle as rules
+from ..rules.identity import check_id_number
+from ..rules.money import format_yuan
+from ..rules.policies import check_reissue_identity, check_transfer
+from ..rules.terms import CardStatus, ProgramKind
+from ..rules.validity import check_renewal, renewed_through
+from ..rules.windows import check_refund_date
+from ..users.roles import can
+from ..validation import FieldReader
+from .lifecycle_models import Charge, ChargeKind, RefundKind, RefundRequest, RequestStatus, TransferRequest
+from .models import Card, LedgerEntry, LedgerKind, PaymentMethod, Redemption
+from .services import new_card_number
+
+
+def _lock(card_id: int) -> Card:
+    card = db.session.scalar(select(Card).where(Card.id == card_id).with_for_update()
+                             .execution_options(populate_existing=True))
+    if card is None:
+        raise NotFound(refuse("card_not_found", N_("No card has the number %(number)s."), number=card_id))
+    return card
+
+
+def _ensure(decision: Decision) -> None:
+    if not decision.ok:
+        raise Conflict(decision)
+
+
+def _require(user, permission: str) -> None:
+    if not can(user, permission):
+        raise Forbidden(refuse("forbidden", N_("Your role does not allow this.")))
+
+
+def _ledger(card: Card, kind: LedgerKind, amount_fen: int, *, method: PaymentMethod | None = None,
+            reference: str | None = None) -> None:
+    db.session.add(LedgerEntry(card=card, kind=kind, amount_fen=amount_fen, payment_method=method, reference=reference,
+                               created_at=utcnow(), actor_id=current_actor_id()))
+
+
+def _reason(data: Mapping[str, Any], *, required: bool) -> str:
+    r = FieldReader(data)
+    text = r.text("reason", required=required, max_length=200)
+    r.raise_if_errors()
+    return text or ""
+
+
+def _successor(card: Card, member: Member) -> Card:
+    """The next generation of a card: new number and QR, same programme, tier and term; the money held moves over."""
+    generation = db.session.scalar(select(func.max(Card.generation)).where(Card.public_id == card.public_id)) + 1
+    new = Card(number=new_card_number(), public_id=card.public_id, generation=generation, program=card.program,
+               tier=card.tier, member=member, status=CardStatus.ACTIVE, amount_fen=card.amount_fen,
+               payment_method=card.payment_method, receipt_no=card.receipt_no, design=card.design,
+               issued_on=card.issued_on, valid_from=card.valid_from, valid_through=card.valid_through,
+               issued_at=utcnow(), issued_by_id=current_actor_id(), permit_override=card.permit_override,
+               predecessor_id=card.id, credit_void=card.credit_void)
+    db.session.add(new)
+    held = card.held_fen
+    if held:
+        _ledger(card, LedgerKind.CARRIED_OUT, -held, reference=new.number)
+        _ledger(new, LedgerKind.CARRIED_IN, held, reference=card.number)
+    db.session.flush()
+    return new
+
+
+def _charge(card: Card, kind: ChargeKind, amount_fen: int, receipt_no: str | None) -> None:
+    if amount_fen:
+        db.session.add(Charge(card=card, kind=kind, amount_fen=amount_fen, receipt_no=receipt_no, created_at=utcnow(),
+                              actor_id=current_actor_id()))
+
+
+def _fee_receipt(r: FieldReader, fee_fen: int) -> str | None:
+    receipt = r.text("fee_receipt_no", max_length=64)
+    if fee_fen and not receipt and "fee_receipt_no" not in r.errors:
+        r.fail("fee_receipt_no", refuse("fee_receipt_required",
+                                        N_("Record the receipt number of the %(fee)s fee."), fee=format_yuan(fee_fen)))
+    return receipt
+
+
+# Loss and reissue ----------------------------------------------------------------------------------------
+
+def report_loss(card_id: int, data: Mapping[str, Any]) -> Card:
+    """Blocks the card at once: its QR answers "lost" from this moment."""
+    reason = _reason(data, required=False)
+    card = _lock(card_id)
+    _ensure(rules.check_transition("report_loss", card.status))
+    card.status = CardStatus.LOST
+    audit.record("card.loss_reported", card, {"number": card.number, "reason": reason})
+    db.session.commit()
+    return card
+
+
+def cancel_loss(card_id: int, data: Mapping[str, Any]) -> Card:
+    reason = _reason(data, required=False)
+    card = _lock(card_id)
+    _ensure(rules.check_transition("cancel_loss", card.status))
+    card.status = CardStatus.ACTIVE
+    audit.record("card.loss_cancelled", card, {"number": card.number, "reason": reason})
+    db.session.commit()
+    return card
+
+
+def reissue(card_id: int, data: Mapping[str, Any]) -> Card:
+    """In person, with the holder's ID: a new card and QR; the old one answers "replaced" for ever."""
+    card = _lock(card_id)
+    r = FieldReader(data)
+    raw = r.text("id_number", required=True, max_length=40)
+    fee = card.program.reissue_fee_fen
+    receipt = _fee_receipt(r, fee)
+    reason = r.text("reason", max_length=200) or ""
+    r.raise_if_errors()
+    _ensure(rules.check_transition("reissue", card.status))
+    problem, id_number = check_id_number(raw, card.member.id_type.value)
+    if id_number is None:
+        raise ValidationFailed({"id_number": problem})
+    identity = check_reissue_identity(holder_id_index=card.member.id_number_index, presented_id_index=id_index(id_number))
+    if not identity.ok:
+        raise ValidationFailed({"id_number": identity})
+    new = _successor(card, card.member)
+    card.status = CardStatus.REPLACED
+    _charge(new, ChargeKind.REISSUE_FEE, fee, receipt)
+    agreement = create_agreement(new, AgreementKind.LOSS_REISSUE, "loss_reissue.docx", lambda number, date, url:
+                                 contexts.loss_reissue(new, card, agreement_number=number, date=date, verify_url=url,
+                                                       id_number=id_number, reason=reason, fee_fen=fee, fee_receipt_no=receipt))
+    audit.record("card.reissued", card, {"number": card.number, "new_number": new.number, "fee": format_yuan(fee),
+                                         "fee_receipt_no": receipt, "agreement": agreement.number})
+    db.session.commit()
+    return new
+
+
+# Transfer ------------------------------------------------------------------------------------------------
+
+def request_transfer(card_id: int, data: Mapping[str, Any]) -> TransferRequest:
+    card = _lock(card_id)
+    r = FieldReader(data)
+    to_member_id = r.integer("to_member_id", required=True, minimum=1)
+    fee = card.program.transfer_fee_fen
+    receipt = _fee_receipt(r, fee)
+    r.raise_if_errors()
+    _ensure(rules.check_transition("transfer", card.status))
+    to_member = db.session.get(Member, to_member_id)
+    if to_member is None:
+        raise ValidationFailed({"to_member_id": refuse("member_not_found", N_("No member has the number %(member_id)s."),
+                                                       member_id=to_member_id)})
+    _ensure(check_transfer(card.program.terms(), from_member_id=card.member_id, to_member_id=to_member.id))
+    if _open_request(TransferRequest, card) is not None:
+        raise Conflict(refuse("transfer_pending", N_("A transfer of this card is already waiting for approval.")))
+    request = TransferRequest(card=card, to_member=to_member, status=RequestStatus.PENDING, fee_fen=fee,
+                              fee_receipt_no=receipt, requested_by_id=current_actor_id(), requested_at=utcnow())
+    db.session.add(request)
+    db.session.flush()
+    audit.record("transfer.requested", request, {"card": card.number, "to_member_id": to_member.id, "fee": format_yuan(fee)})
+    db.session.commit()
+    return request
+
+
+def _open_request(model, card: Card):
+    return db.session.scalar(select(model).where(model.card_id == card.id, model.status == RequestStatus.PENDING))
+
+
+def _lock_request(model, request_id: int):
+    request = db.session.scalar(select(model).where(model.id == request_id).with_for_update()
+                                .execution_options(populate_existing=True))
+    if request is None:
+        raise NotFound(refuse("request_not_found", N_("No request has the number %(id)s."), id=request_id))
+    if request.status is not RequestStatus.PENDING:
+        raise Conflict(refuse("request_decided", N_("This request was already decided.")))
+    return request
+
+
+def approve_transfer(request_id: int, data: Mapping[str, Any], *, approver) -> Card:
+    """A manager approves: the new holder gets a new card and agreement; the old QR answers "transferred"."""
+    _require(approver, "transfer.approve")
+    note = (FieldReader(data).text("note", max_length=200)) or None
+    request = _lock_request(TransferRequest, request_id)
+    _ensure(rules.check_two_people(request.requested_by_id, approver.id))
+    card = _lock(request.card_id)
+    _ensure(rules.check_transition("transfer", card.status))
+    held = db.session.scalar(select(func.count(Card.id)).where(
+        Card.member_id == request.to_member_id, Card.program_id == card.program_id,
+        Card.status.in_(card_rules.HOLDING_STATUSES)))
+    if held >= card.program.max_active_cards_per_member:
+        raise Conflict(refuse("member_card_limit", N_(
+            "This member already holds %(limit)s active card(s) of this programme, the most it allows."),
+            limit=card.program.max_active_cards_per_member))
+    new = _successor(card, request.to_member)
+    card.status = CardStatus.TRANSFERRED
+    _charge(new, ChargeKind.TRANSFER_FEE, request.fee_fen, request.fee_receipt_no)
+    transfer_doc = create_agreement(new, AgreementKind.TRANSFER, "transfer.docx", lambda number, date, url: contexts.transfer(
+        new, card, agreement_number=number, date=date, verify_url=url, from_id_number=decrypt_id_number(card.member),
+        to_id_number=decrypt_id_number(new.member), fee_fen=request.fee_fen, fee_receipt_no=request.fee_receipt_no,
+        approver_name=approver.display_name))
+    subscription = render_subscription(new)
+    request.status, request.new_card = RequestStatus.DONE, new
+    request.decided_by_id, request.decided_at, request.decision_note = approver.id, utcnow(), note
+    audit.record("transfer.approved", request, {"card": card.number, "new_number": new.number,
+                                                "to_member_id": new.member_id, "agreements": [transfer_doc.number, subscription.number]},
+                 actor=approver)
+    audit.record("card.transferred", card, {"number": card.number, "new_number": new.number}, actor=approver)
+    db.session.commit()
+    return new
+
+
+def reject_transfer(request_id: int, data: Mapping[str, Any], *, approver) -> TransferRequest:
+    _require(approver, "transfer.approve")
+    note = FieldReader(data).text("note", max_length=200) or None
+    request = _lock_request(TransferRequest, request_id)
+    request.status, request.decided_by_id, request.decided_at, request.decision_note = (
+        RequestStatus.REJECTED, approver.id, utcnow(), note)
+    audit.record("transfer.rejected", request, {"card_id": request.card_id, "note": note}, actor=approver)
+    db.session.commit()
+    return request
+
+
+# Refunds -------------------------------------------------------------------------------------------------
+
+def request_refund(card_id: int, data: Mapping[str, Any]) -> RefundRequest:
+    """Inside the programme's window (or the issuer ending a membership): the card waits, blocked, for a second person."""
+    r = FieldReader(data)
+    reason = r.text("reason", required=True, max_length=200)
+    kind = r.choice("kind", RefundKind) or RefundKind.REFUND
+    r.raise_if_errors()
+    card = _lock(card_id)
+    _ensure(rules.check_transition("refund", card.status))
+    if kind is RefundKind.ISSUER_TERMINATION:
+        _require(_current_user(), "refund.approve")
+        if card.program.kind is not ProgramKind.PAID_MEMBERSHIP:
+            raise Conflict(refuse("termination_not_applicable", N_("Only memberships are terminated; pre-sale cards are refunded.")))
+    else:
+        _ensure(check_refund_date(card.program.terms(), today(), issue_date=card.issued_on, expiry_date=card.valid_through))
+    amount = card.held_fen  # the money held, without interest; a credit is never paid out
+    _ensure(rules.check_refund_amount(amount, card.held_fen))
+    request = RefundRequest(card=card, kind=kind, status=RequestStatus.PENDING, amount_fen=amount, reason=reason,
+                            requested_by_id=current_actor_id(), requested_at=utcnow())
+    db.session.add(request)
+    card.status = CardStatus.REFUND_PENDING
+    db.session.flush()
+    audit.record("refund.requested", request, {"card": card.number, "amount": format_yuan(amount), "kind": kind.value,
+                                               "reason": reason})
+    db.session.commit()
+    return request
+
+
+def _current_user():
+    from flask_login import current_user
+    return current_user
+
+
+def approve_refund(request_id: int, data: Mapping[str, Any], *, approver) -> RefundRequest:
+    """The second person pays out: the ledger records it, any credit is voided, the card is refunded."""
+    _require(approver, "refund.approve")
+    r = FieldReader(data)
+    method = r.choice("payout_method", PaymentMethod, required=True)
+    reference = r.text("payout_reference", required=True, max_length=64)
+    r.raise_if_errors()
+    request = _lock_request(RefundRequest, request_id)
+    _ensure(rules.check_two_people(request.requested_by_id, approver.id))
+    card = _lock(request.card_id)
+    _ensure(rules.check_refund_amount(request.amount_fen, card.held_fen))
+    _ledger(card, LedgerKind.REFUND_PAID, -request.amount_fen, method=method, reference=reference)
+    if card.tier.credit_fen and not card.credit_void:
+        _ledger(card, LedgerKind.CREDIT_VOIDED, 0, reference=format_yuan(card.tier.credit_fen))
+        card.credit_void = True
+    card.status = CardStatus.REFUNDED
+    request.status, request.payout_method, request.payout_reference = RequestStatus.DONE, method, reference
+    request.decided_by_id, request.decided_at = approver.id, utcnow()
+    db.session.flush()
+    request.agreement_id = create_agreement(card, AgreementKind.REFUND, "refund.docx", lambda number, date, url: contexts.refund(
+        card, request, agreement_number=number, date=date, verify_url=url, id_number=decrypt_id_number(card.member),
+        approver_name=approver.display_name)).id
+    audit.record("refund.paid", request, {"card": card.number, "amount": format_yuan(request.amount_fen),
+                                          "payout_method": method.value, "payout_reference": reference}, actor=approver)
+    db.session.commit()
+    return request
+
+
+def close_refund(request_id: int, data: Mapping[str, Any], *, by, reject: bool) -> RefundRequest:
+    """Rejected by a manager or cancelled by staff: the card is active again."""
+    _require(by, "refund.approve" if reject else "card.lifecycle")
+    note = FieldReader(data).text("note", max_length=200) or None
+    request = _lock_request(RefundRequest, request_id)
+    card = _lock(request.card_id)
+    card.status = CardStatus.ACTIVE
+    request.status = RequestStatus.REJECTED if reject else RequestStatus.CANCELLED
+    request.decided_at, request.decision_note = utcnow(), note
+    if reject:  # a cancellation is no decision: the requester may withdraw their own request
+        _ensure(rules.check_two_people(request.requested_by_id, by.id))
+        request.decided_by_id = by.id
+    audit.record("refund.rejected" if reject else "refund.cancelled", request, {"card": card.number, "note": note}, actor=by)
+    db.session.commit()
+    return request
+
+
+# Redemption follow-up ------------------------------------------------------------------------------------
+
+def annul_redemption(redemption_id: int, data: Mapping[str, Any], *, admin) -> Redemption:
+    """The purchase was cancelled: the card is usable again, settling on money actually paid: the deposit applied
+    returns to the card and any credit is void."""
+    _require(admin, "redemption.annul")
+    reason = _reason(data, required=True)
+    redemption = db.session.scalar(select(Redemption).where(Redemption.id == redemption_id).with_for_update())
+    if redemption is None:
+        raise NotFound(refuse("redemption_not_found", N_("No redemption has the number %(id)s."), id=redemption_id))
+    if redemption.annulled_at is not None:
+        raise Conflict(refuse("redemption_already_annulled", N_("This redemption was already annulled.")))
+    card = _lock(redemption.card_id)
+    redemption.annulled_at, redemption.annulled_by_id, redemption.annul_reason = utcnow(), admin.id, reason
+    if redemption.deposit_applied_fen:
+        _ledger(card, LedgerKind.DEPOSIT_RELEASED, redemption.deposit_applied_fen, reference=redemption.item)
+    if card.tier.credit_fen and not card.credit_void:
+        _ledger(card, LedgerKind.CREDIT_VOIDED, 0, reference=format_yuan(card.tier.credit_fen))
+        card.credit_void = True
+    if card.status is CardStatus.REDEEMED:
+        card.status, card.redeemed_at = CardStatus.ACTIVE, None
+    audit.record("redemption.annulled", redemption, {"card": card.number, "item": redemption.item, "reason": reason},
+                 actor=admin)
+    db.session.commit()
+    return redemption
+
+
+# Renewal and expiry ----------------------------------------------------------------------------------------
+
+def renew(card_id: int, data: Mapping[str, Any]) -> Card:
+    card = _lock(card_id)
+    r = FieldReader(data)
+    method = r.choice("payment_method", PaymentMethod)
+    receipt = r.text("receipt_no", max_length=64)
+    fee = card.tier.amount_fen
+    if fee and (method is None or not receipt):
+        for key, value in (("payment_method", method), ("receipt_no", receipt)):
+            if not value and key not in r.errors:
+                r.fail(key, refuse("required", N_("This field is required.")))
+    r.raise_if_errors()
+    _ensure(rules.check_transition("renew", card.status))
+    _ensure(check_renewal(card.program.terms(), today(), valid_through=card.valid_through))
+    old_through = card.valid_through
+    card.valid_through = renewed_through(card.program.terms(), today(), valid_through=card.valid_through)
+    card.status = CardStatus.ACTIVE
+    if fee:
+        _ledger(card, LedgerKind.FEE_RECEIVED, fee, method=method, reference=receipt)
+    db.session.flush()
+    agreement = create_agreement(card, AgreementKind.RENEWAL, "renewal.docx", lambda number, date, url: contexts.renewal(
+        card, agreement_number=number, date=date, verify_url=url, id_number=decrypt_id_number(card.member),
+        old_valid_through=old_through, amount_fen=fee, payment_method=method.value if method else None, receipt_no=receipt))
+    audit.record("card.renewed", card, {"number": card.number, "from": str(old_through), "to": str(card.valid_through),
+                                        "fee": format_yuan(fee), "agreement": agreement.number})
+    db.session.commit()
+    return card
+
+
+def expire_cards() -> list[Card]:
+    """Active cards past their last valid day become expired. Safe to run again and again (from cron)."""
+    cards = list(db.session.scalars(select(Card).where(Card.status == CardStatus.ACTIVE, Card.valid_through.is_not(None),
+                                                       Card.valid_through < today()).with_for_update()))
+    for card in cards:
+        card.status = CardStatus.EXPIRED
+        audit.record("card.expired", card, {"number": card.number, "valid_through": str(card.valid_through)})
+    db.session.commit()
+    return cards
+
+
+# Void ----------------------------------------------------------------------------------------------------
+
+def void_card(card_id: int, data: Mapping[str, Any], *, admin) -> Card:
+    """Issued in error, noticed the same day: every movement of money is reversed and the agreements voided."""
+    _require(admin, "card.void")
+    reason = _reason(data, required=True)
+    card = _lock(card_id)
+    _ensure(rules.check_transition("void", card.status))
+    _ensure(rules.check_void(card.issued_on, today()))
+    if card.held_fen:
+        _ledger(card, LedgerKind.REVERSED, -card.held_fen, reference=reason[:64])
+    for agreement in card.agreements:
+        agreement.status = AgreementStatus.VOID
+    card.status = CardStatus.VOIDED
+    audit.record("card.voided", card, {"number": card.number, "reason": reason}, actor=admin)
+    db.session.commit()
+    return card

@@ -1,0 +1,115 @@
+"""Requests that need a second person: refunds and transfers; and fees charged for services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..models_common import UTCDateTime, enum_column
+from .models import PaymentMethod
+
+
+class RequestStatus(str, Enum):
+    PENDING = "pending"
+    DONE = "done"  # refund paid, transfer completed
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+
+class RefundKind(str, Enum):
+    REFUND = "refund"  # the member asks for the deposit back inside the window
+    ISSUER_TERMINATION = "issuer_termination"  # the issuer ends a membership: full refund, any day
+
+
+class RefundRequest(db.Model):
+    __tablename__ = "refund_requests"
+    audit_type = "refund_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id"), index=True)
+    kind: Mapped[RefundKind] = mapped_column(enum_column(RefundKind, "refund_kind"))
+    status: Mapped[RequestStatus] = mapped_column(enum_column(RequestStatus, "refund_status", 12))
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    reason: Mapped[str] = mapped_column(String(200))
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    decision_note: Mapped[str | None] = mapped_column(String(200))
+    payout_method: Mapped[PaymentMethod | None] = mapped_column(enum_column(PaymentMethod, "payout_method"))
+    payout_reference: Mapped[str | None] = mapped_column(String(64))
+    agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"))
+
+    card = relationship("Card")
+    requested_by = relationship("User", foreign_keys=[requested_by_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
+
+    __table_args__ = (
+        CheckConstraint("amount_fen >= 0", name="amount_not_negative"),
+        # Two people: whoever requested cannot be the one who decides.
+        CheckConstraint("decided_by_id IS NULL OR requested_by_id IS NULL OR decided_by_id <> requested_by_id",
+                        name="two_people"),
+        CheckConstraint("status <> 'done' OR (payout_method IS NOT NULL AND payout_reference IS NOT NULL)",
+                        name="paid_has_payout"),
+        Index("uq_refund_requests_one_open", "card_id", unique=True,
+              sqlite_where=text("status = 'pending'"), postgresql_where=text("status = 'pending'")),
+    )
+
+
+class TransferRequest(db.Model):
+    __tablename__ = "transfer_requests"
+    audit_type = "transfer_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id"), index=True)
+    to_member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    status: Mapped[RequestStatus] = mapped_column(enum_column(RequestStatus, "transfer_status", 12))
+    fee_fen: Mapped[int] = mapped_column(BigInteger)
+    fee_receipt_no: Mapped[str | None] = mapped_column(String(64))
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    decision_note: Mapped[str | None] = mapped_column(String(200))
+    new_card_id: Mapped[int | None] = mapped_column(ForeignKey("cards.id"))
+
+    card = relationship("Card", foreign_keys=[card_id])
+    new_card = relationship("Card", foreign_keys=[new_card_id])
+    to_member = relationship("Member")
+    requested_by = relationship("User", foreign_keys=[requested_by_id])
+
+    __table_args__ = (
+        CheckConstraint("fee_fen >= 0", name="fee_not_negative"),
+        CheckConstraint("decided_by_id IS NULL OR requested_by_id IS NULL OR decided_by_id <> requested_by_id",
+                        name="two_people"),
+        Index("uq_transfer_requests_one_open", "card_id", unique=True,
+              sqlite_where=text("status = 'pending'"), postgresql_where=text("status = 'pending'")),
+    )
+
+
+class ChargeKind(str, Enum):
+    REISSUE_FEE = "reissue_fee"
+    TRANSFER_FEE = "transfer_fee"
+
+
+class Charge(db.Model):
+    """A fee for a service (reissue, transfer). Income, not money held for the member: kept off the card's ledger."""
+
+    __tablename__ = "charges"
+    audit_type = "charge"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id"), index=True)
+    kind: Mapped[ChargeKind] = mapped_column(enum_column(ChargeKind, "charge_kind"))
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    receipt_no: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    card = relationship("Card")
+
+    __table_args__ = (CheckConstraint("amount_fen > 0", name="amount_positive"),)

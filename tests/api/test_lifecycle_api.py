@@ -1,0 +1,248 @@
+"""The card lifecycle through the API, with the fixed clock and the preset programmes."""
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from app import tokens
+from app.cards.models import Card
+from app.extensions import db
+from tests.conftest import DEFAULT_NOW, in_request, program_payload, signature_data_url, valid_id_number
+
+
+@pytest.fixture
+def desk(api_as):
+    """Admin, a second admin (two people), consultant and counter, all through the API."""
+    return {"admin": api_as("admin"), "admin2": api_as("admin"), "consultant": api_as("consultant"), "counter": api_as("counter")}
+
+
+def setup_card(desk, preset="presale_95", code="LIFE", **program):
+    assert desk["admin"].post("/programs", program_payload(preset, code=code, **program)).status_code == 201
+    return issue(desk, code, valid_id_number(len(code) * 7 + sum(map(ord, code))))
+
+
+def issue(desk, code, id_number, name="张三"):
+    consultant = desk["consultant"]
+    member = consultant.post("/members", {"name": name, "id_number": id_number, "phone": "13800138000"}).get_json()
+    program = consultant.get(f"/programs/{code}").get_json()
+    tier = program["tiers"][0]
+    body = {"program": code, "tier": tier["code"], "member_id": member["id"], "amount": tier["amount"]}
+    if tier["amount"] != "0.00":
+        body |= {"payment_method": "cash", "receipt_no": "R-1"}
+    if tier["qualifying_spend"]:
+        body["qualifying_spend"] = tier["qualifying_spend"]
+    card = consultant.post("/cards", body).get_json()
+    assert "number" in card, card
+    return card | {"member": member}
+
+
+def verdict(desk, card):
+    return desk["counter"].get(f"/verify/{card['verify_url'].rsplit('/v/', 1)[1]}").get_json()["result"]
+
+
+def ledger_sums(number):
+    card = db.session.scalar(select(Card).where(Card.number == number))
+    return sum(e.amount_fen for e in card.ledger) == card.held_fen
+
+
+def test_loss_blocks_at_once_and_cancelling_it_restores(desk):
+    card = setup_card(desk)
+    counter = desk["counter"]
+    lost = counter.post(f"/cards/{card['number']}/report-loss", {"reason": "电话挂失"})
+    assert lost.status_code == 200 and lost.get_json()["status"] == "lost"
+    assert verdict(desk, card) == "lost"
+    again = counter.post(f"/cards/{card['number']}/report-loss", {})
+    assert (again.status_code, again.get_json()["error"]["code"]) == (409, "card_not_active")
+    assert counter.post(f"/cards/{card['number']}/cancel-loss").status_code == 403  # counter may block, not restore
+    assert desk["consultant"].post(f"/cards/{card['number']}/cancel-loss").get_json()["status"] == "active"
+    assert verdict(desk, card) == "valid"
+
+
+def test_reissue_checks_the_id_and_only_the_newest_qr_is_valid(desk):
+    card = setup_card(desk)
+    consultant = desk["consultant"]
+    early = consultant.post(f"/cards/{card['number']}/reissue", {"id_number": valid_id_number(1), "fee_receipt_no": "F1"})
+    assert (early.status_code, early.get_json()["error"]["code"]) == (409, "card_not_lost")
+    consultant.post(f"/cards/{card['number']}/report-loss", {"reason": "遗失"})
+    other_id = valid_id_number(4242)
+    wrong = consultant.post(f"/cards/{card['number']}/reissue", {"id_number": other_id, "fee_receipt_no": "F1"})
+    assert (wrong.status_code, wrong.get_json()["error"]["reasons"]) == (422, {"id_number": "id_number_mismatch"})
+    member_id_number = consultant.post(f"/members/{card['member']['id']}/reveal").get_json()["id_number"]
+    no_receipt = consultant.post(f"/cards/{card['number']}/reissue", {"id_number": member_id_number})
+    assert no_receipt.get_json()["error"]["reasons"] == {"fee_receipt_no": "fee_receipt_required"}
+    new = consultant.post(f"/cards/{card['number']}/reissue", {"id_number": member_id_number, "fee_receipt_no": "F1"})
+    assert new.status_code == 201, new.get_json()
+    new = new.get_json()
+    assert new["number"] != card["number"] and new["generation"] == 2 and new["held_amount"] == "50000.00"
+    assert verdict(desk, card) == "replaced" and verdict(desk, new) == "valid"
+    assert [a["kind"] for a in new["agreements"]] == ["loss_reissue"]
+    assert ledger_sums(card["number"]) and ledger_sums(new["number"])
+    old = consultant.get(f"/cards/{card['number']}").get_json()
+    assert (old["status"], old["held_amount"]) == ("replaced", "0.00")
+
+
+def test_transfer_refused_where_forbidden_and_approved_by_a_manager_where_allowed(desk):
+    forbidden = setup_card(desk, code="NOTRANS")
+    other = desk["consultant"].post("/members", {"name": "李四", "id_number": valid_id_number(77), "phone": "13900139000"}).get_json()
+    refused = desk["consultant"].post(f"/cards/{forbidden['number']}/transfer", {"to_member_id": other["id"]})
+    assert (refused.status_code, refused.get_json()["error"]["code"]) == (409, "transfer_forbidden")
+
+    card = setup_card(desk, code="TRANS", transfer_policy="with_approval", transfer_fee="500.00")
+    consultant, admin = desk["consultant"], desk["admin"]
+    same = consultant.post(f"/cards/{card['number']}/transfer", {"to_member_id": card["member"]["id"], "fee_receipt_no": "T1"})
+    assert same.get_json()["error"]["code"] == "transfer_same_holder"
+    no_fee = consultant.post(f"/cards/{card['number']}/transfer", {"to_member_id": other["id"]})
+    assert no_fee.get_json()["error"]["reasons"] == {"fee_receipt_no": "fee_receipt_required"}
+    request = consultant.post(f"/cards/{card['number']}/transfer", {"to_member_id": other["id"], "fee_receipt_no": "T1"}).get_json()
+    assert (request["status"], request["fee"]) == ("pending", "500.00")
+    assert [r["id"] for r in admin.get("/transfer-requests").get_json()["transfer_requests"]] == [request["id"]]
+    assert consultant.post(f"/transfer-requests/{request['id']}/approve").status_code == 403
+    new = admin.post(f"/transfer-requests/{request['id']}/approve", {"note": "核对无误"})
+    assert new.status_code == 201, new.get_json()
+    new = new.get_json()
+    assert new["holder"]["member_id"] == other["id"] and new["held_amount"] == "50000.00"
+    assert sorted(a["kind"] for a in new["agreements"]) == ["subscription", "transfer"]
+    assert verdict(desk, card) == "transferred" and verdict(desk, new) == "valid"
+    transfer_id = next(a["id"] for a in new["agreements"] if a["kind"] == "transfer")
+    signed = consultant.post(f"/agreements/{transfer_id}/sign", {
+        "previous_holder_signature": signature_data_url("张三"), "member_signature": signature_data_url("李四"),
+        "consultant_signature": signature_data_url("顾问")})
+    assert signed.status_code == 200 and {s["role"] for s in signed.get_json()["signers"]} >= {"previous_holder", "member"}
+    assert ledger_sums(card["number"]) and ledger_sums(new["number"])
+
+
+def test_refund_window_two_people_and_only_once(desk, clock):
+    # presale_95 opens refunds on the 10th day after opening day (2026-05-20 + 10 = 2026-05-30).
+    card = setup_card(desk)
+    consultant, admin, admin2 = desk["consultant"], desk["admin"], desk["admin2"]
+    clock.at = DEFAULT_NOW + dt.timedelta(days=9)
+    early = consultant.post(f"/cards/{card['number']}/refund-requests", {"reason": "不买了"})
+    assert (early.status_code, early.get_json()["error"]["code"]) == (409, "refund_window_not_open")
+    assert "2026-05-30" in early.get_json()["error"]["message"]
+    clock.at = DEFAULT_NOW + dt.timedelta(days=10)
+    assert consultant.post(f"/cards/{card['number']}/refund-requests", {}).get_json()["error"]["reasons"] == {"reason": "required"}
+    request = admin.post(f"/cards/{card['number']}/refund-requests", {"reason": "不买了"})
+    assert request.status_code == 201
+    request = request.get_json()
+    assert (request["status"], request["amount"]) == ("pending", "50000.00")
+    token = card["verify_url"].rsplit("/v/", 1)[1]
+    blocked = desk["counter"].post(f"/verify/{token}/redeem", {"item": "1-1-101", "price": "1000000"})
+    assert (blocked.status_code, blocked.get_json()["error"]["code"]) == (409, "refund_pending")
+    self_approval = admin.post(f"/refund-requests/{request['id']}/approve", {"payout_method": "bank_transfer", "payout_reference": "B1"})
+    assert (self_approval.status_code, self_approval.get_json()["error"]["code"]) == (409, "approver_is_requester")
+    missing = admin2.post(f"/refund-requests/{request['id']}/approve", {"payout_method": "bank_transfer"})
+    assert missing.get_json()["error"]["reasons"] == {"payout_reference": "required"}
+    paid = admin2.post(f"/refund-requests/{request['id']}/approve", {"payout_method": "bank_transfer", "payout_reference": "B1"})
+    assert paid.status_code == 200 and paid.get_json()["status"] == "paid"
+    assert verdict(desk, card) == "refunded"
+    twice = admin2.post(f"/refund-requests/{request['id']}/approve", {"payout_method": "bank_transfer", "payout_reference": "B2"})
+    assert (twice.status_code, twice.get_json()["error"]["code"]) == (409, "request_decided")
+    again = consultant.post(f"/cards/{card['number']}/refund-requests", {"reason": "再退一次"})
+    assert again.get_json()["error"]["code"] == "card_not_active"
+    after = consultant.get(f"/cards/{card['number']}").get_json()
+    assert after["held_amount"] == "0.00" and [e["kind"] for e in after["ledger"]] == ["deposit_received", "refund_paid"]
+    confirmation = consultant.get(f"/agreements/{paid.get_json()['agreement_id']}").get_json()
+    assert confirmation["kind"] == "refund"
+
+
+def test_value_add_credit_is_voided_never_paid(desk, clock):
+    card = setup_card(desk, preset="presale_value_add", code="ZZLIFE")
+    clock.at = DEFAULT_NOW + dt.timedelta(days=15)
+    request = desk["consultant"].post(f"/cards/{card['number']}/refund-requests", {"reason": "退筹"}).get_json()
+    assert request["amount"] == "20000.00"  # the deposit, not the 50,000 credit
+    desk["admin"].post(f"/refund-requests/{request['id']}/approve", {"payout_method": "cash", "payout_reference": "C1"})
+    ledger = desk["consultant"].get(f"/cards/{card['number']}").get_json()["ledger"]
+    assert [(e["kind"], e["amount"]) for e in ledger] == [("deposit_received", "20000.00"), ("refund_paid", "-20000.00"),
+                                                          ("credit_voided", "0.00")]
+
+
+def test_rejected_or_cancelled_refunds_make_the_card_active_again(desk, clock):
+    card = setup_card(desk)
+    clock.at = DEFAULT_NOW + dt.timedelta(days=10)
+    consultant, admin = desk["consultant"], desk["admin"]
+    first = consultant.post(f"/cards/{card['number']}/refund-requests", {"reason": "a"}).get_json()
+    assert admin.post(f"/refund-requests/{first['id']}/reject", {"note": "资料不全"}).get_json()["status"] == "rejected"
+    assert verdict(desk, card) == "valid"
+    second = consultant.post(f"/cards/{card['number']}/refund-requests", {"reason": "b"}).get_json()
+    assert consultant.post(f"/refund-requests/{second['id']}/cancel").get_json()["status"] == "cancelled"
+    assert verdict(desk, card) == "valid"
+
+
+def test_membership_refund_window_and_issuer_termination(desk, clock):
+    card = setup_card(desk, preset="online_membership", code="ONLIFE")
+    consultant, admin, admin2 = desk["consultant"], desk["admin"], desk["admin2"]
+    clock.at = DEFAULT_NOW + dt.timedelta(days=7)  # the seven cooling-off days (20–26 May) are over
+    late = consultant.post(f"/cards/{card['number']}/refund-requests", {"reason": "不想要了"})
+    assert late.get_json()["error"]["code"] == "refund_window_closed"
+    assert consultant.post(f"/cards/{card['number']}/refund-requests", {"reason": "x", "kind": "issuer_termination"}).status_code == 403
+    ended = admin.post(f"/cards/{card['number']}/refund-requests", {"reason": "停止服务", "kind": "issuer_termination"}).get_json()
+    assert ended["amount"] == "2000.00"
+    assert admin2.post(f"/refund-requests/{ended['id']}/approve", {"payout_method": "alipay", "payout_reference": "A1"}).get_json()["status"] == "paid"
+
+
+def test_renewal_inside_the_window_and_expiry_run_twice(app, desk, clock):
+    card = setup_card(desk, preset="online_membership", code="RENEW")
+    consultant = desk["consultant"]
+    early = consultant.post(f"/cards/{card['number']}/renew", {"payment_method": "alipay", "receipt_no": "A2"})
+    assert early.get_json()["error"]["code"] == "renewal_window_not_open"
+    clock.at = DEFAULT_NOW + dt.timedelta(days=365)  # 2027-05-20, the day after the last valid day
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["cards", "expire"])
+    assert "expired 1 card(s)" in first.output and card["number"] in first.output
+    assert runner.invoke(args=["cards", "expire"]).output.startswith("expired 0 card(s)")
+    assert verdict(desk, card) == "expired"
+    missing = consultant.post(f"/cards/{card['number']}/renew", {"payment_method": "alipay"})
+    assert missing.get_json()["error"]["reasons"] == {"receipt_no": "required"}
+    renewed = consultant.post(f"/cards/{card['number']}/renew", {"payment_method": "alipay", "receipt_no": "A2"}).get_json()
+    assert (renewed["status"], renewed["valid_through"], renewed["held_amount"]) == ("active", "2028-05-19", "4000.00")
+    assert [a["kind"] for a in renewed["agreements"]] == ["subscription", "renewal"]
+    assert ledger_sums(card["number"])
+
+
+def test_void_same_day_by_an_admin_reverses_the_money(desk, clock):
+    card = setup_card(desk)
+    assert desk["consultant"].post(f"/cards/{card['number']}/void", {"reason": "录错"}).status_code == 403
+    assert desk["admin"].post(f"/cards/{card['number']}/void", {}).get_json()["error"]["reasons"] == {"reason": "required"}
+    other = issue(desk, "LIFE", valid_id_number(901), name="王五")
+    clock.at = DEFAULT_NOW + dt.timedelta(days=1)
+    late = desk["admin"].post(f"/cards/{other['number']}/void", {"reason": "录错"})
+    assert late.get_json()["error"]["code"] == "void_same_day_only"
+    clock.at = DEFAULT_NOW
+    voided = desk["admin"].post(f"/cards/{card['number']}/void", {"reason": "录错客户"}).get_json()
+    assert (voided["status"], voided["held_amount"]) == ("voided", "0.00")
+    assert {a["status"] for a in voided["agreements"]} == {"void"}
+    assert verdict(desk, card) == "voided" and ledger_sums(card["number"])
+
+
+def test_annulled_redemption_settles_on_money_paid_and_voids_the_credit(desk):
+    card = setup_card(desk, preset="presale_value_add", code="ANNUL")
+    counter, admin = desk["counter"], desk["admin"]
+    token = card["verify_url"].rsplit("/v/", 1)[1]
+    redeemed = counter.post(f"/verify/{token}/redeem", {"item": "2-2-202", "price": "800000"}).get_json()
+    assert redeemed["settlement"]["credit_used"] == "30000.00"
+    assert admin.post(f"/redemptions/{redeemed['id']}/annul", {}).get_json()["error"]["reasons"] == {"reason": "required"}
+    annulled = admin.post(f"/redemptions/{redeemed['id']}/annul", {"reason": "购房合同解除"}).get_json()
+    assert (annulled["status"], annulled["held_amount"]) == ("active", "20000.00")
+    again = counter.post(f"/verify/{token}/redeem", {"item": "3-3-303", "price": "800000"}).get_json()
+    assert (again["settlement"]["credit_used"], again["settlement"]["payable"]) == ("0.00", "780000.00")
+    assert ledger_sums(card["number"])
+
+
+def test_history_and_audit_log(desk):
+    card = setup_card(desk, code="HIST")
+    desk["counter"].post(f"/cards/{card['number']}/report-loss", {"reason": "丢了"})
+    events = desk["consultant"].get(f"/cards/{card['number']}/history").get_json()["events"]
+    whats = [e["what"] for e in events]
+    assert {"card.issued", "agreement.created", "ledger.deposit_received", "card.loss_reported", "scan.verify"} - set(whats) == {"scan.verify"}
+    desk["counter"].get(f"/verify/{card['verify_url'].rsplit('/v/', 1)[1]}")
+    assert "scan.verify" in [e["what"] for e in desk["consultant"].get(f"/cards/{card['number']}/history").get_json()["events"]]
+    member_events = desk["consultant"].get(f"/members/{card['member']['id']}/history").get_json()["events"]
+    assert "member.created" in [e["what"] for e in member_events]
+    admin = desk["admin"]
+    assert desk["consultant"].get("/audit").status_code == 403
+    entries = admin.get("/audit", query_string={"action": "card.", "card": card["number"]}).get_json()["entries"]
+    assert [e["action"] for e in entries] == ["card.loss_reported", "card.issued"]
+    assert admin.get("/audit", query_string={"from": "2026-13-01"}).status_code == 422
+    csv = admin.get("/audit.csv", query_string={"card": card["number"]})
+    assert csv.mimetype == "text/csv" and csv.data.startswith("\ufeff".encode()) and "card.loss_reported" in csv.data.decode()
