@@ -102,6 +102,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
+    from .cards.lifecycle_views import bp as lifecycle_bp
     from .cards.views import bp as cards_bp
     from .members.views import bp as members_bp
     from .programs.views import bp as programs_bp
@@ -109,7 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     from .verify.views import bp as public_bp
     from .web import bp as web_bp
 
-    for blueprint in (web_bp, auth_bp, admin_bp, programs_bp, members_bp, cards_bp, public_bp):
+    for blueprint in (web_bp, auth_bp, admin_bp, programs_bp, members_bp, cards_bp, lifecycle_bp, public_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask import jsonify, url_for
 from flask_babel import gettext
 
+from ..cards.services import cards_affected_by_opening_day
 from ..programs import presets, services
 from ..programs.schemas import dump_program
 from ..agreements.schemas import read_signature
@@ -43,7 +44,13 @@ def get_program(code: str):
 def update_program(code: str):
     require("program.manage")
     program = services.get_program(code)
-    return jsonify(dump_program(services.update_program(program, reject_unknown(json_body(), PROGRAM_FIELDS))))
+    body = reject_unknown(json_body(), PROGRAM_FIELDS)
+    before = program.opening_date
+    program = services.update_program(program, body)
+    result = dump_program(program)
+    if program.opening_date != before:  # nobody is notified; the list says whose refund window moved
+        result["affected_cards"] = cards_affected_by_opening_day(program)
+    return jsonify(result)
 
 
 @bp.get("/program-presets")

@@ -32,6 +32,13 @@ def pending_transfers() -> list[TransferRequest]:
                                    .order_by(TransferRequest.requested_at)))
 
 
+def pending_for(card: Card) -> dict[str, Any]:
+    return {"refund": db.session.scalar(select(RefundRequest).where(RefundRequest.card_id == card.id,
+                                                                    RefundRequest.status == RequestStatus.PENDING)),
+            "transfer": db.session.scalar(select(TransferRequest).where(TransferRequest.card_id == card.id,
+                                                                        TransferRequest.status == RequestStatus.PENDING))}
+
+
 def _lineage(card: Card) -> list[Card]:
     """The card and the generations before it: a reissued card's story starts with the first one."""
     return list(db.session.scalars(select(Card).where(Card.public_id == card.public_id).order_by(Card.generation)))

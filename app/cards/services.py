@@ -29,7 +29,9 @@ from ..rules.money import format_yuan
 from ..rules.policies import check_issue
 from ..rules.settlement import settle_card
 from ..rules.terms import CardStatus, ProgramKind
+from ..rules.identity import mask_name
 from ..rules.validity import expiry_date
+from ..rules.windows import refund_window
 from ..users.roles import can
 from .models import Card, LedgerEntry, LedgerKind, Redemption, Scan, ScanAction
 from .schemas import read_issue, read_redeem
@@ -243,6 +245,18 @@ def redeem_code(text: str, data: Mapping[str, Any], *, counter_program: str | No
         db.session.commit()
         raise Conflict(problem)
     return redeem(card.id, data, token=token, counter_program=counter_program, station=station)
+
+
+def cards_affected_by_opening_day(program: Program) -> list[dict[str, Any]]:
+    """Cards still held under a programme, with the refund window the opening day now gives them."""
+    rows = []
+    for card in db.session.scalars(select(Card).where(Card.program_id == program.id,
+                                                      Card.status.in_(card_rules.HOLDING_STATUSES)).order_by(Card.id)):
+        _, window = refund_window(program.terms(), issue_date=card.issued_on, expiry_date=card.valid_through)
+        rows.append({"number": card.number, "status": card.status.value, "holder_masked": mask_name(card.member.name),
+                     "refund_from": window.first_day.isoformat() if window else None,
+                     "refund_until": window.last_day.isoformat() if window and window.last_day else None})
+    return rows
 
 
 def cards_of(member: Member) -> list[Card]:

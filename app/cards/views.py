@@ -9,7 +9,7 @@ from ..errors import Conflict, ServiceError, ValidationFailed
 from ..members.services import get_member
 from ..programs.services import issuing_programs, list_programs
 from ..web import field_errors, require
-from . import services
+from . import history, services
 from .models import PaymentMethod
 from .schemas import dump_card, dump_redemption
 
@@ -51,7 +51,8 @@ def detail(number: str):
     card = services.get_card(number)
     return render_template("cards/detail.html", card=card,
                            data=dump_card(card, holder_name=True, verify_url=services.verify_url(card)),
-                           scans=services.scans_of(card, 20))
+                           scans=services.scans_of(card, 20), timeline=history.card_timeline(card),
+                           pending=history.pending_for(card))
 
 
 @bp.get("/cards/<number>/card.png")

@@ -5,6 +5,7 @@ from flask_babel import gettext
 
 from ..errors import Conflict, ValidationFailed
 from ..web import field_errors, require
+from ..cards.history import member_timeline
 from ..cards.services import cards_of
 from . import services
 from .schemas import IdType
@@ -45,7 +46,8 @@ def create():
 @require("member.view")
 def detail(member_id: int):
     member = services.get_member(member_id)
-    return render_template("members/detail.html", member=member, revealed=None, cards=cards_of(member))
+    return render_template("members/detail.html", member=member, revealed=None, cards=cards_of(member),
+                           timeline=member_timeline(member))
 
 
 @bp.post("/<id:member_id>/reveal")
@@ -53,7 +55,8 @@ def detail(member_id: int):
 def reveal(member_id: int):
     member = services.get_member(member_id)
     revealed = services.reveal_identity(member, reason=request.form.get("reason"))
-    return render_template("members/detail.html", member=member, revealed=revealed, cards=cards_of(member))
+    return render_template("members/detail.html", member=member, revealed=revealed, cards=cards_of(member),
+                           timeline=member_timeline(member))
 
 
 @bp.route("/<id:member_id>/edit", methods=["GET", "POST"])

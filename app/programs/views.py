@@ -7,6 +7,7 @@ from ..errors import ValidationFailed
 from ..rules.terms import ProgramKind, RefundAnchor, TransferPolicy
 from ..validation import unflatten_form
 from ..web import field_errors, require
+from ..cards.services import cards_affected_by_opening_day
 from . import presets, services
 from .schemas import dump_program
 
@@ -54,7 +55,7 @@ def create():
 @require("program.view")
 def detail(code: str):
     program = services.get_program(code)
-    return render_template("programs/detail.html", program=program)
+    return render_template("programs/detail.html", program=program, affected=cards_affected_by_opening_day(program))
 
 
 @bp.route("/<code>/seal", methods=["GET", "POST"])
@@ -69,7 +70,8 @@ def seal(code: str):
     try:
         services.set_seal(program, None if request.form.get("remove") else (upload.read() if upload else b""))
     except ValidationFailed as exc:
-        return render_template("programs/detail.html", program=program, seal_error=field_errors(exc)["seal"]), 422
+        return render_template("programs/detail.html", program=program, seal_error=field_errors(exc)["seal"],
+                               affected=cards_affected_by_opening_day(program)), 422
     flash(gettext("Saved."), "success")
     return redirect(url_for("programs.detail", code=program.code))
 

@@ -246,3 +246,11 @@ def test_history_and_audit_log(desk):
     assert admin.get("/audit", query_string={"from": "2026-13-01"}).status_code == 422
     csv = admin.get("/audit.csv", query_string={"card": card["number"]})
     assert csv.mimetype == "text/csv" and csv.data.startswith("\ufeff".encode()) and "card.loss_reported" in csv.data.decode()
+
+
+def test_moving_the_opening_day_lists_the_cards_whose_window_moves(desk):
+    card = setup_card(desk, code="MOVE")
+    moved = desk["admin"].patch("/programs/MOVE", {"opening_date": "2026-07-01"}).get_json()
+    assert moved["affected_cards"] == [{"number": card["number"], "status": "active", "holder_masked": "张*",
+                                        "refund_from": "2026-07-11", "refund_until": None}]
+    assert "affected_cards" not in desk["admin"].patch("/programs/MOVE", {"name": "改名"}).get_json()

@@ -1,0 +1,104 @@
+"""Web forms for the card lifecycle, approvals, and the audit log. The same services as the API."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user
+
+from ..errors import ServiceError, ValidationFailed
+from ..i18n import say
+from ..rules import N_
+from ..users.roles import can
+from ..web import field_errors, require
+from . import history, lifecycle, services
+
+bp = Blueprint("lifecycle", __name__)
+
+# action: (permission, service call, message on success)
+ACTIONS = {
+    "report-loss": ("card.report_loss", lambda card, form: lifecycle.report_loss(card.id, form), N_("The card is blocked.")),
+    "cancel-loss": ("card.lifecycle", lambda card, form: lifecycle.cancel_loss(card.id, form), N_("The card is active again.")),
+    "reissue": ("card.lifecycle", lambda card, form: lifecycle.reissue(card.id, form), N_("A new card was issued.")),
+    "transfer": ("card.lifecycle", lambda card, form: lifecycle.request_transfer(card.id, form),
+                 N_("The transfer waits for a manager's approval.")),
+    "refund": ("card.lifecycle", lambda card, form: lifecycle.request_refund(card.id, form),
+               N_("The refund waits for a second person's approval.")),
+    "renew": ("card.lifecycle", lambda card, form: lifecycle.renew(card.id, form), N_("The card was renewed.")),
+    "void": ("card.void", lambda card, form: lifecycle.void_card(card.id, form, admin=current_user), N_("The card was voided.")),
+}
+
+
+def _explain(error: ServiceError) -> str:
+    if isinstance(error, ValidationFailed):
+        return " ".join(field_errors(error).values())
+    return say(error.decision)
+
+
+@bp.post('/cards/<number>/<any("report-loss","cancel-loss",reissue,transfer,refund,renew,void):action>')
+@require("card.view")
+def card_action(number: str, action: str):
+    permission, call, message = ACTIONS[action]
+    if not can(current_user, permission):
+        return render_template("error.html", status=403, message=gettext("Your role does not allow this.")), 403
+    card = services.get_card(number)
+    try:
+        result = call(card, request.form.to_dict())
+    except ServiceError as exc:
+        flash(_explain(exc), "error")
+        return redirect(url_for("cards.detail", number=card.number))
+    flash(gettext(message), "success")
+    target = result.number if action == "reissue" else card.number
+    return redirect(url_for("cards.detail", number=target))
+
+
+@bp.post("/redemptions/<id:redemption_id>/annul")
+@require("redemption.annul")
+def annul(redemption_id: int):
+    try:
+        redemption = lifecycle.annul_redemption(redemption_id, request.form.to_dict(), admin=current_user)
+    except ServiceError as exc:
+        flash(_explain(exc), "error")
+        return redirect(request.referrer or url_for("lifecycle.approvals"))
+    flash(gettext("The redemption was annulled; the card is usable again."), "success")
+    return redirect(url_for("cards.detail", number=redemption.card.number))
+
+
+@bp.route("/approvals", methods=["GET"])
+@require("card.view")
+def approvals():
+    return render_template("cards/approvals.html", refunds=history.pending_refunds(), transfers=history.pending_transfers())
+
+
+@bp.post("/approvals/<any(refund,transfer):kind>/<id:request_id>/<any(approve,reject,cancel):decision>")
+@require("card.view")
+def decide(kind: str, request_id: int, decision: str):
+    form = request.form.to_dict()
+    try:
+        if kind == "refund" and decision == "approve":
+            lifecycle.approve_refund(request_id, form, approver=current_user)
+        elif kind == "refund":
+            lifecycle.close_refund(request_id, form, by=current_user, reject=decision == "reject")
+        elif decision == "approve":
+            lifecycle.approve_transfer(request_id, form, approver=current_user)
+        else:
+            lifecycle.reject_transfer(request_id, form, approver=current_user)
+    except ServiceError as exc:
+        flash(_explain(exc), "error")
+    else:
+        flash(gettext("Done."), "success")
+    return redirect(url_for("lifecycle.approvals"))
+
+
+@bp.get("/admin/audit")
+@require("audit.view")
+def audit_log():
+    try:
+        filters = history.read_audit_filters(request.args)
+    except ValidationFailed as exc:
+        flash(_explain(exc), "error")
+        filters = history.AuditFilters()
+    if request.args.get("format") == "csv":
+        return current_app.response_class(history.audit_csv(history.audit_entries(filters, limit=None)), mimetype="text/csv",
+                                          headers={"Content-Disposition": 'attachment; filename="audit.csv"'})
+    return render_template("cards/audit.html", entries=history.audit_entries(filters), filters=filters, args=request.args)

@@ -1,0 +1,66 @@
+"""The lifecycle in the browser: the same services, refusals explained on the card page."""
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from app.cards.lifecycle_models import RefundRequest
+from app.cards.models import Card
+from app.extensions import db
+from tests.conftest import DEFAULT_NOW, csrf_token
+
+
+def post(client, path, data, page):
+    return client.post(path, data={**data, "csrf_token": csrf_token(client.get(page).get_data(as_text=True))},
+                       follow_redirects=True)
+
+
+def test_loss_reissue_and_refund_with_approval_in_the_browser(app, login, make_card, make_program, clock):
+    card = make_card(program=make_program(code="WEBLIFE"))
+    page = f"/cards/{card.number}"
+    counter = login("counter")
+    blocked = post(counter, f"/cards/{card.number}/report-loss", {"reason": "电话"}, page).get_data(as_text=True)
+    assert "卡已停用" in blocked
+    consultant = login("consultant")
+    wrong = post(consultant, f"/cards/{card.number}/reissue", {"id_number": "11010519491231002X", "fee_receipt_no": "F"}, page)
+    assert "证件号码与持卡人不符" in wrong.get_data(as_text=True)
+    from app.members.services import decrypt_id_number
+    with app.app_context():
+        id_number = decrypt_id_number(card.member)
+    done = post(consultant, f"/cards/{card.number}/reissue", {"id_number": id_number, "fee_receipt_no": "F"}, page)
+    new = db.session.scalar(select(Card).where(Card.predecessor_id == card.id))
+    assert done.request.path == f"/cards/{new.number}" and "已补办新卡" in done.get_data(as_text=True)
+
+    clock.at = DEFAULT_NOW + dt.timedelta(days=10)
+    asked = post(consultant, f"/cards/{new.number}/refund", {"reason": "不买了"}, f"/cards/{new.number}")
+    assert "等待第二人审批" in asked.get_data(as_text=True)
+    request = db.session.scalars(select(RefundRequest)).one()
+    admin = login("admin")
+    approvals = admin.get("/approvals").get_data(as_text=True)
+    assert new.number[-4:] in approvals and "伍万元整" in approvals
+    paid = post(admin, f"/approvals/refund/{request.id}/approve", {"payout_method": "bank_transfer", "payout_reference": "B9"},
+                "/approvals")
+    assert "没有待办事项" in paid.get_data(as_text=True)
+    db.session.refresh(new)
+    assert new.status.value == "refunded"
+    history = admin.get(f"/cards/{new.number}").get_data(as_text=True)
+    assert "card.loss_reported" in history and "refund.paid" in history and "ledger.refund_paid" in history
+
+
+def test_refusals_are_explained_on_the_card_page(login, make_card, make_program):
+    card = make_card(program=make_program(code="WEBREF"))
+    consultant = login("consultant")
+    early = post(consultant, f"/cards/{card.number}/refund", {"reason": "x"}, f"/cards/{card.number}")
+    assert "退卡窗口自 2026-05-30 起开放" in early.get_data(as_text=True)
+    assert login("counter").post(f"/cards/{card.number}/void", data={}).status_code in (400, 403)
+
+
+def test_audit_page_filters_and_exports(login, make_card):
+    card = make_card()
+    admin = login("admin")
+    page = admin.get(f"/admin/audit?action=card.&card={card.number}").get_data(as_text=True)
+    assert "card.issued" in page and "member.created" not in page
+    csv = admin.get(f"/admin/audit?format=csv&card={card.number}")
+    assert csv.mimetype == "text/csv" and "card.issued" in csv.data.decode("utf-8-sig")
+    assert login("consultant").get("/admin/audit").status_code == 403
+    assert "请输入真实日期" in admin.get("/admin/audit?from=2026-99-01").get_data(as_text=True)
