@@ -117,6 +117,13 @@ def renew(number: str):
     return _card(lifecycle.renew(card.id, _body("payment_method", "receipt_no")))
 
 
+@bp.post("/cards/<number>/terminate")
+def terminate(number: str):
+    require("card.lifecycle")
+    card = services.get_card(number)
+    return _card(lifecycle.terminate_membership(card.id, _body("reason")))
+
+
 @bp.post("/cards/<number>/void")
 def void(number: str):
     require("card.void")

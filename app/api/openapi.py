@@ -279,6 +279,8 @@ PATHS: dict[str, Any] = {
            ("renew", "Extend a membership inside its renewal window; the fee is recorded",
             {"payment_method": {"type": "string"}, "receipt_no": {"type": "string"}}, False, "200"),
            ("void", "Admin, same day only: every movement reversed, agreements void", {"reason": {"type": "string"}}, True, "200"),
+           ("terminate", "The member ends a membership after the refund window: no refund; valid_through becomes the end of the notice period",
+            {"reason": {"type": "string"}}, True, "200"),
        )},
     "/cards/{number}/transfer": {"post": {"summary": "Ask to transfer the card to another member (programme must allow it); a manager approves",
                                           "requestBody": _json({"type": "object", "properties": {"to_member_id": {"type": "integer"}, "fee_receipt_no": {"type": "string"}}}),

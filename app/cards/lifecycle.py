@@ -22,7 +22,7 @@ from ..rules import cards as card_rules
 from ..rules import lifecycle as rules
 from ..rules.identity import check_id_number
 from ..rules.money import format_yuan
-from ..rules.policies import check_reissue_identity, check_transfer
+from ..rules.policies import check_reissue_identity, check_transfer, member_termination
 from ..rules.terms import CardStatus, ProgramKind
 from ..rules.validity import check_renewal, renewed_through
 from ..rules.windows import check_refund_date
@@ -308,6 +308,20 @@ def close_refund(request_id: int, data: Mapping[str, Any], *, by, reject: bool) 
     audit.record("refund.rejected" if reject else "refund.cancelled", request, {"card": card.number, "note": note}, actor=by)
     db.session.commit()
     return request
+
+
+def terminate_membership(card_id: int, data: Mapping[str, Any]) -> Card:
+    """The member ends the membership after the cooling-off days: no refund; the card runs to the end of the notice."""
+    reason = _reason(data, required=True)
+    card = _lock(card_id)
+    _ensure(rules.check_transition("refund", card.status))
+    decision, last_day = member_termination(card.program.terms(), today(), issue_date=card.issued_on,
+                                            valid_through=card.valid_through)
+    _ensure(decision)
+    card.valid_through = last_day
+    audit.record("card.termination_notified", card, {"number": card.number, "last_day": str(last_day), "reason": reason})
+    db.session.commit()
+    return card
 
 
 # Redemption follow-up ------------------------------------------------------------------------------------

@@ -25,6 +25,8 @@ ACTIONS = {
     "refund": ("card.lifecycle", lambda card, form: lifecycle.request_refund(card.id, form),
                N_("The refund waits for a second person's approval.")),
     "renew": ("card.lifecycle", lambda card, form: lifecycle.renew(card.id, form), N_("The card was renewed.")),
+    "terminate": ("card.lifecycle", lambda card, form: lifecycle.terminate_membership(card.id, form),
+                  N_("The termination is recorded; the card ends when the notice has run.")),
     "void": ("card.void", lambda card, form: lifecycle.void_card(card.id, form, admin=current_user), N_("The card was voided.")),
 }
 
@@ -35,7 +37,7 @@ def _explain(error: ServiceError) -> str:
     return say(error.decision)
 
 
-@bp.post('/cards/<number>/<any("report-loss","cancel-loss",reissue,transfer,refund,renew,void):action>')
+@bp.post('/cards/<number>/<any("report-loss","cancel-loss",reissue,transfer,refund,renew,terminate,void):action>')
 @require("card.view")
 def card_action(number: str, action: str):
     permission, call, message = ACTIONS[action]

@@ -59,6 +59,21 @@ def check_reissue_identity(*, holder_id_index: str, presented_id_index: str) -> 
     return allow("id_number_matches", N_("The ID number matches the holder."))
 
 
+def member_termination(terms: ProgramTerms, on: dt.date, *, issue_date: dt.date,
+                       valid_through: dt.date | None) -> tuple[Decision, dt.date | None]:
+    """A member ends a paid membership: inside the refund window that is a refund (full); after it, nothing is
+    refunded and the card ends once the notice period has run (never later than its term)."""
+    if terms.kind is not ProgramKind.PAID_MEMBERSHIP:
+        return refuse("termination_not_applicable", N_("Only memberships are terminated; pre-sale cards are refunded.")), None
+    if check_refund_date(terms, on, issue_date=issue_date, expiry_date=valid_through).ok:
+        return refuse("terminate_by_refund", N_("Inside the refund window: request a refund instead, it is paid in full.")), None
+    last_day = on + dt.timedelta(days=terms.termination_notice_days or 0)
+    if valid_through is not None:
+        last_day = min(last_day, valid_through)
+    return allow("member_termination", N_("The membership ends on %(last_day)s; the fee is not refunded."),
+                 last_day=last_day), last_day
+
+
 def termination_refund(
     terms: ProgramTerms,
     on: dt.date,

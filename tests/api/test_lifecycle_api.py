@@ -254,3 +254,17 @@ def test_moving_the_opening_day_lists_the_cards_whose_window_moves(desk):
     assert moved["affected_cards"] == [{"number": card["number"], "status": "active", "holder_masked": "张*",
                                         "refund_from": "2026-07-11", "refund_until": None}]
     assert "affected_cards" not in desk["admin"].patch("/programs/MOVE", {"name": "改名"}).get_json()
+
+
+def test_member_termination_after_cooling_off_refunds_nothing_and_runs_out_the_notice(app, desk, clock):
+    card = setup_card(desk, preset="online_membership", code="TERM")
+    consultant = desk["consultant"]
+    inside = consultant.post(f"/cards/{card['number']}/terminate", {"reason": "不需要了"})
+    assert (inside.status_code, inside.get_json()["error"]["code"]) == (409, "terminate_by_refund")
+    clock.at = DEFAULT_NOW + dt.timedelta(days=30)  # 2026-06-19, cooling-off long over; 7 days' notice
+    ended = consultant.post(f"/cards/{card['number']}/terminate", {"reason": "不需要了"}).get_json()
+    assert (ended["status"], ended["valid_through"], ended["held_amount"]) == ("active", "2026-06-26", "2000.00")
+    clock.at = DEFAULT_NOW + dt.timedelta(days=38)
+    assert "expired 1 card(s)" in app.test_cli_runner().invoke(args=["cards", "expire"]).output
+    presale = setup_card(desk, code="TERMPRE")
+    assert consultant.post(f"/cards/{presale['number']}/terminate", {"reason": "x"}).get_json()["error"]["code"] == "termination_not_applicable"

@@ -63,3 +63,12 @@ def test_online_membership_termination():
     assert by_member_cooling_off[1] == 200000
     by_issuer = policies.termination_refund(terms, D(2026, 7, 1), by_issuer=True, held_fen=200000, issue_date=issued, expiry_date=D(2027, 5, 19))
     assert (by_issuer[0].code, by_issuer[1]) == ("issuer_termination", 200000)
+
+
+def test_member_termination_after_the_window_runs_out_the_notice_within_the_term():
+    terms, _ = preset_terms("online_membership")
+    issued, through = D(2026, 5, 20), D(2027, 5, 19)
+    assert policies.member_termination(terms, D(2026, 5, 22), issue_date=issued, valid_through=through)[0].code == "terminate_by_refund"
+    decision, last_day = policies.member_termination(terms, D(2026, 7, 1), issue_date=issued, valid_through=through)
+    assert (decision.code, last_day) == ("member_termination", D(2026, 7, 8))
+    assert policies.member_termination(terms, D(2027, 5, 15), issue_date=issued, valid_through=through)[1] == through

@@ -64,3 +64,29 @@ def test_audit_page_filters_and_exports(login, make_card):
     assert csv.mimetype == "text/csv" and "card.issued" in csv.data.decode("utf-8-sig")
     assert login("consultant").get("/admin/audit").status_code == 403
     assert "请输入真实日期" in admin.get("/admin/audit?from=2026-99-01").get_data(as_text=True)
+
+
+def test_transfer_annul_and_void_in_the_browser(app, login, make_card, make_program, make_member):
+    program = make_program(code="WEBTR", transfer_policy="with_approval", transfer_fee="300.00")
+    card = make_card(program=program)
+    newcomer = make_member(name="赵新")
+    consultant, admin = login("consultant"), login("admin")
+    page = f"/cards/{card.number}"
+    asked = post(consultant, f"/cards/{card.number}/transfer", {"to_member_id": newcomer.id, "fee_receipt_no": "T9"}, page)
+    assert "等待经理审批" in asked.get_data(as_text=True)
+    from app.cards.lifecycle_models import TransferRequest
+    request = db.session.scalars(select(TransferRequest)).one()
+    assert "赵新" in admin.get("/approvals").get_data(as_text=True)
+    post(admin, f"/approvals/transfer/{request.id}/approve", {}, "/approvals")
+    db.session.refresh(card)
+    new = db.session.scalar(select(Card).where(Card.predecessor_id == card.id))
+    assert (card.status.value, new.member_id) == ("transferred", newcomer.id)
+
+    counter_card = make_card(program=make_program(code="WEBAN"))
+    from app.cards.services import redeem
+    from tests.conftest import in_request
+    redemption = in_request(app, redeem, counter_card.id, {"item": "5-5-505", "price": "900000"})
+    annulled = post(admin, f"/redemptions/{redemption.id}/annul", {"reason": "合同解除"}, f"/cards/{counter_card.number}")
+    assert "核销已撤销" in annulled.get_data(as_text=True)
+    voided = post(admin, f"/cards/{new.number}/void", {"reason": "录错"}, f"/cards/{new.number}")
+    assert "此卡已作废" in voided.get_data(as_text=True)
