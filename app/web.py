@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+
 from functools import wraps
 from typing import Any, Callable
 
 from flask import Blueprint, Flask, abort, jsonify, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext
+from flask_babel import format_datetime, get_locale, gettext
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
@@ -83,6 +86,14 @@ _HTTP_MESSAGES = {
 }
 
 
+def _details(data) -> str:
+    """An event's data for people: "amount: ¥2,000.00 · receipt_no: R-1", not escaped JSON."""
+    if not isinstance(data, dict):
+        return str(data)
+    return " · ".join(f"{k}: {json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v}"
+                      for k, v in data.items() if v not in (None, ""))
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError):
@@ -157,6 +168,8 @@ def init_app(app: Flask) -> None:
         discount=money.discount_in_words,
         rate=money.format_discount_rate,
         card_number=format_card_number,
+        details=_details,
+        iso_datetime=lambda text: format_datetime(dt.datetime.fromisoformat(text)),
         mask_number=identity.mask_number,
         mask_name=identity.mask_name,
     )

@@ -105,6 +105,7 @@ def face_of(card, verify_url: str) -> CardFace:
     if card.program.opening_date and card.program.kind is ProgramKind.PRESALE_DEPOSIT:
         validity += f" · 开盘日 {card.program.opening_date.isoformat()}"
     return CardFace(project_name=card.program.project_name, program_name=card.program.name,
-                    tier_name=f"{card.tier.name} · {discount_in_words(card.tier.discount_rate_bp)}",
+                    tier_name=(f"{card.tier.name} · {discount_in_words(card.tier.discount_rate_bp)}"
+                               if card.tier.discount_rate_bp < 10_000 else card.tier.name),
                     holder=card.member.name, number=format_card_number(card.number), validity=validity,
                     issuer_name=card.program.issuer_name, verify_url=verify_url)
