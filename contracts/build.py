@@ -137,6 +137,22 @@ def card_facts(doc) -> None:
     ])
 
 
+def confirmation(heading_text: str, rows: list[tuple[str, str]], *statement: str,
+                 left: str = "乙方（持卡人）", right: str = "甲方（发卡方）") -> Document:
+    """A one-page confirmation: parties, the facts of the event, the statement both sign, the QR."""
+    doc = new_document()
+    title(doc, heading_text)
+    header_block(doc)
+    parties(doc)
+    para(doc, "")
+    facts(doc, rows)
+    para(doc, "")
+    para(doc, *statement)
+    signature_block(doc, left, right)
+    verification(doc)
+    return doc
+
+
 def subscription_presale() -> Document:
     doc = new_document()
     title(doc, "VIP认筹协议书", "（认筹卡）")
@@ -216,12 +232,7 @@ def subscription_membership() -> Document:
 
 
 def redemption() -> Document:
-    doc = new_document()
-    title(doc, "VIP卡使用（解筹）确认书")
-    header_block(doc)
-    parties(doc)
-    para(doc, "")
-    facts(doc, [
+    return confirmation("VIP卡使用（解筹）确认书", [
         ("卡号", "{{ card_number }}"),
         ("卡种", "{{ program_name }} · {{ tier_name }}"),
         ("选购标的", "{{ item }}"),
@@ -235,35 +246,20 @@ def redemption() -> Document:
         ("剩余可退认筹金", "{{ deposit_remaining_figures }}"),
         ("作废的增值额度", "{{ credit_lapsed_figures }}"),
         ("核销时间 / 经办人", "{{ redeemed_at }} / {{ consultant_name }}"),
-    ])
-    para(doc, "")
-    para(doc, "乙方确认以上述VIP卡选购上列标的，结算如上。增值抵扣仅冲抵价款，不兑换现金；购买合同解除的，"
-         "增值抵扣作废，以乙方实际支付的款项结算。{{ once_text }}")
-    signature_block(doc, "乙方（持卡人）", "甲方（发卡方）")
-    verification(doc)
-    return doc
+    ], "乙方确认以上述VIP卡选购上列标的，结算如上。增值抵扣仅冲抵价款，不兑换现金；购买合同解除的，"
+       "增值抵扣作废，以乙方实际支付的款项结算。{{ once_text }}")
 
 
 def loss_reissue() -> Document:
-    doc = new_document()
-    title(doc, "VIP卡挂失补办申请书")
-    header_block(doc)
-    parties(doc)
-    para(doc, "")
-    facts(doc, [
+    return confirmation("VIP卡挂失补办申请书", [
         ("原卡号", "{{ old_card_number }}"),
         ("挂失原因", "{{ loss_reason }}"),
         ("新卡号", "{{ card_number }}"),
         ("卡种", "{{ program_name }} · {{ tier_name }}"),
         ("补办费", "{{ fee_figures }}（收据号：{{ fee_receipt_no }}）"),
         ("在册金额", "{{ held_figures }}（人民币{{ held_words }}）"),
-    ])
-    para(doc, "")
-    para(doc, "乙方本人持身份证件到场，申请补办上述VIP卡。甲方已核对乙方身份证件与原协议登记信息一致。补办后原卡永久作废，"
-         "原卡二维码不再有效；原协议项下的权利义务及在册金额转至新卡，其他约定不变。")
-    signature_block(doc, "乙方（持卡人）", "甲方（发卡方）")
-    verification(doc)
-    return doc
+    ], "乙方本人持身份证件到场，申请补办上述VIP卡。甲方已核对乙方身份证件与原协议登记信息一致。补办后原卡永久作废，"
+       "原卡二维码不再有效；原协议项下的权利义务及在册金额转至新卡，其他约定不变。")
 
 
 def transfer() -> Document:
@@ -299,12 +295,7 @@ def transfer() -> Document:
 
 
 def refund() -> Document:
-    doc = new_document()
-    title(doc, "VIP卡退卡确认书")
-    header_block(doc)
-    parties(doc)
-    para(doc, "")
-    facts(doc, [
+    return confirmation("VIP卡退卡确认书", [
         ("卡号", "{{ card_number }}"),
         ("卡种", "{{ program_name }} · {{ tier_name }}"),
         ("退卡原因", "{{ refund_reason }}"),
@@ -312,34 +303,19 @@ def refund() -> Document:
         ("退款金额（大写）", "人民币{{ amount_words }}"),
         ("退款方式 / 凭证号", "{{ payout_method }} / {{ payout_reference }}"),
         ("申请人 / 审批人", "{{ requested_by }} / {{ approved_by }}"),
-    ])
-    para(doc, "")
-    para(doc, "甲方按原协议约定向乙方退还上述款项，不计利息。", "{{ credit_text }}",
-         "退卡后本卡即时作废，本卡二维码不再有效，原协议终止，双方再无其他争议。")
-    signature_block(doc, "乙方（持卡人）", "甲方（发卡方）")
-    verification(doc)
-    return doc
+    ], "甲方按原协议约定向乙方退还上述款项，不计利息。", "{{ credit_text }}",
+       "退卡后本卡即时作废，本卡二维码不再有效，原协议终止，双方再无其他争议。")
 
 
 def renewal() -> Document:
-    doc = new_document()
-    title(doc, "会员续期确认书")
-    header_block(doc)
-    parties(doc)
-    para(doc, "")
-    facts(doc, [
+    return confirmation("会员续期确认书", [
         ("卡号", "{{ card_number }}"),
         ("卡种", "{{ program_name }} · {{ tier_name }}"),
         ("原有效期至", "{{ old_valid_through }}"),
         ("续期后有效期至", "{{ new_valid_through }}"),
         ("续期会费", "{{ amount_figures }}（人民币{{ amount_words }}）"),
         ("支付方式 / 收据号", "{{ payment_method }} / {{ receipt_no }}"),
-    ])
-    para(doc, "")
-    para(doc, "乙方按原《会员服务协议》续期，原协议其他条款继续有效，无须另签协议。")
-    signature_block(doc, "乙方（会员）", "甲方（服务方）")
-    verification(doc)
-    return doc
+    ], "乙方按原《会员服务协议》续期，原协议其他条款继续有效，无须另签协议。", left="乙方（会员）", right="甲方（服务方）")
 
 
 TEMPLATES = {

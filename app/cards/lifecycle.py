@@ -98,25 +98,24 @@ def _fee_receipt(r: FieldReader, fee_fen: int) -> str | None:
 
 # Loss and reissue ----------------------------------------------------------------------------------------
 
-def report_loss(card_id: int, data: Mapping[str, Any]) -> Card:
-    """Blocks the card at once: its QR answers "lost" from this moment."""
+def _set_status(card_id: int, data: Mapping[str, Any], action: str, to: CardStatus, audit_action: str) -> Card:
     reason = _reason(data, required=False)
     card = _lock(card_id)
-    _ensure(rules.check_transition("report_loss", card.status))
-    card.status = CardStatus.LOST
-    audit.record("card.loss_reported", card, {"number": card.number, "reason": reason})
+    _ensure(rules.check_transition(action, card.status))
+    card.status = to
+    audit.record(audit_action, card, {"number": card.number, "reason": reason})
     db.session.commit()
     return card
+
+
+def report_loss(card_id: int, data: Mapping[str, Any]) -> Card:
+    """Blocks the card at once: its QR answers "lost" from this moment."""
+    return _set_status(card_id, data, "report_loss", CardStatus.LOST, "card.loss_reported")
 
 
 def cancel_loss(card_id: int, data: Mapping[str, Any]) -> Card:
-    reason = _reason(data, required=False)
-    card = _lock(card_id)
-    _ensure(rules.check_transition("cancel_loss", card.status))
-    card.status = CardStatus.ACTIVE
-    audit.record("card.loss_cancelled", card, {"number": card.number, "reason": reason})
-    db.session.commit()
-    return card
+    """The card was found: active again."""
+    return _set_status(card_id, data, "cancel_loss", CardStatus.ACTIVE, "card.loss_cancelled")
 
 
 def reissue(card_id: int, data: Mapping[str, Any]) -> Card:
