@@ -103,6 +103,7 @@ def _set_status(card_id: int, data: Mapping[str, Any], action: str, to: CardStat
     card = _lock(card_id)
     _ensure(rules.check_transition(action, card.status))
     card.status = to
+    card.loss_reason = (reason or None) if to is CardStatus.LOST else None
     audit.record(audit_action, card, {"number": card.number, "reason": reason})
     db.session.commit()
     return card
@@ -125,7 +126,7 @@ def reissue(card_id: int, data: Mapping[str, Any]) -> Card:
     raw = r.text("id_number", required=True, max_length=40)
     fee = card.program.reissue_fee_fen
     receipt = _fee_receipt(r, fee)
-    reason = r.text("reason", max_length=200) or ""
+    reason = r.text("reason", max_length=200) or card.loss_reason or ""
     r.raise_if_errors()
     _ensure(rules.check_transition("reissue", card.status))
     problem, id_number = check_id_number(raw, card.member.id_type.value)

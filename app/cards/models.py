@@ -63,6 +63,7 @@ class Card(db.Model):
     predecessor_id: Mapped[int | None] = mapped_column(ForeignKey("cards.id"))
     redeemed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     credit_void: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")  # after a cancelled purchase
+    loss_reason: Mapped[str | None] = mapped_column(String(200))  # as told when the loss was reported
 
     program = relationship("Program")
     predecessor = relationship("Card", remote_side="Card.id", foreign_keys=[predecessor_id])

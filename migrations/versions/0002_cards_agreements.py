@@ -40,6 +40,7 @@ def upgrade():
     sa.Column('predecessor_id', sa.Integer(), nullable=True),
     sa.Column('redeemed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('credit_void', sa.Boolean(), server_default='0', nullable=False),
+    sa.Column('loss_reason', sa.String(length=200), nullable=True),
     sa.CheckConstraint("(status = 'redeemed') <= (redeemed_at IS NOT NULL)", name=op.f('ck_cards_redeemed_has_time')),
     sa.CheckConstraint('amount_fen >= 0', name=op.f('ck_cards_amount_not_negative')),
     sa.CheckConstraint('generation >= 1', name=op.f('ck_cards_generation_positive')),

@@ -268,3 +268,33 @@ def test_member_termination_after_cooling_off_refunds_nothing_and_runs_out_the_n
     assert "expired 1 card(s)" in app.test_cli_runner().invoke(args=["cards", "expire"]).output
     presale = setup_card(desk, code="TERMPRE")
     assert consultant.post(f"/cards/{presale['number']}/terminate", {"reason": "x"}).get_json()["error"]["code"] == "termination_not_applicable"
+
+
+def _docx_text(content: bytes) -> str:
+    import io
+    from docx import Document
+    doc = Document(io.BytesIO(content))
+    return "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
+
+
+def test_each_transition_writes_its_document(desk, clock):
+    consultant, admin, admin2 = desk["consultant"], desk["admin"], desk["admin2"]
+    card = setup_card(desk, code="DOCS", transfer_policy="with_approval", transfer_fee="300.00")
+    consultant.post(f"/cards/{card['number']}/report-loss", {"reason": "钱包被偷"})
+    id_number = consultant.post(f"/members/{card['member']['id']}/reveal").get_json()["id_number"]
+    reissued = consultant.post(f"/cards/{card['number']}/reissue", {"id_number": id_number, "fee_receipt_no": "F7"}).get_json()
+    text = _docx_text(consultant.get(f"/agreements/{reissued['agreements'][0]['id']}/document.docx").data)
+    assert "挂失补办申请书" in text and "钱包被偷" in text and "¥20.00" in text and id_number in text
+
+    other = consultant.post("/members", {"name": "李四", "id_number": valid_id_number(555), "phone": "13900139000"}).get_json()
+    request = consultant.post(f"/cards/{reissued['number']}/transfer", {"to_member_id": other["id"], "fee_receipt_no": "T7"}).get_json()
+    moved = admin.post(f"/transfer-requests/{request['id']}/approve").get_json()
+    transfer_id = next(a["id"] for a in moved["agreements"] if a["kind"] == "transfer")
+    text = _docx_text(consultant.get(f"/agreements/{transfer_id}/document.docx").data)
+    assert "VIP卡转让协议" in text and "张三" in text and "李四" in text and "¥300.00" in text and "伍万元整" in text
+
+    clock.at = DEFAULT_NOW + dt.timedelta(days=10)
+    refund = consultant.post(f"/cards/{moved['number']}/refund-requests", {"reason": "改变主意"}).get_json()
+    paid = admin2.post(f"/refund-requests/{refund['id']}/approve", {"payout_method": "bank_transfer", "payout_reference": "B7"}).get_json()
+    text = _docx_text(consultant.get(f"/agreements/{paid['agreement_id']}/document.docx").data)
+    assert "VIP卡退卡确认书" in text and "人民币伍万元整" in text and "不计利息" in text and "B7" in text
