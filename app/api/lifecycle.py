@@ -66,14 +66,20 @@ def approve_transfer(request_id: int):
 @bp.post("/transfer-requests/<id:request_id>/reject")
 def reject_transfer(request_id: int):
     require("transfer.approve")
-    return jsonify(dump_transfer(lifecycle.reject_transfer(request_id, _body("note"), approver=current_user)))
+    return jsonify(dump_transfer(lifecycle.close_transfer(request_id, _body("note"), by=current_user, reject=True)))
+
+
+@bp.post("/transfer-requests/<id:request_id>/cancel")
+def cancel_transfer(request_id: int):
+    require("card.lifecycle")
+    return jsonify(dump_transfer(lifecycle.close_transfer(request_id, _body("note"), by=current_user, reject=False)))
 
 
 @bp.post("/cards/<number>/refund-requests")
 def request_refund(number: str):
     require("card.lifecycle")
     card = services.get_card(number)
-    response = jsonify(dump_refund(lifecycle.request_refund(card.id, _body("reason", "kind"))))
+    response = jsonify(dump_refund(lifecycle.request_refund(card.id, _body("reason", "kind"), by=current_user)))
     response.status_code = 201
     return response
 

@@ -8,6 +8,9 @@ from flask import current_app, jsonify
 
 from . import bp
 
+PAYMENT_METHODS = {"enum": ["cash", "bank_card", "bank_transfer", "wechat_pay", "alipay"]}
+NOTE = {"required": False, "content": {"application/json": {"schema": {
+    "type": "object", "properties": {"note": {"type": "string", "maxLength": 200}}}}}}
 MONEY = {"type": "string", "pattern": r"^\d+(\.\d{1,2})?$", "examples": ["50000.00"],
          "description": "Yuan as a decimal string. On input a JSON number, a leading ¥ and thousands commas are accepted too."}
 DATE = {"type": ["string", "null"], "format": "date"}
@@ -204,7 +207,9 @@ PATHS: dict[str, Any] = {
     },
     "/programs/{code}": {
         "get": {"summary": "Read a programme", "responses": {"200": _json(_ref("Program")) | {"description": "The programme"}, **_errors(401, 403, 404)}},
-        "patch": {"summary": "Change any fields of a programme (admin); the result is validated whole; tiers, when given, replace the list (matched by code)",
+        "patch": {"summary": "Change any fields of a programme (admin); the result is validated whole; tiers, when given, replace the list "
+                             "(matched by code; tiers with cards keep their terms). When the opening day moves, the answer adds "
+                             "affected_cards: the cards held and their refund windows now (nobody is notified)",
                   "requestBody": _json({"type": "object"}),
                   "responses": {"200": {"description": "Changed", **_json(_ref("Program"))}, **_errors(400, 401, 403, 404, 422)}},
     },
@@ -267,39 +272,43 @@ PATHS: dict[str, Any] = {
                                                  "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object", "properties": {"scan": {"type": "string", "format": "binary"}}}}}},
                                                  "responses": {"200": {"description": "Sealed", **_json(_ref("Agreement"))}, **_errors(401, 403, 404, 409, 413, 422)}}},
     **{f"/cards/{{number}}/{action}": {"post": {
-        "summary": summary, "requestBody": {"required": required, **_json({"type": "object", "properties": props})},
+        "summary": summary, "requestBody": {"required": bool(required), **_json(
+            {"type": "object", "properties": props, **({"required": list(required)} if required else {})})},
         "responses": {status: {"description": "The card afterwards (for reissue: the new card)", **_json(_ref("Card"))},
                       "409": {"description": "Not allowed from the card's state or by the rules (code says why)", **_json(_ref("Error"))},
                       **_errors(400, 401, 403, 404, 422)}}}
        for action, summary, props, required, status in (
-           ("report-loss", "Block the card at once (any desk staff)", {"reason": {"type": "string"}}, False, "200"),
-           ("cancel-loss", "The card was found: active again", {"reason": {"type": "string"}}, False, "200"),
-           ("reissue", "New card and QR after a loss; the holder's ID number must match; reissue fee receipt",
-            {"id_number": {"type": "string"}, "fee_receipt_no": {"type": "string"}, "reason": {"type": "string"}}, True, "201"),
-           ("renew", "Extend a membership inside its renewal window; the fee is recorded",
-            {"payment_method": {"type": "string"}, "receipt_no": {"type": "string"}}, False, "200"),
-           ("void", "Admin, same day only: every movement reversed, agreements void", {"reason": {"type": "string"}}, True, "200"),
+           ("report-loss", "Block the card at once (any desk staff)", {"reason": {"type": "string"}}, (), "200"),
+           ("cancel-loss", "The card was found: active again", {"reason": {"type": "string"}}, (), "200"),
+           ("reissue", "New card and QR after a loss; the holder's ID number must match; reissue fee receipt when there is a fee",
+            {"id_number": {"type": "string"}, "fee_receipt_no": {"type": "string"}, "reason": {"type": "string"}}, ("id_number",), "201"),
+           ("renew", "Extend a membership inside its renewal window; the fee is recorded as a charge (income)",
+            {"payment_method": PAYMENT_METHODS, "receipt_no": {"type": "string"}}, (), "200"),
+           ("void", "Admin, same day only, not for reissued or transferred cards: every movement reversed, agreements void",
+            {"reason": {"type": "string"}}, ("reason",), "200"),
            ("terminate", "The member ends a membership after the refund window: no refund; valid_through becomes the end of the notice period",
-            {"reason": {"type": "string"}}, True, "200"),
+            {"reason": {"type": "string"}}, ("reason",), "200"),
        )},
     "/cards/{number}/transfer": {"post": {"summary": "Ask to transfer the card to another member (programme must allow it); a manager approves",
-                                          "requestBody": _json({"type": "object", "properties": {"to_member_id": {"type": "integer"}, "fee_receipt_no": {"type": "string"}}}),
+                                          "requestBody": _json({"type": "object", "required": ["to_member_id"], "properties": {"to_member_id": {"type": "integer", "description": "Register the new holder first"}, "fee_receipt_no": {"type": "string"}}}),
                                           "responses": {"201": {"description": "The transfer request", **_json(_ref("TransferRequest"))}, **_errors(400, 401, 403, 404, 409, 422)}}},
     "/transfer-requests": {"get": {"summary": "Transfers waiting for approval", "responses": {"200": {"description": "Requests"}, **_errors(401, 403)}}},
-    "/transfer-requests/{request_id}/approve": {"post": {"summary": "Admin, not the requester: the new holder's card", "requestBody": {"required": False, **_json({"type": "object", "properties": {"note": {"type": "string"}}})},
+    "/transfer-requests/{request_id}/approve": {"post": {"summary": "Admin, not the requester: the policy and the new holder's card limit are checked again; the new holder's card", "requestBody": NOTE,
                                                          "responses": {"201": {"description": "The new card", **_json(_ref("Card"))}, **_errors(400, 401, 403, 404, 409, 422)}}},
-    "/transfer-requests/{request_id}/reject": {"post": {"summary": "Admin: refuse the transfer", "requestBody": {"required": False, **_json({"type": "object"})},
-                                                        "responses": {"200": {"description": "Rejected", **_json(_ref("TransferRequest"))}, **_errors(400, 401, 403, 404, 409)}}},
-    "/cards/{number}/refund-requests": {"post": {"summary": "Ask for the refund inside the window (kind refund), or end a membership (kind issuer_termination, admin); the card is refund_pending",
+    "/transfer-requests/{request_id}/reject": {"post": {"summary": "Admin, not the requester: refuse the transfer", "requestBody": NOTE,
+                                                        "responses": {"200": {"description": "Rejected", **_json(_ref("TransferRequest"))}, **_errors(400, 401, 403, 404, 409, 422)}}},
+    "/transfer-requests/{request_id}/cancel": {"post": {"summary": "Withdraw: the requester or a manager", "requestBody": NOTE,
+                                                        "responses": {"200": {"description": "Cancelled", **_json(_ref("TransferRequest"))}, **_errors(400, 401, 403, 404, 409, 422)}}},
+    "/cards/{number}/refund-requests": {"post": {"summary": "Ask for the refund of the money held (an active, redeemed or expired card) inside the window (kind refund), or end a membership (kind issuer_termination, admin); the card is refund_pending",
                                                  "requestBody": _json({"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}, "kind": {"enum": ["refund", "issuer_termination"]}}}),
                                                  "responses": {"201": {"description": "Pending, amount = money held", **_json(_ref("RefundRequest"))}, **_errors(400, 401, 403, 404, 409, 422)}}},
     "/refund-requests": {"get": {"summary": "Refunds waiting for approval", "responses": {"200": {"description": "Requests"}, **_errors(401, 403)}}},
     "/refund-requests/{request_id}/approve": {"post": {"summary": "Admin, not the requester: record the payout; the card is refunded and any credit voided",
-                                                       "requestBody": _json({"type": "object", "required": ["payout_method", "payout_reference"], "properties": {"payout_method": {"type": "string"}, "payout_reference": {"type": "string"}}}),
+                                                       "requestBody": _json({"type": "object", "required": ["payout_method", "payout_reference"], "properties": {"payout_method": PAYMENT_METHODS, "payout_reference": {"type": "string"}}}),
                                                        "responses": {"200": {"description": "status paid", **_json(_ref("RefundRequest"))}, **_errors(400, 401, 403, 404, 409, 422)}}},
-    "/refund-requests/{request_id}/reject": {"post": {"summary": "Admin, not the requester: the card is active again", "requestBody": {"required": False, **_json({"type": "object"})},
+    "/refund-requests/{request_id}/reject": {"post": {"summary": "Admin, not the requester: the card is as before the request", "requestBody": NOTE,
                                                       "responses": {"200": {"description": "Rejected", **_json(_ref("RefundRequest"))}, **_errors(400, 401, 403, 404, 409)}}},
-    "/refund-requests/{request_id}/cancel": {"post": {"summary": "Withdraw the request: the card is active again", "requestBody": {"required": False, **_json({"type": "object"})},
+    "/refund-requests/{request_id}/cancel": {"post": {"summary": "Withdraw: the requester or a manager; the card is as before the request", "requestBody": NOTE,
                                                       "responses": {"200": {"description": "Cancelled", **_json(_ref("RefundRequest"))}, **_errors(400, 401, 403, 404, 409)}}},
     "/redemptions/{redemption_id}/annul": {"post": {"summary": "Admin: the purchase was cancelled; the deposit applied returns to the card, the credit is void",
                                                     "requestBody": _json({"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}}),

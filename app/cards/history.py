@@ -15,6 +15,7 @@ from ..agreements.models import Agreement
 from ..audit import AuditEntry
 from ..extensions import db
 from ..rules.money import format_fen
+from ..users.models import User
 from ..validation import FieldReader
 from .lifecycle_models import Charge, RefundRequest, RequestStatus, TransferRequest
 from .models import Card, LedgerEntry, Redemption, Scan
@@ -44,26 +45,36 @@ def _lineage(card: Card) -> list[Card]:
     return list(db.session.scalars(select(Card).where(Card.public_id == card.public_id).order_by(Card.generation)))
 
 
-def card_timeline(card: Card) -> list[dict[str, Any]]:
-    """Every state change, document, scan and ledger row of the card's lineage, oldest first."""
-    cards = _lineage(card)
-    ids = [c.id for c in cards]
-    numbers = {c.id: c.number for c in cards}
+def _related_objects(ids: list[int]) -> list[tuple[str, str]]:
+    """The audit log's (object type, id) pairs that belong to these cards: the cards, their agreements, requests, redemptions."""
     objects = [("card", str(i)) for i in ids]
     objects += [("agreement", str(a)) for a in db.session.scalars(select(Agreement.id).where(Agreement.card_id.in_(ids)))]
     objects += [("refund_request", str(r)) for r in db.session.scalars(select(RefundRequest.id).where(RefundRequest.card_id.in_(ids)))]
     objects += [("transfer_request", str(r)) for r in db.session.scalars(select(TransferRequest.id).where(TransferRequest.card_id.in_(ids)))]
     objects += [("redemption", str(r)) for r in db.session.scalars(select(Redemption.id).where(Redemption.card_id.in_(ids)))]
-    events = [_audit_event(e) for e in db.session.scalars(select(AuditEntry).where(
-        or_(*[(AuditEntry.object_type == t) & (AuditEntry.object_id == i) for t, i in objects])))]
+    return objects
+
+
+def _about(objects: list[tuple[str, str]]):
+    return or_(*[(AuditEntry.object_type == t) & (AuditEntry.object_id == i) for t, i in objects])
+
+
+def card_timeline(card: Card, *, member_id: int | None = None) -> list[dict[str, Any]]:
+    """Every state change, document, scan, ledger row and fee of the card's lineage, oldest first.
+    With ``member_id``, only the generations that member held (a previous holder sees none of the next one's)."""
+    cards = [c for c in _lineage(card) if member_id is None or c.member_id == member_id]
+    ids = [c.id for c in cards]
+    numbers = {c.id: c.number for c in cards}
+    names = dict(db.session.execute(select(User.id, User.username)).all())
+    events = [_audit_event(e) for e in db.session.scalars(select(AuditEntry).where(_about(_related_objects(ids))))]
     events += [{"at": s.created_at.isoformat(), "kind": "scan", "what": f"scan.{s.action.value}", "card": numbers[s.card_id],
                 "who": s.user.username if s.user else None, "details": {"verdict": s.verdict, "station": s.station}}
                for s in db.session.scalars(select(Scan).where(Scan.card_id.in_(ids)))]
     events += [{"at": e.created_at.isoformat(), "kind": "ledger", "what": f"ledger.{e.kind.value}", "card": numbers[e.card_id],
-                "who": None, "details": {"amount": format_fen(e.amount_fen), "reference": e.reference}}
+                "who": names.get(e.actor_id), "details": {"amount": format_fen(e.amount_fen), "reference": e.reference}}
                for e in db.session.scalars(select(LedgerEntry).where(LedgerEntry.card_id.in_(ids)))]
     events += [{"at": c.created_at.isoformat(), "kind": "charge", "what": f"charge.{c.kind.value}", "card": numbers[c.card_id],
-                "who": None, "details": {"amount": format_fen(c.amount_fen), "receipt_no": c.receipt_no}}
+                "who": names.get(c.actor_id), "details": {"amount": format_fen(c.amount_fen), "receipt_no": c.receipt_no}}
                for c in db.session.scalars(select(Charge).where(Charge.card_id.in_(ids)))]
     return sorted(events, key=lambda e: (e["at"], e["kind"]))
 
@@ -75,7 +86,7 @@ def member_timeline(member) -> list[dict[str, Any]]:
     for card in db.session.scalars(select(Card).where(Card.member_id == member.id)):
         if card.public_id not in seen:
             seen.add(card.public_id)
-            own += card_timeline(card)
+            own += card_timeline(card, member_id=member.id)
     return sorted(own, key=lambda e: (e["at"], e["kind"]))
 
 
@@ -107,9 +118,10 @@ def audit_entries(filters: AuditFilters, limit: int | None = AUDIT_PAGE) -> list
         stmt = stmt.where(AuditEntry.actor_name == filters.actor.lower())
     if filters.action:
         stmt = stmt.where(AuditEntry.action.startswith(filters.action, autoescape=True))
-    if filters.card:
+    if filters.card:  # the card's whole story: its generations, agreements, requests and redemptions
         card = db.session.scalar(select(Card).where(Card.number == filters.card.replace(" ", "")))
-        stmt = stmt.where(AuditEntry.object_type == "card", AuditEntry.object_id == str(card.id if card else -1))
+        ids = [c.id for c in _lineage(card)] if card else [-1]
+        stmt = stmt.where(_about(_related_objects(ids)))
     if filters.date_from:
         stmt = stmt.where(AuditEntry.created_at >= dt.datetime.combine(filters.date_from, dt.time(), dt.timezone.utc))
     if filters.date_to:
@@ -123,12 +135,20 @@ def dump_audit(e: AuditEntry) -> dict[str, Any]:
             "object_type": e.object_type, "object_id": e.object_id, "data": e.payload, "ip": e.ip, "user_agent": e.user_agent}
 
 
+def _cell(value: Any) -> Any:
+    """Spreadsheets run cells that start like a formula; anyone can put text in the log (a failed login's user agent)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def audit_csv(entries: list[AuditEntry]) -> bytes:
     """UTF-8 with a byte-order mark, so Excel opens the Chinese correctly."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["id", "time (UTC)", "actor", "action", "object", "object id", "data", "ip", "user agent"])
     for e in entries:
-        writer.writerow([e.id, e.created_at.isoformat(), e.actor_name, e.action, e.object_type, e.object_id,
-                         json.dumps(e.payload, ensure_ascii=False), e.ip or "", e.user_agent or ""])
+        writer.writerow([_cell(v) for v in (e.id, e.created_at.isoformat(), e.actor_name, e.action, e.object_type,
+                                            e.object_id, json.dumps(e.payload, ensure_ascii=False), e.ip or "",
+                                            e.user_agent or "")])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

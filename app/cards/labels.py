@@ -47,6 +47,10 @@ LEDGER_LABELS = {
     LedgerKind.REFUND_PAID: N_("refund paid"),
     LedgerKind.DEPOSIT_APPLIED: N_("deposit applied to purchase"),
     LedgerKind.CREDIT_VOIDED: N_("credit voided"),
+    LedgerKind.DEPOSIT_RELEASED: N_("deposit returned after a cancelled purchase"),
+    LedgerKind.CARRIED_OUT: N_("carried to the next card"),
+    LedgerKind.CARRIED_IN: N_("carried from the previous card"),
+    LedgerKind.REVERSED: N_("reversed (card voided)"),
 }
 AGREEMENT_LABELS = {
     AgreementKind.SUBSCRIPTION: N_("Subscription agreement"),

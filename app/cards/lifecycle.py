@@ -22,7 +22,7 @@ from ..rules import cards as card_rules
 from ..rules import lifecycle as rules
 from ..rules.identity import check_id_number
 from ..rules.money import format_yuan
-from ..rules.policies import check_reissue_identity, check_transfer, member_termination
+from ..rules.policies import check_card_limit, check_reissue_identity, check_transfer, member_termination
 from ..rules.terms import CardStatus, ProgramKind
 from ..rules.validity import check_renewal, renewed_through
 from ..rules.windows import check_refund_date
@@ -55,6 +55,21 @@ def _ledger(card: Card, kind: LedgerKind, amount_fen: int, *, method: PaymentMet
             reference: str | None = None) -> None:
     db.session.add(LedgerEntry(card=card, kind=kind, amount_fen=amount_fen, payment_method=method, reference=reference,
                                created_at=utcnow(), actor_id=current_actor_id()))
+
+
+def _note(data: Mapping[str, Any]) -> str | None:
+    r = FieldReader(data)
+    note = r.text("note", max_length=200)
+    r.raise_if_errors()
+    return note
+
+
+def _close_open_transfer(card: Card, why: str) -> None:
+    """A card leaving active takes its waiting transfer with it, so no approval is left hanging."""
+    request = _open_request(TransferRequest, card)
+    if request is not None:
+        request.status, request.decided_at, request.decision_note = RequestStatus.CANCELLED, utcnow(), why
+        audit.record("transfer.cancelled", request, {"card": card.number, "why": why})
 
 
 def _reason(data: Mapping[str, Any], *, required: bool) -> str:
@@ -104,6 +119,8 @@ def _set_status(card_id: int, data: Mapping[str, Any], action: str, to: CardStat
     _ensure(rules.check_transition(action, card.status))
     card.status = to
     card.loss_reason = (reason or None) if to is CardStatus.LOST else None
+    if to is not CardStatus.ACTIVE:
+        _close_open_transfer(card, audit_action)
     audit.record(audit_action, card, {"number": card.number, "reason": reason})
     db.session.commit()
     return card
@@ -190,18 +207,17 @@ def _lock_request(model, request_id: int):
 def approve_transfer(request_id: int, data: Mapping[str, Any], *, approver) -> Card:
     """A manager approves: the new holder gets a new card and agreement; the old QR answers "transferred"."""
     _require(approver, "transfer.approve")
-    note = (FieldReader(data).text("note", max_length=200)) or None
+    note = _note(data)
     request = _lock_request(TransferRequest, request_id)
     _ensure(rules.check_two_people(request.requested_by_id, approver.id))
     card = _lock(request.card_id)
     _ensure(rules.check_transition("transfer", card.status))
+    # The programme may have changed since the request: its rule now is the one that counts.
+    _ensure(check_transfer(card.program.terms(), from_member_id=card.member_id, to_member_id=request.to_member_id))
     held = db.session.scalar(select(func.count(Card.id)).where(
         Card.member_id == request.to_member_id, Card.program_id == card.program_id,
         Card.status.in_(card_rules.HOLDING_STATUSES)))
-    if held >= card.program.max_active_cards_per_member:
-        raise Conflict(refuse("member_card_limit", N_(
-            "This member already holds %(limit)s active card(s) of this programme, the most it allows."),
-            limit=card.program.max_active_cards_per_member))
+    _ensure(check_card_limit(card.program.terms(), held))
     new = _successor(card, request.to_member)
     card.status = CardStatus.TRANSFERRED
     _charge(new, ChargeKind.TRANSFER_FEE, request.fee_fen, request.fee_receipt_no)
@@ -220,20 +236,33 @@ def approve_transfer(request_id: int, data: Mapping[str, Any], *, approver) -> C
     return new
 
 
-def reject_transfer(request_id: int, data: Mapping[str, Any], *, approver) -> TransferRequest:
-    _require(approver, "transfer.approve")
-    note = FieldReader(data).text("note", max_length=200) or None
+def close_transfer(request_id: int, data: Mapping[str, Any], *, by, reject: bool) -> TransferRequest:
+    """Rejected by a manager other than the requester, or withdrawn by the requester (or a manager)."""
+    note = _note(data)
     request = _lock_request(TransferRequest, request_id)
-    request.status, request.decided_by_id, request.decided_at, request.decision_note = (
-        RequestStatus.REJECTED, approver.id, utcnow(), note)
-    audit.record("transfer.rejected", request, {"card_id": request.card_id, "note": note}, actor=approver)
+    _check_closer(request, by, reject)
+    request.status = RequestStatus.REJECTED if reject else RequestStatus.CANCELLED
+    request.decided_at, request.decision_note = utcnow(), note
+    if reject:
+        request.decided_by_id = by.id
+    audit.record("transfer.rejected" if reject else "transfer.cancelled", request, {"card_id": request.card_id, "note": note},
+                 actor=by)
     db.session.commit()
     return request
 
 
+def _check_closer(request, by, reject: bool) -> None:
+    if reject:
+        _require(by, "refund.approve" if isinstance(request, RefundRequest) else "transfer.approve")
+        _ensure(rules.check_two_people(request.requested_by_id, by.id))
+    elif request.requested_by_id != by.id and not can(by, "refund.approve"):
+        # Withdrawing someone else's request would be a rejection without a manager.
+        raise Forbidden(refuse("not_your_request", N_("Only the person who made the request, or a manager, can withdraw it.")))
+
+
 # Refunds -------------------------------------------------------------------------------------------------
 
-def request_refund(card_id: int, data: Mapping[str, Any]) -> RefundRequest:
+def request_refund(card_id: int, data: Mapping[str, Any], *, by) -> RefundRequest:
     """Inside the programme's window (or the issuer ending a membership): the card waits, blocked, for a second person."""
     r = FieldReader(data)
     reason = r.text("reason", required=True, max_length=200)
@@ -242,27 +271,22 @@ def request_refund(card_id: int, data: Mapping[str, Any]) -> RefundRequest:
     card = _lock(card_id)
     _ensure(rules.check_transition("refund", card.status))
     if kind is RefundKind.ISSUER_TERMINATION:
-        _require(_current_user(), "refund.approve")
-        if card.program.kind is not ProgramKind.PAID_MEMBERSHIP:
-            raise Conflict(refuse("termination_not_applicable", N_("Only memberships are terminated; pre-sale cards are refunded.")))
+        _require(by, "refund.approve")
+        _ensure(rules.check_issuer_termination(card.program.kind))
     else:
         _ensure(check_refund_date(card.program.terms(), today(), issue_date=card.issued_on, expiry_date=card.valid_through))
-    amount = card.held_fen  # the money held, without interest; a credit is never paid out
-    _ensure(rules.check_refund_amount(amount, card.held_fen))
+    decision, amount = rules.refund_amount(card.held_fen)
+    _ensure(decision)
     request = RefundRequest(card=card, kind=kind, status=RequestStatus.PENDING, amount_fen=amount, reason=reason,
-                            requested_by_id=current_actor_id(), requested_at=utcnow())
+                            requested_by_id=by.id, requested_at=utcnow())
     db.session.add(request)
     card.status = CardStatus.REFUND_PENDING
+    _close_open_transfer(card, "refund.requested")
     db.session.flush()
     audit.record("refund.requested", request, {"card": card.number, "amount": format_yuan(amount), "kind": kind.value,
-                                               "reason": reason})
+                                               "reason": reason}, actor=by)
     db.session.commit()
     return request
-
-
-def _current_user():
-    from flask_login import current_user
-    return current_user
 
 
 def approve_refund(request_id: int, data: Mapping[str, Any], *, approver) -> RefundRequest:
@@ -275,7 +299,7 @@ def approve_refund(request_id: int, data: Mapping[str, Any], *, approver) -> Ref
     request = _lock_request(RefundRequest, request_id)
     _ensure(rules.check_two_people(request.requested_by_id, approver.id))
     card = _lock(request.card_id)
-    _ensure(rules.check_refund_amount(request.amount_fen, card.held_fen))
+    _ensure(rules.check_payout(request.amount_fen, card.held_fen))
     _ledger(card, LedgerKind.REFUND_PAID, -request.amount_fen, method=method, reference=reference)
     if card.tier.credit_fen and not card.credit_void:
         _ledger(card, LedgerKind.CREDIT_VOIDED, 0, reference=format_yuan(card.tier.credit_fen))
@@ -294,16 +318,15 @@ def approve_refund(request_id: int, data: Mapping[str, Any], *, approver) -> Ref
 
 
 def close_refund(request_id: int, data: Mapping[str, Any], *, by, reject: bool) -> RefundRequest:
-    """Rejected by a manager or cancelled by staff: the card is active again."""
-    _require(by, "refund.approve" if reject else "card.lifecycle")
-    note = FieldReader(data).text("note", max_length=200) or None
+    """Rejected by a second person, or withdrawn by the requester: the card goes back to what it was."""
+    note = _note(data)
     request = _lock_request(RefundRequest, request_id)
+    _check_closer(request, by, reject)
     card = _lock(request.card_id)
-    card.status = CardStatus.ACTIVE
+    card.status = CardStatus.REDEEMED if card.redeemed_at is not None else CardStatus.ACTIVE
     request.status = RequestStatus.REJECTED if reject else RequestStatus.CANCELLED
     request.decided_at, request.decision_note = utcnow(), note
-    if reject:  # a cancellation is no decision: the requester may withdraw their own request
-        _ensure(rules.check_two_people(request.requested_by_id, by.id))
+    if reject:
         request.decided_by_id = by.id
     audit.record("refund.rejected" if reject else "refund.cancelled", request, {"card": card.number, "note": note}, actor=by)
     db.session.commit()
@@ -314,7 +337,7 @@ def terminate_membership(card_id: int, data: Mapping[str, Any]) -> Card:
     """The member ends the membership after the cooling-off days: no refund; the card runs to the end of the notice."""
     reason = _reason(data, required=True)
     card = _lock(card_id)
-    _ensure(rules.check_transition("refund", card.status))
+    _ensure(rules.check_transition("terminate", card.status))
     decision, last_day = member_termination(card.program.terms(), today(), issue_date=card.issued_on,
                                             valid_through=card.valid_through)
     _ensure(decision)
@@ -337,7 +360,14 @@ def annul_redemption(redemption_id: int, data: Mapping[str, Any], *, admin) -> R
     if redemption.annulled_at is not None:
         raise Conflict(refuse("redemption_already_annulled", N_("This redemption was already annulled.")))
     card = _lock(redemption.card_id)
+    # Only on the card as it stands: after a reissue, transfer or refund the money would land on a dead card.
+    if card.status not in (CardStatus.REDEEMED, CardStatus.ACTIVE):
+        raise Conflict(refuse("annul_needs_current_card", N_(
+            "The card has since been %(status)s; a redemption is annulled only on the card still in use."),
+            status=card.status.value))
     redemption.annulled_at, redemption.annulled_by_id, redemption.annul_reason = utcnow(), admin.id, reason
+    if redemption.agreement is not None:
+        redemption.agreement.status = AgreementStatus.VOID  # the confirmation no longer holds
     if redemption.deposit_applied_fen:
         _ledger(card, LedgerKind.DEPOSIT_RELEASED, redemption.deposit_applied_fen, reference=redemption.item)
     if card.tier.credit_fen and not card.credit_void:
@@ -369,8 +399,8 @@ def renew(card_id: int, data: Mapping[str, Any]) -> Card:
     old_through = card.valid_through
     card.valid_through = renewed_through(card.program.terms(), today(), valid_through=card.valid_through)
     card.status = CardStatus.ACTIVE
-    if fee:
-        _ledger(card, LedgerKind.FEE_RECEIVED, fee, method=method, reference=receipt)
+    # The new term's fee is income, like a service fee: the money held stays the one refundable fee.
+    _charge(card, ChargeKind.RENEWAL_FEE, fee, receipt)
     db.session.flush()
     agreement = create_agreement(card, AgreementKind.RENEWAL, "renewal.docx", lambda number, date, url: contexts.renewal(
         card, agreement_number=number, date=date, verify_url=url, id_number=decrypt_id_number(card.member),
@@ -400,7 +430,8 @@ def void_card(card_id: int, data: Mapping[str, Any], *, admin) -> Card:
     reason = _reason(data, required=True)
     card = _lock(card_id)
     _ensure(rules.check_transition("void", card.status))
-    _ensure(rules.check_void(card.issued_on, today()))
+    _ensure(rules.check_void(card.issued_on, today(), successor=card.predecessor_id is not None))
+    _close_open_transfer(card, "card.voided")
     if card.held_fen:
         _ledger(card, LedgerKind.REVERSED, -card.held_fen, reference=reason[:64])
     for agreement in card.agreements:

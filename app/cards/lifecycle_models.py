@@ -94,6 +94,7 @@ class TransferRequest(db.Model):
 class ChargeKind(str, Enum):
     REISSUE_FEE = "reissue_fee"
     TRANSFER_FEE = "transfer_fee"
+    RENEWAL_FEE = "renewal_fee"  # a new term's fee: income from the day the term begins
 
 
 class Charge(db.Model):

@@ -22,7 +22,7 @@ ACTIONS = {
     "reissue": ("card.lifecycle", lambda card, form: lifecycle.reissue(card.id, form), N_("A new card was issued.")),
     "transfer": ("card.lifecycle", lambda card, form: lifecycle.request_transfer(card.id, form),
                  N_("The transfer waits for a manager's approval.")),
-    "refund": ("card.lifecycle", lambda card, form: lifecycle.request_refund(card.id, form),
+    "refund": ("card.lifecycle", lambda card, form: lifecycle.request_refund(card.id, form, by=current_user),
                N_("The refund waits for a second person's approval.")),
     "renew": ("card.lifecycle", lambda card, form: lifecycle.renew(card.id, form), N_("The card was renewed.")),
     "terminate": ("card.lifecycle", lambda card, form: lifecycle.terminate_membership(card.id, form),
@@ -84,7 +84,7 @@ def decide(kind: str, request_id: int, decision: str):
         elif decision == "approve":
             lifecycle.approve_transfer(request_id, form, approver=current_user)
         else:
-            lifecycle.reject_transfer(request_id, form, approver=current_user)
+            lifecycle.close_transfer(request_id, form, by=current_user, reject=decision == "reject")
     except ServiceError as exc:
         flash(_explain(exc), "error")
     else:
@@ -103,4 +103,5 @@ def audit_log():
     if request.args.get("format") == "csv":
         return current_app.response_class(history.audit_csv(history.audit_entries(filters, limit=None)), mimetype="text/csv",
                                           headers={"Content-Disposition": 'attachment; filename="audit.csv"'})
-    return render_template("cards/audit.html", entries=history.audit_entries(filters), filters=filters, args=request.args)
+    return render_template("cards/audit.html", entries=history.audit_entries(filters), filters=filters, args=request.args,
+                           page_size=history.AUDIT_PAGE)

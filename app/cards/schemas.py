@@ -91,7 +91,9 @@ def dump_card(card: Any, *, full: bool = True, holder_name: bool = False, verify
                    **({"name": card.member.name} if holder_name else {})},
         "entitlement": {"discount_rate": format_discount_rate(tier.discount_rate_bp),
                         "discount_words": discount_in_words(tier.discount_rate_bp),
-                        "credit": format_fen(tier.credit_fen), "amount": format_fen(tier.amount_fen)},
+                        # a cancelled purchase or a refund voids the credit: it offsets nothing any more
+                        "credit": format_fen(0 if card.credit_void else tier.credit_fen), "credit_void": card.credit_void,
+                        "amount": format_fen(tier.amount_fen)},
         "amount": format_fen(card.amount_fen),
         "held_amount": format_fen(card.held_fen),
         "payment_method": card.payment_method.value if card.payment_method else None,
@@ -116,6 +118,7 @@ def dump_redemption(r: Any) -> dict[str, Any]:
     return {
         "id": r.id, "item": r.item, "redeemed_at": r.redeemed_at.isoformat(),
         "agreement_id": r.agreement_id,
+        "annulled_at": r.annulled_at.isoformat() if r.annulled_at else None, "annul_reason": r.annul_reason,
         "settlement": {
             "price": format_fen(r.price_fen), "discount_rate": format_discount_rate(r.discount_rate_bp),
             "discounted": format_fen(r.discounted_fen), "offset": format_fen(r.offset_fen),

@@ -247,6 +247,11 @@ def redeem_code(text: str, data: Mapping[str, Any], *, counter_program: str | No
     return redeem(card.id, data, token=token, counter_program=counter_program, station=station)
 
 
+def refund_dates(card: Card) -> tuple[Decision, Any]:
+    """This card's refund window as dates (or why they are not known yet), for the card page."""
+    return refund_window(card.program.terms(), issue_date=card.issued_on, expiry_date=card.valid_through)
+
+
 def cards_affected_by_opening_day(program: Program) -> list[dict[str, Any]]:
     """Cards still held under a programme, with the refund window the opening day now gives them."""
     rows = []

@@ -52,7 +52,7 @@ def detail(number: str):
     return render_template("cards/detail.html", card=card,
                            data=dump_card(card, holder_name=True, verify_url=services.verify_url(card)),
                            scans=services.scans_of(card, 20), timeline=history.card_timeline(card),
-                           pending=history.pending_for(card))
+                           pending=history.pending_for(card), refund=services.refund_dates(card))
 
 
 @bp.get("/cards/<number>/card.png")

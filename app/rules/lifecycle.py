@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .decision import N_, Decision, allow, refuse
-from .terms import CardStatus
+from .terms import CardStatus, ProgramKind
 
 # action: (states it starts from, reason code, sentence when the card is in another state)
 _FROM = {
@@ -13,7 +13,10 @@ _FROM = {
     "cancel_loss": ({CardStatus.LOST}, "card_not_lost", N_("Only a card reported lost can have its loss cancelled.")),
     "reissue": ({CardStatus.LOST}, "card_not_lost", N_("A card is reissued only after its loss has been reported.")),
     "transfer": ({CardStatus.ACTIVE}, "card_not_active", N_("Only an active card can be transferred.")),
-    "refund": ({CardStatus.ACTIVE}, "card_not_active", N_("Only an active card can be refunded.")),
+    # A redeemed card may still hold the part of its deposit the price did not use; an expired one its fee.
+    "refund": ({CardStatus.ACTIVE, CardStatus.REDEEMED, CardStatus.EXPIRED}, "card_not_refundable",
+               N_("This card cannot be refunded in its present state.")),
+    "terminate": ({CardStatus.ACTIVE}, "card_not_active", N_("Only an active card can be terminated.")),
     "renew": ({CardStatus.ACTIVE, CardStatus.EXPIRED}, "card_not_renewable", N_("Only an active or expired card can be renewed.")),
     "void": ({CardStatus.ACTIVE}, "card_not_active", N_("Only an active card can be voided.")),
 }
@@ -26,8 +29,11 @@ def check_transition(action: str, status: CardStatus) -> Decision:
     return allow("transition_allowed", N_("Allowed."))
 
 
-def check_void(issued_on: dt.date, on: dt.date) -> Decision:
-    """Void is for a card issued in error: the same business day only, afterwards it is a refund."""
+def check_void(issued_on: dt.date, on: dt.date, *, successor: bool) -> Decision:
+    """Void is for a card issued in error: the same business day only, afterwards it is a refund.
+    A reissued or transferred card is not "issued in error": voiding it would leave its holder with no card."""
+    if successor:
+        return refuse("void_not_for_successor", N_("A reissued or transferred card cannot be voided; refund it instead."))
     if on != issued_on:
         return refuse("void_same_day_only", N_("A card can be voided only on the day it was issued (%(issued_on)s); "
                                                "after that, refund it."), issued_on=issued_on)
@@ -41,9 +47,24 @@ def check_two_people(requested_by: int | None, deciding: int) -> Decision:
     return allow("second_person", N_("A second person decides."))
 
 
-def check_refund_amount(requested_fen: int, held_fen: int) -> Decision:
-    if requested_fen <= 0:
-        return refuse("nothing_to_refund", N_("No money is held for this card, so there is nothing to refund."))
+def refund_amount(held_fen: int) -> tuple[Decision, int]:
+    """What a refund pays: the money held for the member, without interest. A value-add credit is not money held,
+    and renewal fees are income of terms already begun, so neither is ever in it."""
+    if held_fen <= 0:
+        return refuse("nothing_to_refund", N_("No money is held for this card, so there is nothing to refund.")), 0
+    return allow("refund_amount", N_("The money held is refunded, without interest.")), held_fen
+
+
+def check_payout(requested_fen: int, held_fen: int) -> Decision:
+    """At approval the money held must still be what was requested: never more, and nothing moved meanwhile."""
     if requested_fen > held_fen:
         return refuse("refund_exceeds_held", N_("The refund cannot exceed the money held for the card."))
-    return allow("refund_amount_ok", N_("The amount is covered by the money held."))
+    if requested_fen != held_fen:
+        return refuse("refund_amount_changed", N_("The money held changed since the request; cancel it and request again."))
+    return allow("payout_ok", N_("The amount is the money held."))
+
+
+def check_issuer_termination(kind: ProgramKind) -> Decision:
+    if kind is not ProgramKind.PAID_MEMBERSHIP:
+        return refuse("termination_not_applicable", N_("Only memberships are terminated; pre-sale cards are refunded."))
+    return allow("issuer_termination", N_("Terminated by the issuer: the fee is refunded in full."))

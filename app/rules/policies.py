@@ -29,13 +29,19 @@ def check_issue(terms: ProgramTerms, on: dt.date, *, active_cards: int, permit_o
                 N_("The presale permit is dated %(permit_date)s; deposits may not be taken before it."),
                 permit_date=terms.presale_permit_date,
             )
+    limit = check_card_limit(terms, active_cards)
+    return limit if not limit.ok else allow("issue_allowed", N_("The card may be issued."))
+
+
+def check_card_limit(terms: ProgramTerms, active_cards: int) -> Decision:
+    """One more card for a member who holds ``active_cards``: for issuing and for receiving a transfer alike."""
     if active_cards >= terms.max_active_cards_per_member:
         return refuse(
             "member_card_limit",
             N_("This member already holds %(limit)s active card(s) of this programme, the most it allows."),
             limit=terms.max_active_cards_per_member,
         )
-    return allow("issue_allowed", N_("The card may be issued."))
+    return allow("within_card_limit", N_("Within the programme's card limit."))
 
 
 def check_transfer(terms: ProgramTerms, *, from_member_id: int, to_member_id: int) -> Decision:
@@ -72,27 +78,6 @@ def member_termination(terms: ProgramTerms, on: dt.date, *, issue_date: dt.date,
         last_day = min(last_day, valid_through)
     return allow("member_termination", N_("The membership ends on %(last_day)s; the fee is not refunded."),
                  last_day=last_day), last_day
-
-
-def termination_refund(
-    terms: ProgramTerms,
-    on: dt.date,
-    *,
-    by_issuer: bool,
-    held_fen: int,
-    issue_date: dt.date,
-    expiry_date: dt.date | None,
-) -> tuple[Decision, int]:
-    """Ending a paid membership early: the issuer refunds in full; the member only inside the refund window."""
-    if by_issuer:
-        return allow("issuer_termination", N_("Terminated by the issuer: the fee is refunded in full.")), held_fen
-    window = check_refund_date(terms, on, issue_date=issue_date, expiry_date=expiry_date)
-    if window.ok:
-        return allow("member_termination_in_window", N_("Terminated by the member inside the refund window: refunded in full.")), held_fen
-    return refuse(
-        "member_termination_no_refund",
-        N_("Terminated by the member after the refund window: the fee is not refunded."),
-    ), 0
 
 
 def check_program_terms(terms: ProgramTerms, tiers: list[TierTerms]) -> list[tuple[str, Decision]]:

@@ -20,7 +20,7 @@ def upgrade():
     op.create_table('charges',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('card_id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.Enum('reissue_fee', 'transfer_fee', name='charge_kind', native_enum=False, create_constraint=True, length=24), nullable=False),
+    sa.Column('kind', sa.Enum('reissue_fee', 'transfer_fee', 'renewal_fee', name='charge_kind', native_enum=False, create_constraint=True, length=24), nullable=False),
     sa.Column('amount_fen', sa.BigInteger(), nullable=False),
     sa.Column('receipt_no', sa.String(length=64), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),

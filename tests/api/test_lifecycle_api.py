@@ -42,8 +42,15 @@ def verdict(desk, card):
 
 
 def ledger_sums(number):
+    """The money is where it should be: a card that ended (replaced, transferred, refunded, voided) holds nothing,
+    and the newest card of a lineage holds everything its lineage's ledger adds up to."""
     card = db.session.scalar(select(Card).where(Card.number == number))
-    return sum(e.amount_fen for e in card.ledger) == card.held_fen
+    lineage = db.session.scalars(select(Card).where(Card.public_id == card.public_id).order_by(Card.generation)).all()
+    ended = {"replaced", "transferred", "refunded", "voided"}
+    if any(c.held_fen != 0 for c in lineage if c.status.value in ended):
+        return False
+    total = sum(e.amount_fen for c in lineage for e in c.ledger)
+    return total == lineage[-1].held_fen
 
 
 def test_loss_blocks_at_once_and_cancelling_it_restores(desk):
@@ -139,7 +146,7 @@ def test_refund_window_two_people_and_only_once(desk, clock):
     twice = admin2.post(f"/refund-requests/{request['id']}/approve", {"payout_method": "bank_transfer", "payout_reference": "B2"})
     assert (twice.status_code, twice.get_json()["error"]["code"]) == (409, "request_decided")
     again = consultant.post(f"/cards/{card['number']}/refund-requests", {"reason": "再退一次"})
-    assert again.get_json()["error"]["code"] == "card_not_active"
+    assert again.get_json()["error"]["code"] == "card_not_refundable"
     after = consultant.get(f"/cards/{card['number']}").get_json()
     assert after["held_amount"] == "0.00" and [e["kind"] for e in after["ledger"]] == ["deposit_received", "refund_paid"]
     confirmation = consultant.get(f"/agreements/{paid.get_json()['agreement_id']}").get_json()
@@ -195,7 +202,10 @@ def test_renewal_inside_the_window_and_expiry_run_twice(app, desk, clock):
     missing = consultant.post(f"/cards/{card['number']}/renew", {"payment_method": "alipay"})
     assert missing.get_json()["error"]["reasons"] == {"receipt_no": "required"}
     renewed = consultant.post(f"/cards/{card['number']}/renew", {"payment_method": "alipay", "receipt_no": "A2"}).get_json()
-    assert (renewed["status"], renewed["valid_through"], renewed["held_amount"]) == ("active", "2028-05-19", "4000.00")
+    # The new term's fee is income (a charge); the money held stays the one refundable fee.
+    assert (renewed["status"], renewed["valid_through"], renewed["held_amount"]) == ("active", "2028-05-19", "2000.00")
+    events = [e["what"] for e in consultant.get(f"/cards/{card['number']}/history").get_json()["events"]]
+    assert events.count("card.expired") == 1 and "charge.renewal_fee" in events
     assert [a["kind"] for a in renewed["agreements"]] == ["subscription", "renewal"]
     assert ledger_sums(card["number"])
 
@@ -298,3 +308,70 @@ def test_each_transition_writes_its_document(desk, clock):
     paid = admin2.post(f"/refund-requests/{refund['id']}/approve", {"payout_method": "bank_transfer", "payout_reference": "B7"}).get_json()
     text = _docx_text(consultant.get(f"/agreements/{paid['agreement_id']}/document.docx").data)
     assert "VIP卡退卡确认书" in text and "人民币伍万元整" in text and "不计利息" in text and "B7" in text
+
+
+def test_a_redeemed_cards_leftover_deposit_is_refundable_and_an_empty_card_has_nothing(desk, clock):
+    card = setup_card(desk, code="LEFT")
+    token = card["verify_url"].rsplit("/v/", 1)[1]
+    desk["counter"].post(f"/verify/{token}/redeem", {"item": "车位 C-1", "price": "10000"})  # applies 9,500 of 50,000
+    clock.at = DEFAULT_NOW + dt.timedelta(days=10)
+    request = desk["consultant"].post(f"/cards/{card['number']}/refund-requests", {"reason": "退剩余认筹金"}).get_json()
+    assert request["amount"] == "40500.00"
+    redemption_id = desk["consultant"].get(f"/cards/{card['number']}").get_json()["redemptions"][0]["id"]
+    annul = desk["admin"].post(f"/redemptions/{redemption_id}/annul", {"reason": "合同解除"})
+    assert annul.get_json()["error"]["code"] == "annul_needs_current_card"  # not while the refund is pending
+    desk["admin"].post(f"/refund-requests/{request['id']}/approve", {"payout_method": "cash", "payout_reference": "C2"})
+    assert ledger_sums(card["number"])
+    empty = issue(desk, "LEFT", valid_id_number(321), name="王五")
+    desk["counter"].post(f"/verify/{empty['verify_url'].rsplit('/v/', 1)[1]}/redeem", {"item": "1-1-101", "price": "1000000"})
+    nothing = desk["consultant"].post(f"/cards/{empty['number']}/refund-requests", {"reason": "x"})
+    assert (nothing.status_code, nothing.get_json()["error"]["code"]) == (409, "nothing_to_refund")
+
+
+def test_only_the_requester_or_a_manager_withdraws_a_request(desk, api_as, clock):
+    card = setup_card(desk, code="WITHD")
+    clock.at = DEFAULT_NOW + dt.timedelta(days=10)
+    request = desk["admin"].post(f"/cards/{card['number']}/refund-requests", {"reason": "a"}).get_json()
+    stranger = api_as("consultant")
+    assert stranger.post(f"/refund-requests/{request['id']}/cancel").get_json()["error"]["code"] == "not_your_request"
+    assert desk["admin"].post(f"/refund-requests/{request['id']}/reject", {}).get_json()["error"]["code"] == "approver_is_requester"
+    assert desk["admin"].post(f"/refund-requests/{request['id']}/cancel").get_json()["status"] == "cancelled"
+    assert desk["admin"].post(f"/refund-requests/{request['id']}/cancel", {"note": "x" * 500}).status_code in (409, 422)
+
+
+def test_transfers_recheck_the_policy_and_close_when_the_card_stops(desk):
+    card = setup_card(desk, code="TRANS2", transfer_policy="with_approval")
+    other = desk["consultant"].post("/members", {"name": "李四", "id_number": valid_id_number(78), "phone": "13900139000"}).get_json()
+    admin, consultant = desk["admin"], desk["consultant"]
+    first = consultant.post(f"/cards/{card['number']}/transfer", {"to_member_id": other["id"]}).get_json()
+    assert admin.patch("/programs/TRANS2", {"transfer_policy": "forbidden"}).status_code == 200
+    assert admin.post(f"/transfer-requests/{first['id']}/approve").get_json()["error"]["code"] == "transfer_forbidden"
+    admin.patch("/programs/TRANS2", {"transfer_policy": "with_approval"})
+    consultant.post(f"/cards/{card['number']}/report-loss", {"reason": "丢失"})
+    assert admin.get("/transfer-requests").get_json()["transfer_requests"] == []  # closed with the loss
+    consultant.post(f"/cards/{card['number']}/cancel-loss")
+    own = admin.post(f"/cards/{card['number']}/transfer", {"to_member_id": other["id"]}).get_json()
+    assert admin.post(f"/transfer-requests/{own['id']}/reject").get_json()["error"]["code"] == "approver_is_requester"
+    assert admin.post(f"/transfer-requests/{own['id']}/cancel").get_json()["status"] == "cancelled"
+
+
+def test_redemptions_are_annulled_only_on_the_card_in_use_and_successors_are_not_voided(desk):
+    card = setup_card(desk, code="MULTI", multiple_redemptions=True)
+    consultant, admin = desk["consultant"], desk["admin"]
+    token = card["verify_url"].rsplit("/v/", 1)[1]
+    redeemed = desk["counter"].post(f"/verify/{token}/redeem", {"item": "车位", "price": "10000"}).get_json()
+    consultant.post(f"/cards/{card['number']}/report-loss", {"reason": "丢失"})
+    id_number = consultant.post(f"/members/{card['member']['id']}/reveal").get_json()["id_number"]
+    new = consultant.post(f"/cards/{card['number']}/reissue", {"id_number": id_number, "fee_receipt_no": "F"}).get_json()
+    late = admin.post(f"/redemptions/{redeemed['id']}/annul", {"reason": "合同解除"})
+    assert (late.status_code, late.get_json()["error"]["code"]) == (409, "annul_needs_current_card")
+    assert admin.post(f"/cards/{new['number']}/void", {"reason": "x"}).get_json()["error"]["code"] == "void_not_for_successor"
+    assert ledger_sums(new["number"]) and new["held_amount"] == "40500.00"
+
+
+def test_audit_csv_cannot_smuggle_formulas(app, desk):
+    from app.users.services import authenticate  # a failed login writes the attacker's user agent into the log
+    with app.test_request_context("/", headers={"User-Agent": "=HYPERLINK(\"http://evil\")"}):
+        authenticate("nobody", "x")
+    text = desk["admin"].get("/audit.csv", query_string={"action": "user.login_failed"}).data.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text

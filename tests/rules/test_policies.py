@@ -54,17 +54,6 @@ def test_reissue_needs_the_holders_id_number():
     assert policies.check_reissue_identity(holder_id_index="abc", presented_id_index="abd").code == "id_number_mismatch"
 
 
-def test_online_membership_termination():
-    terms, _ = preset_terms("online_membership")
-    issued = D(2026, 5, 20)
-    by_member_late = policies.termination_refund(terms, D(2026, 7, 1), by_issuer=False, held_fen=200000, issue_date=issued, expiry_date=D(2027, 5, 19))
-    assert (by_member_late[0].code, by_member_late[1]) == ("member_termination_no_refund", 0)
-    by_member_cooling_off = policies.termination_refund(terms, D(2026, 5, 22), by_issuer=False, held_fen=200000, issue_date=issued, expiry_date=D(2027, 5, 19))
-    assert by_member_cooling_off[1] == 200000
-    by_issuer = policies.termination_refund(terms, D(2026, 7, 1), by_issuer=True, held_fen=200000, issue_date=issued, expiry_date=D(2027, 5, 19))
-    assert (by_issuer[0].code, by_issuer[1]) == ("issuer_termination", 200000)
-
-
 def test_member_termination_after_the_window_runs_out_the_notice_within_the_term():
     terms, _ = preset_terms("online_membership")
     issued, through = D(2026, 5, 20), D(2027, 5, 19)
