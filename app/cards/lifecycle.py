@@ -238,16 +238,22 @@ def approve_transfer(request_id: int, data: Mapping[str, Any], *, approver) -> C
 
 def close_transfer(request_id: int, data: Mapping[str, Any], *, by, reject: bool) -> TransferRequest:
     """Rejected by a manager other than the requester, or withdrawn by the requester (or a manager)."""
+    request = _close_request(TransferRequest, request_id, data, by=by, reject=reject)
+    audit.record(f"transfer.{request.status.value}", request, {"card_id": request.card_id, "note": request.decision_note},
+                 actor=by)
+    db.session.commit()
+    return request
+
+
+def _close_request(model, request_id: int, data: Mapping[str, Any], *, by, reject: bool):
+    """Mark a waiting request rejected (a second person decided) or cancelled (withdrawn); the caller commits."""
     note = _note(data)
-    request = _lock_request(TransferRequest, request_id)
+    request = _lock_request(model, request_id)
     _check_closer(request, by, reject)
     request.status = RequestStatus.REJECTED if reject else RequestStatus.CANCELLED
     request.decided_at, request.decision_note = utcnow(), note
     if reject:
         request.decided_by_id = by.id
-    audit.record("transfer.rejected" if reject else "transfer.cancelled", request, {"card_id": request.card_id, "note": note},
-                 actor=by)
-    db.session.commit()
     return request
 
 
@@ -319,16 +325,10 @@ def approve_refund(request_id: int, data: Mapping[str, Any], *, approver) -> Ref
 
 def close_refund(request_id: int, data: Mapping[str, Any], *, by, reject: bool) -> RefundRequest:
     """Rejected by a second person, or withdrawn by the requester: the card goes back to what it was."""
-    note = _note(data)
-    request = _lock_request(RefundRequest, request_id)
-    _check_closer(request, by, reject)
+    request = _close_request(RefundRequest, request_id, data, by=by, reject=reject)
     card = _lock(request.card_id)
     card.status = CardStatus.REDEEMED if card.redeemed_at is not None else CardStatus.ACTIVE
-    request.status = RequestStatus.REJECTED if reject else RequestStatus.CANCELLED
-    request.decided_at, request.decision_note = utcnow(), note
-    if reject:
-        request.decided_by_id = by.id
-    audit.record("refund.rejected" if reject else "refund.cancelled", request, {"card": card.number, "note": note}, actor=by)
+    audit.record(f"refund.{request.status.value}", request, {"card": card.number, "note": request.decision_note}, actor=by)
     db.session.commit()
     return request
 
