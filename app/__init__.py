@@ -79,6 +79,7 @@ def _init_extensions(app: Flask) -> None:
     from .cards import models as _cards  # noqa: F401
     from .members import models as _members  # noqa: F401
     from .programs import models as _programs  # noqa: F401
+    from .signing import models as _signing  # noqa: F401
     from .users.models import User
 
     @login_manager.user_loader

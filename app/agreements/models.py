@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import Enum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String, Text, text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -31,8 +31,9 @@ class SigningMethod(str, Enum):
 
 
 class DocumentRole(str, Enum):
-    DRAFT = "draft"
-    SEALED = "sealed"
+    DRAFT = "draft"  # to read, print and sign: the .docx and its PDF rendering
+    SIGNED = "signed"  # the .docx with the drawn signatures and seal, from which the sealed PDF is made
+    SEALED = "sealed"  # the original: the certificate-signed PDF, or the uploaded scan of an ink-signed copy
 
 
 class Agreement(db.Model):
@@ -84,10 +85,15 @@ class Document(db.Model):
     content_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
     template_version: Mapped[str | None] = mapped_column(String(16))  # of the template that rendered it; None for scans
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # JSON, set once when written: for a certificate-signed PDF the certificate, the signing time and the
+    # timestamp (stamped by which TSA, or why it failed).
+    signature_info: Mapped[str | None] = mapped_column(Text)
 
     agreement: Mapped[Agreement] = relationship(back_populates="documents")
 
     __table_args__ = (
+        # Each rendering is stored once (draft .docx, draft PDF, signed .docx, sealed original): a cache, not a pile.
+        Index("uq_documents_agreement_role_mime", "agreement_id", "role", "mime", unique=True),
         # One sealed original per agreement: sealing adds it once; a changed agreement is a new agreement.
         Index("uq_documents_one_sealed", "agreement_id", unique=True,
               sqlite_where=text("role = 'sealed'"), postgresql_where=text("role = 'sealed'")),
@@ -114,5 +120,6 @@ class Signature(db.Model):
     signed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     ip: Mapped[str | None] = mapped_column(String(64))
     user_agent: Mapped[str | None] = mapped_column(String(300))
+    consented: Mapped[bool | None] = mapped_column(Boolean)  # the member ticked "I have read and agree" before signing
 
     agreement: Mapped[Agreement] = relationship(back_populates="signatures")

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..models_common import UTCDateTime, enum_column
-from ..rules.terms import ProgramKind, ProgramTerms, RefundAnchor, RefundWindowTerms, TierTerms, TransferPolicy
+from ..rules.terms import DisputeResolution, ProgramKind, ProgramTerms, RefundAnchor, RefundWindowTerms, TierTerms, TransferPolicy
 from .schemas import program_terms
 
 
@@ -21,6 +21,15 @@ class Program(db.Model):
     kind: Mapped[ProgramKind] = mapped_column(enum_column(ProgramKind, "program_kind"))
     status: Mapped[str] = mapped_column(String(8), default="open")
     issuer_name: Mapped[str] = mapped_column(String(200))
+    # Particulars every agreement prints (DESIGN §10.1); optional so that older programmes still load.
+    issuer_address: Mapped[str | None] = mapped_column(String(200))
+    issuer_credit_code: Mapped[str | None] = mapped_column(String(18))  # 统一社会信用代码, check digit verified
+    issuer_legal_rep: Mapped[str | None] = mapped_column(String(60))  # 法定代表人
+    dispute_resolution: Mapped[DisputeResolution] = mapped_column(
+        enum_column(DisputeResolution, "dispute_resolution", 12), default=DisputeResolution.COURT, server_default="court")
+    dispute_body: Mapped[str | None] = mapped_column(String(120))  # the arbitration commission, or a named court
+    copies: Mapped[int] = mapped_column(Integer, default=2, server_default="2")  # 一式N份
+    copies_held_by: Mapped[str | None] = mapped_column(String(100))  # e.g. 认筹方一份，开发商两份
     project_name: Mapped[str] = mapped_column(String(100))
     contact_phone: Mapped[str] = mapped_column(String(30))
     presale_permit_no: Mapped[str | None] = mapped_column(String(100))
@@ -63,6 +72,8 @@ class Program(db.Model):
         CheckConstraint("renewal_window_days IS NULL OR validity_months IS NOT NULL", name="renewal_needs_validity"),
         CheckConstraint("max_active_cards_per_member >= 1", name="max_cards_positive"),
         CheckConstraint("(presale_permit_no IS NULL) = (presale_permit_date IS NULL)", name="permit_complete"),
+        CheckConstraint("copies BETWEEN 1 AND 9", name="copies_range"),
+        CheckConstraint("dispute_resolution = 'court' OR dispute_body IS NOT NULL", name="arbitration_names_body"),
     )
 
     @property

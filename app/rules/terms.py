@@ -18,12 +18,18 @@ class RefundAnchor(str, Enum):
     EXPIRY_DATE = "expiry_date"
 
 
+class DisputeResolution(str, Enum):
+    COURT = "court"  # the people's court where the project lies
+    ARBITRATION = "arbitration"  # a named arbitration commission
+
+
 class TransferPolicy(str, Enum):
     FORBIDDEN = "forbidden"
     WITH_APPROVAL = "with_approval"
 
 
 class CardStatus(str, Enum):
+    AWAITING_SIGNATURE = "awaiting_signature"  # issued and paid, but its subscription agreement is not yet sealed
     ACTIVE = "active"
     LOST = "lost"
     REPLACED = "replaced"
