@@ -5,6 +5,9 @@ PY     := $(VENV)/bin/python
 FLASK  := $(VENV)/bin/flask --app app
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+# Cards and documents print QR links to this address: by default where `make run` serves (0.0.0.0 means every
+# interface, so the machine's first address is printed instead). Set VIP_PUBLIC_BASE_URL to override.
+PUBLIC_HOST := $(if $(filter 0.0.0.0,$(HOST)),$(shell hostname -I 2>/dev/null | cut -d' ' -f1),$(HOST))
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
 
 .PHONY: run test install install-test browser fonts translations db clean
@@ -12,8 +15,8 @@ CATALOGUES := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/mes
 run: install fonts $(CATALOGUES)
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
-	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop); QR codes point to $${VIP_PUBLIC_BASE_URL:-http://$(PUBLIC_HOST):$(PORT)}"
+	VIP_PUBLIC_BASE_URL=$${VIP_PUBLIC_BASE_URL:-http://$(PUBLIC_HOST):$(PORT)} $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install-test browser fonts $(CATALOGUES)
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -44,7 +44,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if app.config["VIP_PUBLIC_BASE_URL"].startswith("https://"):
         app.config["SESSION_COOKIE_SECURE"] = True
     if app.config["VIP_PROXY_COUNT"]:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["VIP_PROXY_COUNT"], x_proto=app.config["VIP_PROXY_COUNT"])
+        hops = app.config["VIP_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     app.config["VIP_PUBLIC_BASE_URL"] = app.config["VIP_PUBLIC_BASE_URL"].rstrip("/")
 
     app.extensions["vip_clock"] = app.config.get("VIP_CLOCK") or Clock(app.config["VIP_TIMEZONE"])

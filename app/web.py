@@ -7,8 +7,9 @@ import json
 
 from functools import wraps
 from typing import Any, Callable
+from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, abort, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_datetime, get_locale, gettext
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
@@ -32,9 +33,61 @@ bp = Blueprint("web", __name__)
 @bp.get("/")
 @login_required
 def index():
+    """Each role starts where its work is: consultants and managers at their desk, counter staff at the counter."""
+    if can(current_user, "card.issue"):
+        return redirect(url_for("cards.desk"))
+    if can(current_user, "card.redeem"):
+        return redirect(url_for("cards.counter"))
     if can(current_user, "member.view"):
         return redirect(url_for("members.index"))
     return redirect(url_for("programs.index"))
+
+
+def base_url_mismatch() -> tuple[str, str] | None:
+    """(configured, reached) when this request came in under another address than the one printed in QR codes:
+    cards and documents would send people somewhere else (e.g. the service moved to another port)."""
+    configured = current_app.config["VIP_PUBLIC_BASE_URL"]
+    wanted = urlsplit(configured)
+    reached = f"{request.scheme}://{request.host}"
+    if (wanted.scheme, wanted.netloc.lower()) != (request.scheme, request.host.lower()):
+        return configured, reached
+    return None
+
+
+@bp.get("/healthz")
+def healthz():
+    """For monitors and for whoever set the service up: is the database there, can documents become PDFs, and do the
+    links printed on cards lead back to this service?"""
+    from sqlalchemy import text
+
+    checks: dict[str, Any] = {}
+    warnings: list[str] = []
+    try:
+        db.session.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception:  # noqa: BLE001  a health check reports, it does not raise
+        db.session.rollback()
+        checks["database"] = "unavailable"
+    from .documents import pdf
+    checks["pdf_converter"] = "ok" if pdf.converter_available() else "missing"
+    if checks["pdf_converter"] != "ok":
+        warnings.append(gettext("LibreOffice was not found: documents cannot be made into PDFs or sealed. "
+                                "Install the Debian package %(package)s.", package=pdf.PACKAGE))
+    mismatch = base_url_mismatch()
+    checks["public_base_url"] = {"configured": current_app.config["VIP_PUBLIC_BASE_URL"],
+                                 "reached_at": f"{request.scheme}://{request.host}", "matches": mismatch is None}
+    if mismatch:
+        warnings.append(_mismatch_message(*mismatch))
+    status = "ok" if checks["database"] == "ok" and not warnings else ("degraded" if checks["database"] == "ok" else "down")
+    response = jsonify({"status": status, "checks": checks, "warnings": warnings})
+    response.status_code = 503 if status == "down" else 200
+    return response
+
+
+def _mismatch_message(configured: str, reached: str) -> str:
+    return gettext("QR codes on cards and documents point to %(configured)s, but this page was reached at %(reached)s: "
+                   "scans will not lead here. Set VIP_PUBLIC_BASE_URL to the address members and counters use.",
+                   configured=configured, reached=reached)
 
 
 def require(permission: str) -> Callable:
@@ -144,6 +197,14 @@ def init_app(app: Flask) -> None:
         if request.args.get("lang") in app.config["VIP_LOCALES"]:
             response.set_cookie("lang", request.args["lang"], max_age=365 * 24 * 3600, samesite="Lax")
         return response
+
+    @app.context_processor
+    def staff_warnings():
+        # Staff print cards and documents: tell them when the links on those would lead somewhere else.
+        if not getattr(current_user, "is_authenticated", False) or request.blueprint in (None, "api", "static"):
+            return {}
+        mismatch = base_url_mismatch()
+        return {"base_url_warning": _mismatch_message(*mismatch) if mismatch else None}
 
     app.jinja_env.globals.update(
         can=can, role_labels=ROLE_LABELS, say=say,

@@ -223,6 +223,14 @@ class Api:
     def put(self, path: str, json: Any = None, **kw):
         return self.client.put(f"/api/v1{path}", json=json, headers=self._headers(kw.pop("headers", None)), **kw)
 
+    def sign_by_scan(self, agreement_id: int):
+        """Seal an agreement with an uploaded scan of the ink-signed copy (the quick way to put a card in force)."""
+        import io
+        response = self.client.post(f"/api/v1/agreements/{agreement_id}/scan", headers=self._headers(),
+                                    data={"scan": (io.BytesIO(scan_png()), "signed.png")}, content_type="multipart/form-data")
+        assert response.status_code == 200, response.get_json()
+        return response
+
     def patch(self, path: str, json: Any = None, **kw):
         return self.client.patch(f"/api/v1{path}", json=json, headers=self._headers(kw.pop("headers", None)), **kw)
 
@@ -347,15 +355,41 @@ def decode_qr(png: bytes) -> list[str]:
     return [result.text for result in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))]
 
 
+def scan_png() -> bytes:
+    """A scan of an ink-signed page as a PNG, different every time: one file seals one agreement."""
+    import io
+
+    from PIL import Image
+
+    image = Image.frombytes("L", (64, 48), secrets.token_bytes(64 * 48))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def seal_subscription(app, card, consultant):
+    """Sign the card's subscription agreement the quick way (an uploaded scan), which puts the card in force."""
+    from app.agreements.models import AgreementKind
+    from app.agreements.services import seal_scan
+    from flask_login import login_user
+
+    agreement = next(a for a in card.agreements if a.kind is AgreementKind.SUBSCRIPTION)
+    with app.test_request_context("/"):
+        login_user(consultant)
+        seal_scan(agreement.id, scan_png(), "signed.png", consultant=consultant)
+    return card
+
+
 @pytest.fixture
 def make_card(app, make_program, make_member, make_user):
-    """Issue a card as a consultant would; the programme and member are made unless given."""
+    """Issue a card as a consultant would, and have its agreement signed (``signed=False`` leaves it awaiting
+    signature); the programme and member are made unless given."""
     from app.cards.services import issue_card
     from flask_login import login_user
 
     consultant = make_user("consultant")
 
-    def make(program=None, member=None, tier: str | None = None, **overrides: Any):
+    def make(program=None, member=None, tier: str | None = None, signed: bool = True, **overrides: Any):
         program = program or make_program()
         member = member or make_member()
         chosen = (program.tier(tier) if tier else None) or program.tiers[0]  # an unknown tier still goes to the service
@@ -368,7 +402,8 @@ def make_card(app, make_program, make_member, make_user):
         data.update(overrides)
         with app.test_request_context("/"):
             login_user(consultant)
-            return issue_card(data)
+            card = issue_card(data)
+        return seal_subscription(app, card, consultant) if signed else card
 
     make.consultant = consultant
     return make

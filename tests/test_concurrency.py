@@ -16,7 +16,7 @@ from app import create_app
 from app.cards.models import LedgerEntry, Redemption, Scan
 from app.clock import FixedClock
 from app.extensions import db
-from tests.conftest import BACKENDS, DEFAULT_NOW, _postgres_database, program_payload, valid_id_number
+from tests.conftest import Api, BACKENDS, DEFAULT_NOW, _postgres_database, program_payload, valid_id_number
 
 PARALLEL = 8
 
@@ -70,6 +70,7 @@ def test_parallel_redeems_of_one_card_succeed_exactly_once(live_app):
     card = client.post("/api/v1/cards", json={"program": "RACE-1", "tier": "VIP", "member_id": member["id"],
                                               "amount": "50000", "payment_method": "cash", "receipt_no": "R1"},
                        headers={"Authorization": f"Bearer {consultant}"}).get_json()
+    Api(client, consultant).sign_by_scan(card["agreement_id"])
     token = card["verify_url"].rsplit("/v/", 1)[1]
 
     def redeem(counter_token):

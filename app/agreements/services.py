@@ -104,6 +104,16 @@ def _seal(agreement: Agreement, content: bytes, *, method: SigningMethod, filena
     agreement.sealed_at = utcnow()
     agreement.sealed_sha256 = doc.sha256
     agreement.seal_token = tokens.sign(tokens.SEAL, [agreement.number, doc.sha256])
+    _bring_into_force(agreement)
+
+
+def _bring_into_force(agreement: Agreement) -> None:
+    """A card's subscription agreement binds once signed and sealed (自双方签字盖章后生效): so does the card."""
+    from ..rules.terms import CardStatus
+    card = agreement.card
+    if agreement.kind is AgreementKind.SUBSCRIPTION and card.status is CardStatus.AWAITING_SIGNATURE:
+        card.status = CardStatus.ACTIVE
+        audit.record("card.in_force", card, {"number": card.number, "agreement": agreement.number})
 
 
 def _sign_row(agreement: Agreement, role: SignerRole, name: str, method: SigningMethod, png: bytes | None) -> None:

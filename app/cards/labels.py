@@ -8,6 +8,7 @@ from ..rules.terms import CardStatus
 from .models import LedgerKind, PaymentMethod
 
 STATUS_LABELS = {
+    CardStatus.AWAITING_SIGNATURE: N_("awaiting signature"),
     CardStatus.ACTIVE: N_("active"),
     CardStatus.LOST: N_("reported lost"),
     CardStatus.REPLACED: N_("replaced"),
@@ -19,6 +20,7 @@ STATUS_LABELS = {
     CardStatus.VOIDED: N_("voided"),
 }
 VERDICT_LABELS = {
+    "awaiting_signature": N_("AGREEMENT NOT SIGNED"),
     "valid": N_("VALID"),
     "invalid": N_("INVALID"),
     "lost": N_("LOST"),
@@ -61,6 +63,7 @@ AGREEMENT_LABELS = {
     AgreementKind.RENEWAL: N_("Renewal confirmation"),
 }
 AGREEMENT_STATUS_LABELS = {
+    CardStatus.AWAITING_SIGNATURE: N_("awaiting signature"),
     AgreementStatus.UNSIGNED: N_("awaiting signatures"),
     AgreementStatus.SEALED: N_("signed and sealed"),
     AgreementStatus.VOID: N_("void"),

@@ -79,11 +79,11 @@ def _reason(data: Mapping[str, Any], *, required: bool) -> str:
     return text or ""
 
 
-def _successor(card: Card, member: Member) -> Card:
+def _successor(card: Card, member: Member, status: CardStatus = CardStatus.ACTIVE) -> Card:
     """The next generation of a card: new number and QR, same programme, tier and term; the money held moves over."""
     generation = db.session.scalar(select(func.max(Card.generation)).where(Card.public_id == card.public_id)) + 1
     new = Card(number=new_card_number(), public_id=card.public_id, generation=generation, program=card.program,
-               tier=card.tier, member=member, status=CardStatus.ACTIVE, amount_fen=card.amount_fen,
+               tier=card.tier, member=member, status=status, amount_fen=card.amount_fen,
                payment_method=card.payment_method, receipt_no=card.receipt_no, design=card.design,
                issued_on=card.issued_on, valid_from=card.valid_from, valid_through=card.valid_through,
                issued_at=utcnow(), issued_by_id=current_actor_id(), permit_override=card.permit_override,
@@ -218,7 +218,8 @@ def approve_transfer(request_id: int, data: Mapping[str, Any], *, approver) -> C
         Card.member_id == request.to_member_id, Card.program_id == card.program_id,
         Card.status.in_(card_rules.HOLDING_STATUSES)))
     _ensure(check_card_limit(card.program.terms(), held))
-    new = _successor(card, request.to_member)
+    # The new holder signs a subscription agreement of their own; until then the card is not in force.
+    new = _successor(card, request.to_member, CardStatus.AWAITING_SIGNATURE)
     card.status = CardStatus.TRANSFERRED
     _charge(new, ChargeKind.TRANSFER_FEE, request.fee_fen, request.fee_receipt_no)
     transfer_doc = create_agreement(new, AgreementKind.TRANSFER, "transfer.docx", lambda number, date, url: contexts.transfer(
@@ -430,7 +431,8 @@ def void_card(card_id: int, data: Mapping[str, Any], *, admin) -> Card:
     reason = _reason(data, required=True)
     card = _lock(card_id)
     _ensure(rules.check_transition("void", card.status))
-    _ensure(rules.check_void(card.issued_on, today(), successor=card.predecessor_id is not None))
+    _ensure(rules.check_void(card.issued_on, today(), successor=card.predecessor_id is not None,
+                             awaiting_signature=card.status is CardStatus.AWAITING_SIGNATURE))
     _close_open_transfer(card, "card.voided")
     if card.held_fen:
         _ledger(card, LedgerKind.REVERSED, -card.held_fen, reference=reason[:64])

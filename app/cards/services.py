@@ -86,7 +86,7 @@ def issue_card(data: Mapping[str, Any]) -> Card:
 
     day = today()
     card = Card(number=new_card_number(), public_id=secrets.token_urlsafe(8), generation=1, program=program, tier=tier,
-                member=member, status=CardStatus.ACTIVE, amount_fen=spec.amount_fen, payment_method=spec.payment_method,
+                member=member, status=CardStatus.AWAITING_SIGNATURE, amount_fen=spec.amount_fen, payment_method=spec.payment_method,
                 receipt_no=spec.receipt_no, design=program.card_design, issued_on=day, valid_from=day,
                 valid_through=expiry_date(program.terms(), day), issued_at=utcnow(),
                 issued_by_id=current_actor_id(), permit_override=override)
@@ -262,6 +262,21 @@ def cards_affected_by_opening_day(program: Program) -> list[dict[str, Any]]:
                      "refund_from": window.first_day.isoformat() if window else None,
                      "refund_until": window.last_day.isoformat() if window and window.last_day else None})
     return rows
+
+
+def awaiting_signature(*, issued_by_id: int | None = None, limit: int = 200) -> list[Card]:
+    """Cards not yet in force because nobody has signed their agreement, newest first; one consultant's, or all."""
+    query = select(Card).where(Card.status == CardStatus.AWAITING_SIGNATURE)
+    if issued_by_id is not None:
+        query = query.where(Card.issued_by_id == issued_by_id)
+    return list(db.session.scalars(query.order_by(Card.issued_at.desc(), Card.id.desc()).limit(limit)))
+
+
+def unsigned_subscription(card: Card):
+    """The subscription agreement that would put this card in force, if it still waits for signatures."""
+    from ..agreements.models import AgreementStatus
+    return next((a for a in card.agreements
+                 if a.kind is AgreementKind.SUBSCRIPTION and a.status is AgreementStatus.UNSIGNED), None)
 
 
 def cards_of(member: Member) -> list[Card]:

@@ -4,10 +4,12 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext
 from flask_login import current_user
 
-from ..agreements import services as agreements
+from ..agreements import reading, services as agreements
 from ..errors import Conflict, ServiceError, ValidationFailed
+from ..i18n import say
 from ..members.services import get_member
 from ..programs.services import issuing_programs, list_programs
+from ..users.roles import can
 from ..web import field_errors, require
 from . import history, services
 from .models import PaymentMethod
@@ -45,6 +47,16 @@ def issue():
                            problem=problem, payment_methods=list(PaymentMethod)), 422 if (errors or problem) else 200
 
 
+@bp.get("/desk")
+@require("card.issue")
+def desk():
+    """A consultant's start page: the cards they issued whose agreement still waits for signatures (a manager sees all)."""
+    mine = not can(current_user, "card.void")
+    cards = services.awaiting_signature(issued_by_id=current_user.id if mine else None)
+    return render_template("cards/desk.html", cards=cards, mine=mine,
+                           agreements={c.id: services.unsigned_subscription(c) for c in cards})
+
+
 @bp.get("/cards/<number>")
 @require("card.view")
 def detail(number: str):
@@ -52,7 +64,8 @@ def detail(number: str):
     return render_template("cards/detail.html", card=card,
                            data=dump_card(card, holder_name=True, verify_url=services.verify_url(card)),
                            scans=services.scans_of(card, 20), timeline=history.card_timeline(card),
-                           pending=history.pending_for(card), refund=services.refund_dates(card))
+                           pending=history.pending_for(card), refund=services.refund_dates(card),
+                           unsigned=services.unsigned_subscription(card))
 
 
 @bp.get("/cards/<number>/card.png")
@@ -96,25 +109,49 @@ def counter():
         else:
             verdict, card = services.counter_lookup(code, counter_program=program, station=station)
     return render_template("cards/counter.html", programs=list_programs(), program=program, station=station,
-                           verdict=verdict, card=card,
+                           verdict=verdict, card=card, unsigned=services.unsigned_subscription(card) if card else None,
                            code=code, data=dump_card(card, holder_name=True) if card else None, errors=errors,
                            redemption=dump_redemption(redemption) if redemption else None, values=request.form)
+
+
+def _reading(agreement):
+    """The pages to read before signing: their count, or why they cannot be shown (no PDF converter)."""
+    try:
+        return reading.page_count(agreement), None
+    except ServiceError as exc:
+        return 0, say(exc.decision)
 
 
 @bp.route("/agreements/<id:agreement_id>/sign", methods=["GET", "POST"])
 @require("agreement.sign")
 def sign(agreement_id: int):
+    """Read, then sign: the whole agreement as pages, its key terms with real dates, the member's consent and pad,
+    then the consultant's. A refused submit comes back with the strokes and the consent as they were."""
     agreement = agreements.get_agreement(agreement_id)
     errors: dict[str, str] = {}
+    kept: dict[str, str] = {}
     if request.method == "POST":
         try:
-            agreements.sign_drawn(agreement.id, request.form, consultant=current_user)
+            agreements.sign_drawn(agreement.id, request.form, consultant=current_user, require_consent=True)
         except ValidationFailed as exc:
             errors = field_errors(exc)
+            kept = {k: v for k, v in request.form.items() if k.endswith("_signature") or k == "consent"}
         else:
             flash(gettext("Signed and sealed."), "success")
             return redirect(url_for("cards.detail", number=agreement.card.number))
-    return render_template("agreements/sign.html", agreement=agreement, errors=errors), 422 if errors else 200
+    pages, unreadable = _reading(agreement) if agreement.status.value == "unsigned" else (0, None)
+    return render_template("agreements/sign.html", agreement=agreement, card=agreement.card, errors=errors, kept=kept,
+                           pages=pages, unreadable=unreadable, refund=services.refund_dates(agreement.card)), \
+        422 if errors else 200
+
+
+@bp.get("/agreements/<id:agreement_id>/pages/<int:page>.png")
+@require("agreement.sign")
+def page_image(agreement_id: int, page: int):
+    """One page of the agreement as an image, for reading it on a tablet before signing."""
+    agreement = agreements.get_agreement(agreement_id)
+    width = min(max(request.args.get("w", 1200, type=int), 300), 2400)
+    return current_app.response_class(reading.page_png(agreement, page, width), mimetype="image/png")
 
 
 @bp.post("/agreements/<id:agreement_id>/scan")

@@ -42,6 +42,8 @@ def mask_card_number(number: str) -> str:
 
 
 _STATUS_VERDICTS = {
+    CardStatus.AWAITING_SIGNATURE: N_("This card's agreement has not been signed yet: it takes effect, and the card can "
+                                      "be used, only once both parties have signed and sealed it."),
     CardStatus.LOST: N_("This card has been reported lost and is blocked."),
     CardStatus.REPLACED: N_("This card was replaced by a reissued card and no longer works."),
     CardStatus.TRANSFERRED: N_("This card was transferred to a new holder and no longer works."),
@@ -85,7 +87,8 @@ def check_usable(kind: ProgramKind, on: dt.date, *, opening_date: dt.date | None
     return allow("usable", N_("The card may be used today."))
 
 
-# Cards a member still holds for the "cards per member" limit: in use, blocked for now, or being refunded.
-HOLDING_STATUSES = (CardStatus.ACTIVE, CardStatus.LOST, CardStatus.REFUND_PENDING)
+# Cards a member still holds for the "cards per member" limit: waiting for the signature, in use, blocked for now,
+# or being refunded.
+HOLDING_STATUSES = (CardStatus.AWAITING_SIGNATURE, CardStatus.ACTIVE, CardStatus.LOST, CardStatus.REFUND_PENDING)
 
 INVALID = refuse("invalid", N_("This code is not a genuine card of this service."))

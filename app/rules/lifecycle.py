@@ -18,22 +18,31 @@ _FROM = {
                N_("This card cannot be refunded in its present state.")),
     "terminate": ({CardStatus.ACTIVE}, "card_not_active", N_("Only an active card can be terminated.")),
     "renew": ({CardStatus.ACTIVE, CardStatus.EXPIRED}, "card_not_renewable", N_("Only an active or expired card can be renewed.")),
-    "void": ({CardStatus.ACTIVE}, "card_not_active", N_("Only an active card can be voided.")),
+    # A card whose agreement was never signed is not in force: voiding it returns the money in full.
+    "void": ({CardStatus.ACTIVE, CardStatus.AWAITING_SIGNATURE}, "card_not_active",
+             N_("Only an active card, or one whose agreement is not signed yet, can be voided.")),
 }
 
 
 def check_transition(action: str, status: CardStatus) -> Decision:
     states, code, message = _FROM[action]
+    if status is CardStatus.AWAITING_SIGNATURE and status not in states:
+        # Said as such: the consultant's next step is the signature, not some other transition.
+        return refuse("awaiting_signature", N_("The card's agreement is not signed yet, so the card is not in force: "
+                                               "have the agreement signed first, or void the card."))
     if status not in states:
         return refuse(code, message)
     return allow("transition_allowed", N_("Allowed."))
 
 
-def check_void(issued_on: dt.date, on: dt.date, *, successor: bool) -> Decision:
+def check_void(issued_on: dt.date, on: dt.date, *, successor: bool, awaiting_signature: bool = False) -> Decision:
     """Void is for a card issued in error: the same business day only, afterwards it is a refund.
-    A reissued or transferred card is not "issued in error": voiding it would leave its holder with no card."""
+    A reissued or transferred card is not "issued in error": voiding it would leave its holder with no card.
+    A card whose agreement nobody signed never took effect: a manager may void it any day, the money going back."""
     if successor:
         return refuse("void_not_for_successor", N_("A reissued or transferred card cannot be voided; refund it instead."))
+    if awaiting_signature:
+        return allow("void_unsigned", N_("The agreement was never signed: the card may be voided and the money returned in full."))
     if on != issued_on:
         return refuse("void_same_day_only", N_("A card can be voided only on the day it was issued (%(issued_on)s); "
                                                "after that, refund it."), issued_on=issued_on)

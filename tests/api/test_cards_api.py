@@ -15,18 +15,22 @@ def desk(api_as):
     return admin, consultant, counter, member
 
 
-def issue(api, member_id, **overrides):
+def issue(api, member_id, *, signed: bool = True, **overrides):
+    """Issue through the API; the agreement is then signed (as a scan) unless ``signed=False``."""
     body = {"program": "CBSC-2026", "tier": "VIP", "member_id": member_id, "amount": "50000.00",
             "payment_method": "wechat_pay", "receipt_no": "WX20260520001"}
-    return api.post("/cards", {**body, **overrides})
+    response = api.post("/cards", {**body, **overrides})
+    if signed and response.status_code == 201:
+        api.sign_by_scan(response.get_json()["agreement_id"])
+    return response
 
 
 def test_issue_read_and_scan_a_card(desk):
     _, consultant, counter, member = desk
-    response = issue(consultant, member["id"])
+    response = issue(consultant, member["id"], signed=False)
     assert response.status_code == 201, response.get_json()
     card = response.get_json()
-    assert card["status"] == "active" and len(card["number"]) == 12 and isinstance(card["agreement_id"], int)
+    assert card["status"] == "awaiting_signature" and len(card["number"]) == 12 and isinstance(card["agreement_id"], int)
     assert card["verify_url"].startswith("https://vip.example.test/v/")
     assert card["held_amount"] == "50000.00" and card["holder"]["id_number_masked"] == "110***********002X"
     assert response.headers["Location"].endswith(f"/api/v1/cards/{card['number']}")
@@ -43,7 +47,10 @@ def test_issue_read_and_scan_a_card(desk):
 
     token = card["verify_url"].rsplit("/v/", 1)[1]
     verdict = counter.get(f"/verify/{token}").get_json()
-    assert (verdict["result"], verdict["card"]["number"]) == ("valid", card["number"])
+    assert (verdict["result"], verdict["card"]["status"]) == ("awaiting_signature", "awaiting_signature")
+    consultant.sign_by_scan(card["agreement_id"])  # the agreement binds once signed: so does the card
+    verdict = counter.get(f"/verify/{token}").get_json()
+    assert (verdict["result"], verdict["card"]["number"], verdict["card"]["status"]) == ("valid", card["number"], "active")
 
 
 def test_forged_truncated_garbage_and_oversized_tokens_are_invalid_never_5xx(desk):
@@ -90,7 +97,7 @@ def test_redeem_by_typed_number_and_counter_programme(desk):
 
 def test_agreement_document_sign_and_seal(desk):
     _, consultant, counter, member = desk
-    card = issue(consultant, member["id"]).get_json()
+    card = issue(consultant, member["id"], signed=False).get_json()
     agreement_id = card["agreement_id"]
     meta = consultant.get(f"/agreements/{agreement_id}").get_json()
     assert (meta["kind"], meta["status"], meta["sha256"]) == ("subscription", "unsigned", None)
@@ -115,7 +122,7 @@ def test_agreement_document_sign_and_seal(desk):
 
 def test_scan_upload_seals_the_scan(desk):
     _, consultant, _, member = desk
-    agreement_id = issue(consultant, member["id"]).get_json()["agreement_id"]
+    agreement_id = issue(consultant, member["id"], signed=False).get_json()["agreement_id"]
     wrong = consultant.client.post(f"/api/v1/agreements/{agreement_id}/scan", headers=consultant._headers(),
                                    data={"scan": (io.BytesIO(b"GIF89a..."), "scan.gif")})
     assert (wrong.status_code, wrong.get_json()["error"]["reasons"]) == (422, {"scan": "scan_wrong_type"})

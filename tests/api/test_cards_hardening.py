@@ -17,7 +17,7 @@ from tests.conftest import PDF_BYTES, in_request, program_payload, signature_dat
 
 @pytest.fixture
 def issued(api_as, make_card, make_program):
-    card = make_card(program=make_program(code="HARD-1"))
+    card = make_card(signed=False, program=make_program(code="HARD-1"))
     return card
 
 
@@ -75,7 +75,7 @@ def test_uploads_over_the_limits_get_clear_answers(api_as, issued):
 
 def test_one_file_cannot_be_the_sealed_original_of_two_agreements(api_as, make_card, issued):
     consultant = api_as("consultant")
-    other = make_card(program=issued.program)
+    other = make_card(signed=False, program=issued.program)
     for agreement_id, expected in ((issued.agreements[0].id, 200), (other.agreements[0].id, 422)):
         response = consultant.client.post(f"/api/v1/agreements/{agreement_id}/scan", headers=consultant._headers(),
                                           data={"scan": (io.BytesIO(PDF_BYTES), "s.pdf")})
@@ -102,7 +102,7 @@ def test_the_database_keeps_a_seal_as_it_was(app, api_as, issued):
 def test_a_seal_that_no_longer_verifies_is_said_so(app, make_card, monkeypatch):
     from app import tokens
     from app.agreements import services
-    card = make_card()
+    card = make_card(signed=False)
     agreement = card.agreements[0]
     in_request(app, services.seal_scan, agreement.id, PDF_BYTES, "s.pdf", consultant=make_card.consultant)
     assert in_request(app, services.seal_state, agreement) == "sealed"
@@ -118,7 +118,7 @@ def test_a_seal_that_no_longer_verifies_is_said_so(app, make_card, monkeypatch):
 def test_a_changed_template_cannot_be_signed_under_the_old_version(app, make_card, monkeypatch):
     from app.agreements import services
     from app.errors import Conflict
-    card = make_card()
+    card = make_card(signed=False)
     monkeypatch.setattr(services, "template_version", lambda name: "000000000000")
     with pytest.raises(Conflict) as caught:
         in_request(app, services.sign_drawn, card.agreements[0].id,

@@ -33,7 +33,10 @@ def issue(desk, code, id_number, name="张三"):
     if tier["qualifying_spend"]:
         body["qualifying_spend"] = tier["qualifying_spend"]
     card = consultant.post("/cards", body).get_json()
-    assert "number" in card, card
+    assert card["status"] == "awaiting_signature", card
+    consultant.sign_by_scan(card["agreement_id"])
+    card = consultant.get(f"/cards/{card['number']}").get_json()
+    assert card["status"] == "active", card
     return card | {"member": member}
 
 
@@ -110,7 +113,11 @@ def test_transfer_refused_where_forbidden_and_approved_by_a_manager_where_allowe
     new = new.get_json()
     assert new["holder"]["member_id"] == other["id"] and new["held_amount"] == "50000.00"
     assert sorted(a["kind"] for a in new["agreements"]) == ["subscription", "transfer"]
-    assert verdict(desk, card) == "transferred" and verdict(desk, new) == "valid"
+    # The new holder's own subscription agreement binds once signed: until then the new card is not in force.
+    assert verdict(desk, card) == "transferred" and verdict(desk, new) == "awaiting_signature"
+    subscription = next(a["id"] for a in new["agreements"] if a["kind"] == "subscription")
+    desk["consultant"].sign_by_scan(subscription)
+    assert verdict(desk, new) == "valid"
     transfer_id = next(a["id"] for a in new["agreements"] if a["kind"] == "transfer")
     signed = consultant.post(f"/agreements/{transfer_id}/sign", {
         "previous_holder_signature": signature_data_url("张三"), "member_signature": signature_data_url("李四"),
@@ -252,7 +259,7 @@ def test_history_and_audit_log(desk):
     admin = desk["admin"]
     assert desk["consultant"].get("/audit").status_code == 403
     entries = admin.get("/audit", query_string={"action": "card.", "card": card["number"]}).get_json()["entries"]
-    assert [e["action"] for e in entries] == ["card.loss_reported", "card.issued"]
+    assert [e["action"] for e in entries] == ["card.loss_reported", "card.in_force", "card.issued"]
     assert admin.get("/audit", query_string={"from": "2026-13-01"}).status_code == 422
     csv = admin.get("/audit.csv", query_string={"card": card["number"]})
     assert csv.mimetype == "text/csv" and csv.data.startswith("\ufeff".encode()) and "card.loss_reported" in csv.data.decode()
@@ -300,6 +307,7 @@ def test_each_transition_writes_its_document(desk, clock):
     request = consultant.post(f"/cards/{reissued['number']}/transfer", {"to_member_id": other["id"], "fee_receipt_no": "T7"}).get_json()
     moved = admin.post(f"/transfer-requests/{request['id']}/approve").get_json()
     transfer_id = next(a["id"] for a in moved["agreements"] if a["kind"] == "transfer")
+    consultant.sign_by_scan(next(a["id"] for a in moved["agreements"] if a["kind"] == "subscription"))
     text = _docx_text(consultant.get(f"/agreements/{transfer_id}/document.docx").data)
     assert "VIP卡转让协议" in text and "张三" in text and "李四" in text and "¥300.00" in text and "伍万元整" in text
 

@@ -39,7 +39,7 @@ def in_app(app, fn, *args, user=None, **kwargs):
 def test_the_presale_agreement_says_what_the_card_is(app, make_card, make_program, make_member):
     program = make_program("presale_95", code="DOC-1", opening_date="2026-06-01")
     member = make_member(name="欧阳明月", id_number="11010519491231002X", address="北京市西城区示例路1号")
-    card = make_card(program=program, member=member)
+    card = make_card(signed=False, program=program, member=member)
     agreement = card.agreements[0]
     content = in_app(app, services.document_bytes, agreement.document(services.DocumentRole.DRAFT))
     text = docx_text(content)
@@ -65,10 +65,10 @@ def test_the_presale_agreement_says_what_the_card_is(app, make_card, make_progra
 
 
 def test_value_add_and_membership_agreements_use_their_own_words(app, make_card, make_program):
-    value_add = make_card(program=make_program("presale_value_add", opening_date=None))
+    value_add = make_card(signed=False, program=make_program("presale_value_add", opening_date=None))
     text = docx_text(in_app(app, services.document_bytes, value_add.agreements[0].documents[0]))
     assert "可抵扣房价款" in text and "¥50,000.00" in text and "不得兑换现金" in text and "开盘日：以甲方书面通知为准" in text
-    membership = make_card(program=make_program("online_membership"))
+    membership = make_card(signed=False, program=make_program("online_membership"))
     agreement = membership.agreements[0]
     assert agreement.template_name == "subscription_paid_membership.docx"
     text = docx_text(in_app(app, services.document_bytes, agreement.documents[0]))
@@ -81,7 +81,7 @@ def test_signing_on_screen_embeds_signatures_and_seal_then_seals(app, make_card,
     from app.programs.services import set_seal
     program = make_program(code="SIGN-1")
     in_app(app, set_seal, program, __import__("base64").b64decode(signature_data_url("章").split(",", 1)[1]))
-    card = make_card(program=program)
+    card = make_card(signed=False, program=program)
     consultant = make_card.consultant
     agreement = in_app(app, services.sign_drawn, card.agreements[0].id,
                        {"member_signature": signature_data_url("欧阳明月"), "consultant_signature": signature_data_url("李顾问")},
@@ -112,7 +112,7 @@ def test_signing_on_screen_embeds_signatures_and_seal_then_seals(app, make_card,
     (None, "signature_blank"), ("", "signature_blank"), (12345, "signature_not_png"),
 ])
 def test_bad_signatures_are_refused_and_nothing_is_sealed(app, make_card, value, code):
-    card = make_card()
+    card = make_card(signed=False)
     with pytest.raises(ValidationFailed) as caught:
         in_app(app, services.sign_drawn, card.agreements[0].id,
                {"member_signature": value, "consultant_signature": signature_data_url()}, consultant=make_card.consultant)
@@ -126,7 +126,7 @@ def test_an_empty_signature_pad_is_refused(app, make_card):
     from PIL import Image
     blank = io.BytesIO()
     Image.new("RGBA", (400, 150), (0, 0, 0, 0)).save(blank, format="PNG")
-    card = make_card()
+    card = make_card(signed=False)
     with pytest.raises(ValidationFailed) as caught:
         in_app(app, services.sign_drawn, card.agreements[0].id,
                {"member_signature": "data:image/png;base64," + base64.b64encode(blank.getvalue()).decode(),
@@ -138,7 +138,7 @@ PDF = PDF_BYTES
 
 
 def test_a_signed_scan_becomes_the_sealed_original(app, make_card):
-    card = make_card()
+    card = make_card(signed=False)
     agreement = in_app(app, services.seal_scan, card.agreements[0].id, PDF, "signed.pdf", consultant=make_card.consultant)
     assert (agreement.status.value, agreement.signing_method.value) == ("sealed", "scan")
     sealed = agreement.document(services.DocumentRole.SEALED)
@@ -154,7 +154,7 @@ def test_a_signed_scan_becomes_the_sealed_original(app, make_card):
     (b"%PDF-" + b"0" * (10 * 1024 * 1024), "scan_too_large"),
 ])
 def test_bad_scans_are_refused(app, make_card, content, code):
-    card = make_card()
+    card = make_card(signed=False)
     with pytest.raises(ValidationFailed) as caught:
         in_app(app, services.seal_scan, card.agreements[0].id, content, "x.pdf", consultant=make_card.consultant)
     assert caught.value.fields["scan"].code == code
@@ -162,7 +162,7 @@ def test_bad_scans_are_refused(app, make_card, content, code):
 
 
 def test_sealed_documents_cannot_be_changed_in_the_database(app, make_card):
-    card = make_card()
+    card = make_card(signed=False)
     in_app(app, services.seal_scan, card.agreements[0].id, PDF, "signed.pdf", consultant=make_card.consultant)
     for table in ("documents", "signatures", "ledger_entries"):
         with pytest.raises(sa.exc.DatabaseError, match="append-only"):

@@ -22,9 +22,9 @@ def counts():
 
 def test_issuing_writes_card_ledger_agreement_and_audit_together(app, make_card, make_program):
     program = make_program("presale_95")
-    card = make_card(program=program)
+    card = make_card(program=program, signed=False)
     assert check_card_number(card.number)[0].ok and card.number.startswith("26")
-    assert (card.status.value, card.amount_fen, card.held_fen) == ("active", 5_000_000, 5_000_000)
+    assert (card.status.value, card.amount_fen, card.held_fen) == ("awaiting_signature", 5_000_000, 5_000_000)
     assert [(e.kind.value, e.amount_fen, e.payment_method.value) for e in card.ledger] == [("deposit_received", 5_000_000, "wechat_pay")]
     (agreement,) = card.agreements
     assert (agreement.kind.value, agreement.status.value) == ("subscription", "unsigned")

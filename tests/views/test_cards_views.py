@@ -62,7 +62,7 @@ def test_issue_form_explains_refusals(login, make_program, make_member, make_car
 
 
 def test_uploading_the_ink_signed_scan(login, make_card):
-    card = make_card()
+    card = make_card(signed=False)
     client = login("consultant")
     agreement = card.agreements[0]
     token = csrf_token(client.get(f"/agreements/{agreement.id}/sign").get_data(as_text=True))
@@ -133,7 +133,7 @@ def test_public_pages_are_rate_limited(app, make_card):
 
 
 def test_the_document_check_page_and_upload(app, login, make_card):
-    card = make_card()
+    card = make_card(signed=False)
     agreement = card.agreements[0]
     from app.agreements.services import seal_scan, verify_url
     from tests.services.test_agreements import in_app
