@@ -142,7 +142,7 @@ CARD = {
     "type": "object",
     "properties": {
         "number": {"type": "string", "description": "12 digits, the last a Luhn check digit"},
-        "number_masked": {"type": "string"}, "status": {"enum": ["active", "lost", "replaced", "transferred",
+        "number_masked": {"type": "string"}, "status": {"enum": ["awaiting_signature", "active", "lost", "replaced", "transferred",
                                                                   "refund_pending", "refunded", "redeemed", "expired", "voided"]},
         "verify_url": {"type": "string", "description": "What the card's QR encodes"},
         "agreement_id": {"type": ["integer", "null"], "description": "The subscription agreement"},
@@ -173,7 +173,7 @@ REDEMPTION = {
 
 VERDICT = {
     "type": "object",
-    "properties": {"result": {"enum": ["valid", "invalid", "lost", "replaced", "transferred", "refund_pending", "refunded",
+    "properties": {"result": {"enum": ["valid", "awaiting_signature", "invalid", "lost", "replaced", "transferred", "refund_pending", "refunded",
                                        "redeemed", "expired", "voided", "not_yet_valid", "wrong_program"]},
                    "message": {"type": "string"}, "card": {"oneOf": [_ref("Card"), {"type": "null"}]}},
 }
@@ -284,7 +284,7 @@ PATHS: dict[str, Any] = {
             {"id_number": {"type": "string"}, "fee_receipt_no": {"type": "string"}, "reason": {"type": "string"}}, ("id_number",), "201"),
            ("renew", "Extend a membership inside its renewal window; the fee is recorded as a charge (income)",
             {"payment_method": PAYMENT_METHODS, "receipt_no": {"type": "string"}}, (), "200"),
-           ("void", "Admin, same day only, not for reissued or transferred cards: every movement reversed, agreements void",
+           ("void", "Admin: the day of issue, or any day while the agreement is unsigned (awaiting_signature); not for reissued or transferred cards. Every movement reversed (the money returned in full), agreements void",
             {"reason": {"type": "string"}}, ("reason",), "200"),
            ("terminate", "The member ends a membership after the refund window: no refund; valid_through becomes the end of the notice period",
             {"reason": {"type": "string"}}, ("reason",), "200"),
