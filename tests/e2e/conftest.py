@@ -31,6 +31,7 @@ def live_server(tmp_path_factory):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     app.live_url = f"http://127.0.0.1:{server.server_port}"
+    app.config["VIP_PUBLIC_BASE_URL"] = app.live_url  # as `make run` does: QR codes lead back to this server
     yield app
     server.shutdown()
     thread.join(timeout=5)
