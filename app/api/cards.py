@@ -25,6 +25,18 @@ def issue_card():
     return response
 
 
+@bp.get("/cards")
+def list_cards():
+    """A page of cards, newest first: ``status`` (e.g. awaiting_signature), ``program``, ``mine=1`` for the cards the
+    caller issued; ``page`` and ``per_page`` (at most 200)."""
+    require("card.view")
+    from flask_login import current_user
+    filters = {k: request.args[k] for k in ("status", "program", "page", "per_page") if k in request.args}
+    mine = request.args.get("mine", "").lower() in ("1", "true", "yes")
+    cards, total, page, per_page = services.list_cards(filters, issued_by_id=current_user.id if mine else None)
+    return jsonify({"items": [_card_body(c) for c in cards], "total": total, "page": page, "per_page": per_page})
+
+
 @bp.get("/cards/<number>")
 def get_card(number: str):
     require("card.view")

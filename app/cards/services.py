@@ -34,6 +34,7 @@ from ..rules.validity import expiry_date
 from ..rules.windows import refund_window
 from ..users.roles import can
 from .models import Card, LedgerEntry, LedgerKind, Redemption, Scan, ScanAction
+from ..validation import FieldReader
 from .schemas import read_issue, read_redeem
 
 def verify_url(card: Card) -> str:
@@ -266,10 +267,28 @@ def cards_affected_by_opening_day(program: Program) -> list[dict[str, Any]]:
 
 def awaiting_signature(*, issued_by_id: int | None = None, limit: int = 200) -> list[Card]:
     """Cards not yet in force because nobody has signed their agreement, newest first; one consultant's, or all."""
-    query = select(Card).where(Card.status == CardStatus.AWAITING_SIGNATURE)
+    return list_cards({"status": CardStatus.AWAITING_SIGNATURE.value}, issued_by_id=issued_by_id, per_page=limit)[0]
+
+
+def list_cards(filters: Mapping[str, Any], *, issued_by_id: int | None = None, per_page: int | None = None
+               ) -> tuple[list[Card], int, int, int]:
+    """A page of cards, newest first, filtered by state and programme: (cards, total, page, per_page)."""
+    r = FieldReader(filters)
+    status = r.choice("status", CardStatus)
+    program = r.text("program", max_length=32)
+    page = r.integer("page", minimum=1, maximum=100_000) or 1
+    size = per_page or r.integer("per_page", minimum=1, maximum=200) or 50
+    r.raise_if_errors()
+    query = select(Card)
+    if status is not None:
+        query = query.where(Card.status == status)
+    if program:
+        query = query.join(Program, Program.id == Card.program_id).where(Program.code == program.upper())
     if issued_by_id is not None:
         query = query.where(Card.issued_by_id == issued_by_id)
-    return list(db.session.scalars(query.order_by(Card.issued_at.desc(), Card.id.desc()).limit(limit)))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    cards = db.session.scalars(query.order_by(Card.issued_at.desc(), Card.id.desc()).offset((page - 1) * size).limit(size))
+    return list(cards), total, page, size
 
 
 def unsigned_subscription(card: Card):

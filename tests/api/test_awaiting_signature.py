@@ -157,3 +157,16 @@ def test_the_migration_classifies_existing_cards_by_their_agreements(tmp_path):
             db.session.execute(sa.text("UPDATE cards SET status = 'pending_ink' WHERE number = :n"), {"n": numbers[0]})
         db.session.rollback()
         db.engine.dispose()
+
+
+def test_the_api_lists_a_consultants_unsigned_cards(desk, api_as):
+    card = unsigned_card(desk)
+    consultant = desk["consultant"]
+    mine = consultant.get("/cards", query_string={"status": "awaiting_signature", "mine": "1"}).get_json()
+    assert (mine["total"], [c["number"] for c in mine["items"]], mine["page"]) == (1, [card["number"]], 1)
+    assert api_as("consultant").get("/cards", query_string={"status": "awaiting_signature", "mine": "1"}).get_json()["total"] == 0
+    consultant.sign_by_scan(card["agreement_id"])
+    assert consultant.get("/cards", query_string={"status": "awaiting_signature", "mine": "1"}).get_json()["items"] == []
+    assert consultant.get("/cards", query_string={"program": "UNSIGNED"}).get_json()["items"][0]["status"] == "active"
+    bad = consultant.get("/cards", query_string={"status": "pending_ink", "per_page": "0"})
+    assert bad.status_code == 422 and set(bad.get_json()["error"]["reasons"]) == {"status", "per_page"}
