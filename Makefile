@@ -10,15 +10,15 @@ PORT   ?= 5000
 PUBLIC_HOST := $(if $(filter 0.0.0.0,$(HOST)),$(shell hostname -I 2>/dev/null | cut -d' ' -f1),$(HOST))
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test install install-test browser fonts translations db clean
+.PHONY: run test install install-test browser fonts office translations db clean
 
-run: install fonts $(CATALOGUES)
+run: install fonts office $(CATALOGUES)
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop); QR codes point to $${VIP_PUBLIC_BASE_URL:-http://$(PUBLIC_HOST):$(PORT)}"
 	VIP_PUBLIC_BASE_URL=$${VIP_PUBLIC_BASE_URL:-http://$(PUBLIC_HOST):$(PORT)} $(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install-test browser fonts $(CATALOGUES)
+test: install-test browser fonts office $(CATALOGUES)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Card images print Chinese names: they need a CJK font. Installed with apt when none is found and apt may
@@ -32,6 +32,20 @@ fonts:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-wqy-microhei >/dev/null) \
 	      || echo "Could not install fonts-wqy-microhei: card images need a CJK font (set VIP_CJK_FONT)"; \
 	  else echo "No CJK font found: install fonts-wqy-microhei or fonts-noto-cjk, or set VIP_CJK_FONT"; fi; \
+	fi
+
+# Agreements become PDF/A through LibreOffice (kept warm by unoserver, which needs LibreOffice's Python bindings for the
+# system's python3) with the Simplified Chinese Noto fonts embedded. Installed when missing and apt-get may run;
+# otherwise PDFs and sealing answer 503 naming the package, and their tests fail, as they should.
+OFFICE_PACKAGES := libreoffice-writer-nogui python3-uno fonts-noto-cjk
+office:
+	@if ! command -v soffice >/dev/null 2>&1 || [ ! -f /usr/lib/python3/dist-packages/uno.py ] \
+	    || [ ! -f /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing LibreOffice and the Noto CJK fonts for PDF documents…"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(OFFICE_PACKAGES) >/dev/null) \
+	      || echo "Could not install $(OFFICE_PACKAGES): PDF documents and sealing will answer 503"; \
+	  else echo "Install $(OFFICE_PACKAGES) for PDF documents and sealing"; fi; \
 	fi
 
 # Browser tests drive Debian's Chromium (Playwright cannot download its own here). Installed when missing

@@ -15,7 +15,11 @@ ENV_KEYS = {
     "VIP_TIMEZONE": "VIP_TIMEZONE",
     "VIP_RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
     "VIP_CJK_FONT": "VIP_CJK_FONT",
+    "VIP_TSA_URL": "VIP_TSA_URL",
+    "VIP_SOFFICE": "VIP_SOFFICE",
+    "VIP_UNOSERVER": "VIP_UNOSERVER",
 }
+BOOL_KEYS = {"VIP_DEMO_SIGNING": "VIP_DEMO_SIGNING"}
 LIST_KEYS = {"VIP_TOKEN_KEYS": "VIP_TOKEN_KEYS"}  # comma-separated, oldest first
 INT_KEYS = {"VIP_PROXY_COUNT": "VIP_PROXY_COUNT"}
 
@@ -36,7 +40,10 @@ def defaults(instance_path: str) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         "VIP_LOGIN_RATE_LIMIT": "10 per minute",
         "VIP_VERIFY_RATE_LIMIT": "60 per minute",
-        "VIP_PROXY_COUNT": 0,  # reverse proxies in front: their X-Forwarded-For is trusted this many hops deep
+        "VIP_PROXY_COUNT": 0,
+        # Without an uploaded certificate, seal under a generated demo CA (documents say so); turn off in production.
+        "VIP_DEMO_SIGNING": True,
+        "VIP_TSA_URL": None,  # an RFC 3161 timestamp authority; without one, signatures carry the server's time  # reverse proxies in front: their X-Forwarded-For is trusted this many hops deep
         "JSON_SORT_KEYS": False,
         # SQL errors would otherwise quote bound values (names, phones) into the error log.
         "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
@@ -47,6 +54,8 @@ def from_environment() -> dict:
     values: dict = {target: os.environ[name] for name, target in ENV_KEYS.items() if os.environ.get(name)}
     values |= {t: [k.strip() for k in os.environ[n].split(",") if k.strip()] for n, t in LIST_KEYS.items() if os.environ.get(n)}
     values |= {t: int(os.environ[n]) for n, t in INT_KEYS.items() if os.environ.get(n, "").isdigit()}
+    values |= {t: os.environ[n].strip().lower() not in ("0", "false", "no", "off") for n, t in BOOL_KEYS.items()
+               if os.environ.get(n)}
     return values
 
 

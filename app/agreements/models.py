@@ -65,8 +65,8 @@ class Agreement(db.Model):
                         " OR status = 'void'", name="sealed_complete"),
     )
 
-    def document(self, role: DocumentRole) -> "Document | None":
-        return next((d for d in reversed(self.documents) if d.role is role), None)
+    def document(self, role: DocumentRole, mime: str | None = None) -> "Document | None":
+        return next((d for d in reversed(self.documents) if d.role is role and mime in (None, d.mime)), None)
 
 
 class Document(db.Model):

@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
+from ..documents.pdf import pdf_page_count, pdf_page_png
 from ..errors import NotFound
 from ..rules import N_, refuse
-from .services import document_bytes
+from .services import pdf_of
 
 
 def _pdf(agreement) -> bytes:
-    from .services import pdf_document  # being written alongside
-    return document_bytes(pdf_document(agreement))
+    return pdf_of(agreement)[0]
 
 
 def page_count(agreement) -> int:
-    from ..documents.pdf import pdf_page_count
     return pdf_page_count(_pdf(agreement))
 
 
 def page_png(agreement, page: int, width_px: int) -> bytes:
     """Page ``page`` (from 1) as a PNG ``width_px`` wide."""
-    from ..documents.pdf import pdf_page_count, pdf_page_png
     pdf = _pdf(agreement)
     if not 1 <= page <= pdf_page_count(pdf):
         raise NotFound(refuse("page_not_found", N_("The document has no page %(page)s."), page=page))

@@ -6,19 +6,26 @@ import hashlib
 import json
 import secrets
 from typing import Any, Mapping
+from zoneinfo import ZoneInfo
 
+from cryptography.hazmat.primitives import serialization
+from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from .. import audit, tokens
 from ..audit import current_actor_id, request_origin
 from ..clock import today, utcnow
 from ..crypto import cipher
-from ..documents.docx import DOCX_MIME, render_docx, template_version
+from ..documents import pades
+from ..documents.docx import DOCX_MIME, append_evidence, render_docx, template_version
+from ..documents.pdf import PDF_MIME, docx_to_pdf, image_to_pdf
 from ..documents.qr import qr_png
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..rules import N_, refuse
 from ..rules.identity import mask_number
+from ..signing import services as signing
 from .models import Agreement, AgreementKind, AgreementStatus, Document, DocumentRole, Signature, SignerRole, SigningMethod
 from .schemas import read_scan, read_signature
 
@@ -43,8 +50,9 @@ def _masked_params(context: Mapping[str, Any]) -> str:
 
 
 def _store(agreement: Agreement, role: DocumentRole, content: bytes, *, filename: str, mime: str,
-           template: str | None = None) -> Document:
+           template: str | None = None, signature_info: dict | None = None) -> Document:
     doc = Document(agreement=agreement, role=role, filename=filename, mime=mime, size=len(content), template_version=template,
+                   signature_info=json.dumps(signature_info, ensure_ascii=False, default=str) if signature_info else None,
                    sha256=hashlib.sha256(content).hexdigest(),
                    content_encrypted=cipher().encrypt_bytes(content, context=_CONTEXT), created_at=utcnow())
     db.session.add(doc)
@@ -97,8 +105,9 @@ def _locked(agreement_id: int) -> Agreement:
 
 
 def _seal(agreement: Agreement, content: bytes, *, method: SigningMethod, filename: str, mime: str,
-          template: str | None = None) -> None:
-    doc = _store(agreement, DocumentRole.SEALED, content, filename=filename, mime=mime, template=template)
+          template: str | None = None, signature_info: dict | None = None) -> None:
+    doc = _store(agreement, DocumentRole.SEALED, content, filename=filename, mime=mime, template=template,
+                 signature_info=signature_info)
     agreement.status = AgreementStatus.SEALED
     agreement.signing_method = method
     agreement.sealed_at = utcnow()
@@ -116,14 +125,25 @@ def _bring_into_force(agreement: Agreement) -> None:
         audit.record("card.in_force", card, {"number": card.number, "agreement": agreement.number})
 
 
-def _sign_row(agreement: Agreement, role: SignerRole, name: str, method: SigningMethod, png: bytes | None) -> None:
+def _sign_row(agreement: Agreement, role: SignerRole, name: str, method: SigningMethod, png: bytes | None,
+              consented: bool | None = None) -> None:
     ip, user_agent = request_origin()
     db.session.add(Signature(agreement=agreement, role=role, signer_name=name[:80], method=method, image_png=png,
-                             signed_at=utcnow(), ip=ip, user_agent=user_agent))
+                             signed_at=utcnow(), ip=ip, user_agent=user_agent, consented=consented))
 
 
-def sign_drawn(agreement_id: int, data: Mapping[str, Any], *, consultant) -> Agreement:
-    """Both parties drew their signatures: embed them (and the issuer's seal), seal the result."""
+def _consent(value: Any) -> bool | None:
+    """The member's tick: True, False, or None when the caller did not say (an integrator's own screen asked)."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in ("on", "true", "1", "yes")
+
+
+def sign_drawn(agreement_id: int, data: Mapping[str, Any], *, consultant, require_consent: bool = False) -> Agreement:
+    """Both parties drew their signatures, the member having consented: embed them and the issuer's seal, add the
+    evidence page, make the PDF/A and sign it under the issuer's certificate (PAdES). That PDF is the sealed original."""
     agreement = _locked(agreement_id)
     errors = {}
     images: dict[str, bytes | None] = {}
@@ -133,6 +153,10 @@ def sign_drawn(agreement_id: int, data: Mapping[str, Any], *, consultant) -> Agr
         if problem:
             errors[f"{role}_signature"] = problem
         images[role] = png
+    consent = _consent(data.get("consent"))
+    if consent is False or (require_consent and consent is None):
+        errors["consent"] = refuse("consent_required", N_(
+            "The member must confirm having read the whole agreement and agreeing to it before signing."))
     if errors:
         raise ValidationFailed(errors)
     if template_version(agreement.template_name) != agreement.template_version:
@@ -140,23 +164,97 @@ def sign_drawn(agreement_id: int, data: Mapping[str, Any], *, consultant) -> Agr
         raise Conflict(refuse("template_changed", N_(
             "The agreement template has changed since this document was drawn up; issue a new agreement to sign.")))
     card = agreement.card
-    images["issuer"] = card.program.seal_png
+    program = card.program
+    certificate = signing.certificate_for(program)  # before any work: no certificate, no sealing
+    images["issuer"] = program.seal_png
     context = json.loads(agreement.params)
     context.update(member_id_number=_id_number(card.member), member_phone=card.member.phone,
-                   member_signed_on=today().isoformat(), consultant_signed_on=today().isoformat())
-    content = _render(agreement, context, images)
-    _sign_row(agreement, SignerRole.MEMBER, card.member.name, SigningMethod.DRAWN, images["member"])
+                   member_signed_on=_chinese_date(today()), consultant_signed_on=_chinese_date(today()))
+    signed_docx = _render(agreement, context, images)
+    _sign_row(agreement, SignerRole.MEMBER, card.member.name, SigningMethod.DRAWN, images["member"], consented=consent)
     if agreement.kind is AgreementKind.TRANSFER:
         _sign_row(agreement, SignerRole.PREVIOUS_HOLDER, card.predecessor.member.name, SigningMethod.DRAWN,
                   images["previous_holder"])
     _sign_row(agreement, SignerRole.CONSULTANT, consultant.display_name, SigningMethod.DRAWN, images["consultant"])
     if images["issuer"]:
-        _sign_row(agreement, SignerRole.ISSUER, card.program.issuer_name, SigningMethod.DRAWN, images["issuer"])
-    _seal(agreement, content, method=SigningMethod.DRAWN, filename=f"{agreement.number}-signed.docx", mime=DOCX_MIME,
-          template=agreement.template_version)
-    audit.record("agreement.sealed", agreement, {"method": "drawn", "sha256": agreement.sealed_sha256})
+        _sign_row(agreement, SignerRole.ISSUER, program.issuer_name, SigningMethod.DRAWN, images["issuer"])
+    signed_doc = _store(agreement, DocumentRole.SIGNED, signed_docx, filename=f"{agreement.number}-signed.docx",
+                        mime=DOCX_MIME, template=agreement.template_version)
+    db.session.flush()
+    tsa_url = current_app.config.get("VIP_TSA_URL") or None
+    chain = signing.certificates(certificate)
+    evidence = evidence_page(agreement, signed_doc, certificate, tsa_url)
+    pdf = docx_to_pdf(append_evidence(signed_docx, *evidence))
+    sealed = pades.sign_pdf(pdf, key_der=signing.key_der(certificate),
+                            chain_der=[c.public_bytes(serialization.Encoding.DER) for c in chain],
+                            reason=f"{program.issuer_name}签章：{agreement.number}", location=program.project_name,
+                            name=program.issuer_name, tsa_url=tsa_url, now=utcnow())
+    info = {"certificate": {"subject": certificate.subject, "serial": certificate.serial,
+                            "fingerprint_sha256": certificate.fingerprint, "demo": certificate.kind.value != "uploaded"},
+            "signed_docx_sha256": signed_doc.sha256, "signing_time": sealed.signing_time.isoformat(),
+            "timestamp": {"status": sealed.timestamp, "tsa": tsa_url,
+                          "time": sealed.timestamp_time.isoformat() if sealed.timestamp_time else None,
+                          "error": sealed.timestamp_error}}
+    _seal(agreement, sealed.pdf, method=SigningMethod.DRAWN, filename=f"{agreement.number}-sealed.pdf", mime=PDF_MIME,
+          template=agreement.template_version, signature_info=info)
+    audit.record("agreement.sealed", agreement, {"method": "drawn", "sha256": agreement.sealed_sha256,
+                                                 "certificate": certificate.serial, "timestamp": sealed.timestamp,
+                                                 "consent": consent})
+    if sealed.timestamp == "failed":
+        # Never silently: the document's record and the log both say the time is the server's own.
+        audit.record("agreement.timestamp_failed", agreement, {"tsa": tsa_url, "error": sealed.timestamp_error})
     db.session.commit()
     return agreement
+
+
+_ROLE_WORDS = {SignerRole.MEMBER: "持卡人", SignerRole.PREVIOUS_HOLDER: "原持卡人（转让方）", SignerRole.CONSULTANT: "经办人",
+               SignerRole.ISSUER: "发卡方印章"}
+_ACTION_WORDS = {"card.issued": "办卡", "agreement.created": "生成协议", "agreement.document_downloaded": "下载文件",
+                 "card.in_force": "卡生效", "agreement.sealed": "签署封存", "card.loss_reported": "挂失",
+                 "card.loss_cancelled": "解除挂失", "card.reissued": "补办", "card.transferred": "转让",
+                 "card.redeemed": "核销", "card.renewed": "续期", "card.voided": "作废", "scan.verify": "扫码核验",
+                 "program.certificate_demo_issued": "签发演示证书"}
+
+
+def _chinese_date(day) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _beijing(moment) -> str:
+    local = moment.astimezone(ZoneInfo(current_app.config["VIP_TIMEZONE"]))
+    return local.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def evidence_page(agreement: Agreement, signed_doc: Document, certificate, tsa_url: str | None):
+    """The 出证页 appended to a sealed PDF: what was signed, by whom and how, under which certificate, and the log."""
+    from ..audit import AuditEntry
+    card = agreement.card
+    signers = [[_ROLE_WORDS[s.role], s.signer_name, _beijing(s.signed_at), "屏幕手写签名" if s.method is SigningMethod.DRAWN
+                else "纸质签署扫描", "已勾选“已阅读全文并同意”" if s.consented else ("" if s.consented is None else "未同意"),
+                s.ip or ""] for s in agreement.signatures]
+    demo = certificate.kind.value != "uploaded"
+    cert_rows = [["证书主体", certificate.subject], ["证书序列号", certificate.serial],
+                 ["证书指纹（SHA-256）", certificate.fingerprint],
+                 ["有效期", f"{_beijing(certificate.not_before)} 至 {_beijing(certificate.not_after)}"]]
+    if demo:
+        cert_rows.append(["说明", "演示证书，仅供演示和测试，不具有法律效力（DEMO - NOT FOR PRODUCTION）"])
+    cert_rows.append(["时间戳", f"由时间戳服务 {tsa_url} 按 RFC 3161 加盖，见本文件电子签名" if tsa_url
+                      else "未配置时间戳服务：签名时间为服务器时间"])
+    entries = db.session.scalars(select(AuditEntry).where(
+        ((AuditEntry.object_type == "agreement") & (AuditEntry.object_id == str(agreement.id)))
+        | ((AuditEntry.object_type == "card") & (AuditEntry.object_id == str(card.id)))).order_by(AuditEntry.id))
+    trail = [[_beijing(e.created_at), e.actor_name, _ACTION_WORDS.get(e.action, e.action), e.ip or ""] for e in entries]
+    sections = [
+        ("一、文件", None, [["文件编号", agreement.number], ["卡号", card.number],
+                          ["已签署内容（Word 文件）SHA-256", signed_doc.sha256],
+                          ["核验地址", verify_url(agreement)]]),
+        ("二、签署人", ["角色", "姓名", "签署时间（北京时间）", "方式", "确认", "IP"], signers),
+        ("三、电子签名证书", None, cert_rows),
+        ("四、操作记录（截至封存时）", ["时间（北京时间）", "操作人", "操作", "IP"], trail or [["—", "—", "—", "—"]]),
+    ]
+    footer = ("本页由系统在封存时生成，与前述协议为同一文件，一并经发卡方证书电子签名（PAdES）。文件内容或本页任何改动均会使电子签名失效；"
+              "可在任意支持电子签名的 PDF 阅读器中验证，或在核验地址上传本文件核对。")
+    return "出证页（电子签署证据）", sections, footer
 
 
 def seal_scan(agreement_id: int, content: bytes, filename: str | None, *, consultant) -> Agreement:
@@ -211,14 +309,49 @@ def by_sealed_bytes(content: bytes) -> Agreement | None:
 
 
 def word_document(agreement: Agreement) -> Document:
-    """The .docx: the sealed one when signed on screen, otherwise the draft."""
-    sealed = agreement.document(DocumentRole.SEALED)
-    return sealed if sealed is not None and sealed.mime == DOCX_MIME else agreement.document(DocumentRole.DRAFT)
+    """The .docx: with the signatures once signed on screen, otherwise the draft to print and sign."""
+    return (agreement.document(DocumentRole.SIGNED, DOCX_MIME) or agreement.document(DocumentRole.SEALED, DOCX_MIME)
+            or agreement.document(DocumentRole.DRAFT, DOCX_MIME))
 
 
 def current_document(agreement: Agreement) -> Document:
     """The sealed original once there is one, otherwise the draft to print and sign."""
-    return agreement.document(DocumentRole.SEALED) or agreement.document(DocumentRole.DRAFT)
+    return agreement.document(DocumentRole.SEALED) or agreement.document(DocumentRole.DRAFT, DOCX_MIME)
+
+
+def pdf_of(agreement: Agreement) -> tuple[bytes, str]:
+    """(PDF, file name): the sealed PDF once sealed; a scanned image as a PDF; else the draft's PDF, made from the
+    .docx the first time someone needs it and kept, so that issuing never waits for LibreOffice."""
+    sealed = agreement.document(DocumentRole.SEALED)
+    if sealed is not None and sealed.mime == PDF_MIME:
+        return document_bytes(sealed), sealed.filename
+    if sealed is not None and sealed.mime != DOCX_MIME:  # an ink-signed scan uploaded as JPEG or PNG
+        return image_to_pdf(document_bytes(sealed)), f"{agreement.number}-signed.pdf"
+    # Before certificate sealing, documents signed on screen were sealed as .docx: their PDF is a rendering of it.
+    role = DocumentRole.SIGNED if sealed is not None else DocumentRole.DRAFT
+    cached = agreement.document(role, PDF_MIME)
+    if cached is None:
+        source = sealed if sealed is not None else agreement.document(DocumentRole.DRAFT, DOCX_MIME)
+        content = docx_to_pdf(document_bytes(source))
+        try:
+            with db.session.begin_nested():
+                cached = _store(agreement, role, content, filename=source.filename.removesuffix(".docx") + ".pdf",
+                                mime=PDF_MIME, template=source.template_version)
+            db.session.commit()
+        except IntegrityError:  # another request made the same PDF at the same moment: use theirs
+            db.session.rollback()
+            db.session.expire(agreement)
+            cached = agreement.document(role, PDF_MIME)
+    return document_bytes(cached), cached.filename
+
+
+def download_pdf(agreement: Agreement) -> tuple[bytes, str]:
+    """The PDF for the person asking, logged like every download (it carries the full ID number)."""
+    content, filename = pdf_of(agreement)
+    audit.record("agreement.document_downloaded", agreement, {"document": filename, "format": "pdf",
+                                                              "sha256": hashlib.sha256(content).hexdigest()})
+    db.session.commit()
+    return content, filename
 
 
 def document_bytes(document: Document) -> bytes:

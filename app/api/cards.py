@@ -110,6 +110,15 @@ def agreement_document(agreement_id: int):
     return _send(agreements.word_document(agreements.get_agreement(agreement_id)))
 
 
+@bp.get("/agreements/<id:agreement_id>/document.pdf")
+def agreement_pdf(agreement_id: int):
+    """The PDF: certificate-signed once sealed (or the scan, as a PDF), else the draft; made on first need."""
+    require("agreement.download")
+    content, filename = agreements.download_pdf(agreements.get_agreement(agreement_id))
+    return current_app.response_class(content, mimetype="application/pdf",
+                                      headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
 @bp.get("/agreements/<id:agreement_id>/document")
 def agreement_original(agreement_id: int):
     """The authoritative file: the sealed original in its own format (Word or the uploaded scan), else the draft."""

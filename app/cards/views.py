@@ -139,10 +139,14 @@ def sign(agreement_id: int):
         else:
             flash(gettext("Signed and sealed."), "success")
             return redirect(url_for("cards.detail", number=agreement.card.number))
+    return _sign_page(agreement, errors, kept)
+
+
+def _sign_page(agreement, errors: dict[str, str], kept: dict[str, str] | None = None):
     pages, unreadable = _reading(agreement) if agreement.status.value == "unsigned" else (0, None)
-    return render_template("agreements/sign.html", agreement=agreement, card=agreement.card, errors=errors, kept=kept,
-                           pages=pages, unreadable=unreadable, refund=services.refund_dates(agreement.card)), \
-        422 if errors else 200
+    return render_template("agreements/sign.html", agreement=agreement, card=agreement.card, errors=errors,
+                           kept=kept or {}, pages=pages, unreadable=unreadable,
+                           refund=services.refund_dates(agreement.card)), 422 if errors else 200
 
 
 @bp.get("/agreements/<id:agreement_id>/pages/<int:page>.png")
@@ -163,14 +167,24 @@ def scan(agreement_id: int):
         agreements.seal_scan(agreement.id, upload.read() if upload else b"", upload.filename if upload else None,
                              consultant=current_user)
     except ValidationFailed as exc:
-        return render_template("agreements/sign.html", agreement=agreement, errors=field_errors(exc)), 422
+        return _sign_page(agreement, field_errors(exc))
     flash(gettext("The signed scan is sealed."), "success")
     return redirect(url_for("cards.detail", number=agreement.card.number))
+
+
+@bp.get("/agreements/<id:agreement_id>/document.pdf")
+@require("agreement.download")
+def document_pdf(agreement_id: int):
+    """The PDF members keep: the certificate-signed original once sealed, else the draft to read."""
+    content, filename = agreements.download_pdf(agreements.get_agreement(agreement_id))
+    return current_app.response_class(content, mimetype="application/pdf",
+                                      headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @bp.get("/agreements/<id:agreement_id>/document")
 @require("agreement.download")
 def document(agreement_id: int):
-    doc = agreements.current_document(agreements.get_agreement(agreement_id))
+    """The Word document staff edit and print: with the signatures once signed on screen, else the draft."""
+    doc = agreements.word_document(agreements.get_agreement(agreement_id))
     return current_app.response_class(agreements.download(doc), mimetype=doc.mime,
                                       headers={"Content-Disposition": f'attachment; filename="{doc.filename}"'})

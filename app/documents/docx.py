@@ -33,3 +33,36 @@ def render_docx(name: str, context: Mapping[str, Any], images: Mapping[str, tupl
     out = io.BytesIO()
     template.save(out)
     return out.getvalue()
+
+
+def append_evidence(content: bytes, title: str, sections: list[tuple[str, list[str] | None, list[list[str]]]],
+                    footer: str) -> bytes:
+    """The document with an evidence page (出证页) after it: each section a heading and a table (a header row when
+    ``columns`` is given), then a closing note. Added after rendering, so templates need not know about it."""
+    from docx import Document as open_docx
+    from docx.enum.text import WD_BREAK
+    from docx.shared import Pt
+
+    document = open_docx(io.BytesIO(content))
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    heading = document.add_paragraph()
+    run = heading.add_run(title)
+    run.bold, run.font.size = True, Pt(15)
+    heading.alignment = 1  # centred
+    for name, columns, rows in sections:
+        label = document.add_paragraph()
+        label.add_run(name).bold = True
+        label.paragraph_format.keep_with_next = True
+        table = document.add_table(rows=0, cols=len(columns or rows[0]))
+        table.style = "Table Grid"
+        for values, bold in ([(columns, True)] if columns else []) + [(r, False) for r in rows]:
+            cells = table.add_row().cells
+            for cell, value in zip(cells, values):
+                cell_run = cell.paragraphs[0].add_run(value)
+                cell_run.font.size = Pt(8.5)
+                cell_run.bold = bold
+    note = document.add_paragraph()
+    note.add_run(footer).font.size = Pt(8.5)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

@@ -1,8 +1,10 @@
 import hashlib
 import io
+import json
 import zipfile
 
 import pytest
+from pypdf import PdfReader
 import sqlalchemy as sa
 from docx import Document as Docx
 from docx.shared import Cm
@@ -87,11 +89,18 @@ def test_signing_on_screen_embeds_signatures_and_seal_then_seals(app, make_card,
                        {"member_signature": signature_data_url("欧阳明月"), "consultant_signature": signature_data_url("李顾问")},
                        user=consultant, consultant=consultant)
     assert agreement.status.value == "sealed" and agreement.signing_method.value == "drawn"
-    sealed = agreement.document(services.DocumentRole.SEALED)
+    signed = agreement.document(services.DocumentRole.SIGNED)  # the Word document staff print, now signed
+    signed_docx = in_app(app, services.document_bytes, signed)
+    assert len(docx_images(signed_docx)) == 4  # QR, two signatures, the seal
+    assert "2026年5月20日" in docx_text(signed_docx)
+    sealed = agreement.document(services.DocumentRole.SEALED)  # the original: a certificate-signed PDF
     content = in_app(app, services.document_bytes, sealed)
+    assert sealed.mime == "application/pdf" and content.startswith(b"%PDF-")
     assert hashlib.sha256(content).hexdigest() == agreement.sealed_sha256 == sealed.sha256
-    assert len(docx_images(content)) == 4  # QR, two signatures, the seal
-    assert "2026-05-20" in docx_text(content)
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages).replace(" ", "").replace("\n", "")
+    assert "出证页" in text and signed.sha256 in text and agreement.number in text
+    info = json.loads(sealed.signature_info)
+    assert info["certificate"]["demo"] is True and info["timestamp"]["status"] == "none"
     signers = db.session.scalars(select(Signature).order_by(Signature.id)).all()
     assert [(s.role.value, s.ip, s.user_agent) for s in signers] == [
         ("member", "10.1.2.3", "TestPad/1.0"), ("consultant", "10.1.2.3", "TestPad/1.0"), ("issuer", "10.1.2.3", "TestPad/1.0")]
@@ -102,6 +111,7 @@ def test_signing_on_screen_embeds_signatures_and_seal_then_seals(app, make_card,
     assert caught.value.code == "agreement_already_sealed"
     assert in_app(app, services.by_sealed_bytes, content) == agreement
     assert in_app(app, services.by_sealed_bytes, content + b" ") is None
+    assert agreement.card.status.value == "active"  # the agreement binds: so does the card
 
 
 @pytest.mark.parametrize("value, code", [

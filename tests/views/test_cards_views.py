@@ -37,10 +37,17 @@ def test_a_consultant_issues_a_card_and_signs_on_screen(login, make_program, mak
     blank = client.post(f"/agreements/{agreement.id}/sign", data={"csrf_token": csrf_token(sign_page),
                                                                   "member_signature": "", "consultant_signature": ""})
     assert blank.status_code == 422 and "签名板为空，请签名" in blank.get_data(as_text=True)
+    member_ink = signature_data_url("王小明")
+    unconsented = client.post(f"/agreements/{agreement.id}/sign", data={
+        "csrf_token": csrf_token(sign_page), "member_signature": member_ink, "consultant_signature": signature_data_url("顾问")})
+    page = unconsented.get_data(as_text=True)
+    assert unconsented.status_code == 422 and "会员须确认已阅读协议全文并同意" in page
+    assert f'value="{member_ink}"' in page  # the strokes come back to the pad, not lost
+    assert agreement.status.value == "unsigned"
     signed = client.post(f"/agreements/{agreement.id}/sign", data={
-        "csrf_token": csrf_token(sign_page), "member_signature": signature_data_url("王小明"),
+        "csrf_token": csrf_token(sign_page), "member_signature": member_ink, "consent": "on",
         "consultant_signature": signature_data_url("顾问")})
-    assert signed.status_code == 302
+    assert signed.status_code == 302, signed.get_data(as_text=True)
     db.session.refresh(agreement)
     assert agreement.status.value == "sealed"
     assert "已签署封存" in client.get(f"/cards/{card.number}").get_data(as_text=True)
@@ -70,7 +77,7 @@ def test_uploading_the_ink_signed_scan(login, make_card):
     assert wrong.status_code == 422 and "PDF、JPEG 或 PNG" in wrong.get_data(as_text=True)
     ok = client.post(f"/agreements/{agreement.id}/scan", data={"csrf_token": token, "scan": (io.BytesIO(PDF_BYTES), "s.pdf")})
     assert ok.status_code == 302
-    assert client.get(f"/agreements/{agreement.id}/document").data == PDF_BYTES
+    assert client.get(f"/agreements/{agreement.id}/document.pdf").data == PDF_BYTES  # the scan is the original
 
 
 def _verify_path(card, app):
