@@ -131,7 +131,8 @@ def sign_agreement(agreement_id: int):
     require("agreement.sign")
     from flask_login import current_user
     agreements.get_agreement(agreement_id)
-    body = reject_unknown(json_body(), ("member_signature", "consultant_signature", "previous_holder_signature"))
+    # consent: the member ticked "read and agreed" on the integrator's screen; false is refused, absent is not asked
+    body = reject_unknown(json_body(), ("member_signature", "consultant_signature", "previous_holder_signature", "consent"))
     return jsonify(dump_agreement(agreements.sign_drawn(agreement_id, body, consultant=current_user)))
 
 

@@ -9,6 +9,7 @@ Set VIP_UNOSERVER=host:port to use a converter running elsewhere instead.
 
 from __future__ import annotations
 
+import atexit
 import io
 import os
 import shutil
@@ -143,6 +144,7 @@ class _LocalServer:
 
 
 _server = _LocalServer()
+atexit.register(lambda: _server.stop())  # LibreOffice runs in its own session: do not leave it behind
 
 
 def _convert(host: str, port: int, content: bytes) -> bytes:

@@ -107,14 +107,23 @@ def test_agreement_document_sign_and_seal(desk):
                                                                 "consultant_signature": signature_data_url()})
     assert (bad.status_code, bad.get_json()["error"]["reasons"]) == (422, {"member_signature": "signature_not_png"})
     assert counter.post(f"/agreements/{agreement_id}/sign", {}).status_code == 403
+    refused = consultant.post(f"/agreements/{agreement_id}/sign", {"member_signature": signature_data_url("张三"),
+                                                                    "consultant_signature": signature_data_url("李"),
+                                                                    "consent": False})
+    assert (refused.status_code, refused.get_json()["error"]["reasons"]) == (422, {"consent": "consent_required"})
     signed = consultant.post(f"/agreements/{agreement_id}/sign", {"member_signature": signature_data_url("张三"),
-                                                                   "consultant_signature": signature_data_url("李")})
+                                                                   "consultant_signature": signature_data_url("李"),
+                                                                   "consent": True})
     assert signed.status_code == 200, signed.get_json()
     body = signed.get_json()
     assert body["status"] == "sealed" and len(body["sha256"]) == 64 and body["seal_token"]
     import hashlib
-    sealed = consultant.get(f"/agreements/{agreement_id}/document.docx").data
-    assert hashlib.sha256(sealed).hexdigest() == body["sha256"]
+    sealed = consultant.get(f"/agreements/{agreement_id}/document.pdf")
+    assert sealed.mimetype == "application/pdf" and hashlib.sha256(sealed.data).hexdigest() == body["sha256"]
+    assert consultant.get(f"/agreements/{agreement_id}/document").data == sealed.data  # the original
+    signed_docx = consultant.get(f"/agreements/{agreement_id}/document.docx").data
+    assert signed_docx[:2] == b"PK" and signed_docx != draft.data  # the Word document now carries the signatures
+    assert consultant.get(f"/cards/{card['number']}").get_json()["status"] == "active"
     again = consultant.post(f"/agreements/{agreement_id}/sign", {"member_signature": signature_data_url(),
                                                                   "consultant_signature": signature_data_url()})
     assert (again.status_code, again.get_json()["error"]["code"]) == (409, "agreement_already_sealed")
