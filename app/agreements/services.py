@@ -21,7 +21,7 @@ from ..documents import pades
 from ..documents.docx import DOCX_MIME, append_evidence, render_docx, template_version
 from ..documents.pdf import PDF_MIME, docx_to_pdf, image_to_pdf
 from ..documents.qr import qr_png
-from ..errors import Conflict, NotFound, ValidationFailed
+from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..rules import N_, refuse
 from ..rules.identity import mask_number
@@ -378,3 +378,29 @@ def seal_state(agreement: Agreement) -> str:
 
 def is_sealed_original(agreement: Agreement, content: bytes) -> bool:
     return agreement.sealed_sha256 is not None and hashlib.sha256(content).hexdigest() == agreement.sealed_sha256
+
+
+def member_download(agreement: Agreement, card_number: str | None, id_tail: str | None) -> tuple[bytes, str]:
+    """The member's own sealed PDF, once they prove who they are: the number of their card (any generation of it)
+    and the last six characters of the holder's ID number. Every attempt is logged; a wrong one says not which part."""
+    import hmac
+    from ..cards.models import Card
+    from ..rules.cards import check_card_number
+
+    if agreement.status is not AgreementStatus.SEALED:
+        raise Conflict(refuse("agreement_not_sealed", N_("This document is not signed and sealed yet: there is no original to download.")))
+    _, number = check_card_number(card_number or "")
+    card = db.session.scalar(select(Card).where(Card.number == number)) if number else None
+    tail = (id_tail or "").strip().upper()
+    expected = _id_number(agreement.card.member)[-6:].upper()
+    proven = (card is not None and card.public_id == agreement.card.public_id and len(tail) == 6
+              and hmac.compare_digest(tail, expected))
+    if not proven:
+        audit.record("agreement.member_download_refused", agreement, {"card_number_tail": (number or "")[-4:]})
+        db.session.commit()
+        raise Forbidden(refuse("member_proof_failed", N_(
+            "The card number and the last six characters of the ID number do not match this document.")))
+    content, filename = pdf_of(agreement)
+    audit.record("agreement.member_downloaded", agreement, {"card": card.number, "document": filename})
+    db.session.commit()
+    return content, filename

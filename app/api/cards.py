@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask import current_app, jsonify, request, url_for
 
 from ..agreements import services as agreements
-from ..agreements.schemas import dump_agreement
+from ..agreements.schemas import MAX_SCAN_BYTES, dump_agreement
 from ..cards import services
 from ..cards.schemas import ISSUE_FIELDS, REDEEM_FIELDS, dump_card, dump_redemption
 from ..i18n import say
@@ -145,3 +145,17 @@ def upload_scan(agreement_id: int):
     content = upload.read() if upload else b""
     return jsonify(dump_agreement(agreements.seal_scan(agreement_id, content, upload.filename if upload else None,
                                                        consultant=current_user)))
+
+
+@bp.post("/documents/check")
+def check_document():
+    """Multipart ``file``: is it a sealed original (by hash), and what does its PDF signature say?"""
+    require("card.view")
+    from ..agreements import checking
+    upload = request.files.get("file")
+    content = upload.read(MAX_SCAN_BYTES + 1) if upload else b""
+    if not content:
+        from ..errors import ValidationFailed
+        from ..rules import N_, refuse
+        raise ValidationFailed({"file": refuse("file_missing", N_("Choose the file to check."))})
+    return jsonify(checking.dump_check(checking.check_file(content)))

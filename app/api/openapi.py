@@ -237,6 +237,18 @@ PATHS: dict[str, Any] = {
     "/programs/{code}/seal": {"put": {"summary": "Set ({\"image\": PNG data URL}) or remove ({\"image\": null}) the issuer's seal stamped on sealed agreements",
                                       "requestBody": _json({"type": "object", "properties": {"image": {"type": ["string", "null"]}}}),
                                       "responses": {"200": {"description": "The programme", **_json(_ref("Program"))}, **_errors(400, 401, 403, 404, 422)}}},
+    "/programs/{code}/certificate": {
+        "get": {"summary": "The certificate this programme's agreements are sealed under (kind uploaded, or demo: not for production); null before the first sealing",
+                "responses": {"200": {"description": "{certificate}"}, **_errors(401, 403, 404)}},
+        "put": {"summary": "Upload the issuer's PKCS#12 (multipart file and password; the password opens it once and is never stored, the key is kept encrypted); the previous certificate is retired",
+                "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
+                    "file": {"type": "string", "format": "binary"}, "password": {"type": "string"}}}}}},
+                "responses": {"200": {"description": "{certificate}"}, **_errors(401, 403, 404, 422)}},
+    },
+    "/documents/check": {"post": {"summary": "Is this file a sealed original (hash lookup), and what does its PDF signature say? verdict: sealed_original, signed_copy, altered, changed_after_sealing, foreign_signature, not_recognised",
+                                  "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
+                                      "file": {"type": "string", "format": "binary"}}}}}},
+                                  "responses": {"200": {"description": "{verdict, genuine, agreement, signature}"}, **_errors(401, 403, 413, 422)}}},
     "/cards": {"post": {"summary": "Issue a card (status awaiting_signature until its agreement is sealed): card, ledger row, agreement draft and audit entry in one transaction",
                         "requestBody": _json(_ref("CardIn")),
                         "responses": {"201": {"description": "Issued", **_json(_ref("Card"))}, **_errors(400, 401, 403, 409, 422)}},

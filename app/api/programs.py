@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import jsonify, url_for
+from flask import jsonify, request, url_for
 from flask_babel import gettext
 
 from ..cards.services import cards_affected_by_opening_day
@@ -9,6 +9,7 @@ from ..programs.schemas import dump_program
 from ..agreements.schemas import read_signature
 from ..errors import NotFound, ValidationFailed
 from ..rules import N_, refuse
+from ..signing import services as signing
 from . import bp, json_body, reject_unknown, require
 
 PROGRAM_FIELDS = ("code", "name", "kind", "status", "issuer_name", "project_name", "contact_phone",
@@ -80,3 +81,22 @@ def set_seal(code: str):
         if problem:
             raise ValidationFailed({"image": problem})
     return jsonify(dump_program(services.set_seal(program, png)))
+
+
+@bp.get("/programs/<code>/certificate")
+def get_certificate(code: str):
+    """The certificate this programme's agreements are sealed under (null before the first sealing)."""
+    require("program.view")
+    program = services.get_program(code)
+    return jsonify({"certificate": signing.dump_certificate(signing.current_certificate(program))})
+
+
+@bp.put("/programs/<code>/certificate")
+def put_certificate(code: str):
+    """The issuer's PKCS#12 as multipart ``file`` with its ``password`` (used once, never stored)."""
+    require("program.manage")
+    program = services.get_program(code)
+    upload = request.files.get("file")
+    row = signing.upload_pkcs12(program, upload.read(signing.MAX_PKCS12_BYTES + 1) if upload else None,
+                                request.form.get("password"))
+    return jsonify({"certificate": signing.dump_certificate(row)})

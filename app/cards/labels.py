@@ -68,3 +68,13 @@ AGREEMENT_STATUS_LABELS = {
     AgreementStatus.SEALED: N_("signed and sealed"),
     AgreementStatus.VOID: N_("void"),
 }
+
+# What /check says of an uploaded file: (headline, explanation)
+CHECK_LABELS = {
+    "sealed_original": (N_("Sealed original"), N_("This file is the sealed original, byte for byte, and its signature is intact.")),
+    "signed_copy": (N_("Signed Word copy"), N_("This is the signed Word document of a sealed agreement; the original is its certificate-signed PDF.")),
+    "altered": (N_("Altered"), N_("The electronic signature no longer matches the content: this copy was changed after it was sealed. Do not rely on it.")),
+    "changed_after_sealing": (N_("Changed after sealing"), N_("The signature is intact, but the file was saved again with changes added after sealing: only the sealed part is genuine.")),
+    "foreign_signature": (N_("Signed by someone else"), N_("This PDF is signed, but not under a certificate of this service.")),
+    "not_recognised": (N_("Not recognised"), N_("This file is not the sealed original of any agreement: it may be a copy that was changed, or an unsigned draft.")),
+}

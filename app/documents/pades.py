@@ -76,6 +76,7 @@ class Check:
     signing_time: dt.datetime | None = None
     timestamp_time: dt.datetime | None = None
     timestamp_valid: bool | None = None
+    reason: str | None = None  # what the signer wrote: our seals name the agreement number
     problems: list[str] = field(default_factory=list)
 
 
@@ -97,6 +98,10 @@ def validate(pdf: bytes, trust_roots_der: list[bytes]) -> Check:
         return check
     check.signed = True
     embedded = signatures[0]
+    try:
+        check.reason = str(embedded.sig_object.get("/Reason")) if "/Reason" in embedded.sig_object else None
+    except Exception:  # noqa: BLE001
+        check.reason = None
     try:
         roots = [_asn1_cert(r) for r in trust_roots_der]
         context = ValidationContext(trust_roots=roots, allow_fetching=False) if roots else None

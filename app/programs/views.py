@@ -8,6 +8,7 @@ from ..rules.terms import ProgramKind, RefundAnchor, TransferPolicy
 from ..validation import unflatten_form
 from ..web import field_errors, require
 from ..cards.services import cards_affected_by_opening_day
+from ..signing import services as signing
 from . import presets, services
 from .schemas import dump_program
 
@@ -54,8 +55,27 @@ def create():
 @bp.get("/<code>")
 @require("program.view")
 def detail(code: str):
+    return _detail(services.get_program(code))
+
+
+def _detail(program, status: int = 200, **errors: str):
+    return render_template("programs/detail.html", program=program, affected=cards_affected_by_opening_day(program),
+                           certificate=signing.dump_certificate(signing.current_certificate(program)), **errors), status
+
+
+@bp.post("/<code>/certificate")
+@require("program.manage")
+def certificate(code: str):
+    """The issuer's PKCS#12: agreements of this programme are sealed under it from now on."""
     program = services.get_program(code)
-    return render_template("programs/detail.html", program=program, affected=cards_affected_by_opening_day(program))
+    upload = request.files.get("file")
+    try:
+        signing.upload_pkcs12(program, upload.read(signing.MAX_PKCS12_BYTES + 1) if upload else None,
+                              request.form.get("password"))
+    except ValidationFailed as exc:
+        return _detail(program, 422, certificate_error=" ".join(field_errors(exc).values()))
+    flash(gettext("The certificate is saved; agreements are sealed under it from now on."), "success")
+    return redirect(url_for("programs.detail", code=program.code))
 
 
 @bp.route("/<code>/seal", methods=["GET", "POST"])
@@ -70,8 +90,7 @@ def seal(code: str):
     try:
         services.set_seal(program, None if request.form.get("remove") else (upload.read() if upload else b""))
     except ValidationFailed as exc:
-        return render_template("programs/detail.html", program=program, seal_error=field_errors(exc)["seal"],
-                               affected=cards_affected_by_opening_day(program)), 422
+        return _detail(program, 422, seal_error=field_errors(exc)["seal"])
     flash(gettext("Saved."), "success")
     return redirect(url_for("programs.detail", code=program.code))
 

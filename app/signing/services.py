@@ -8,7 +8,6 @@ demo CA once and a demo certificate per programme, both named as not for product
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from typing import Any
 
 from cryptography import x509
@@ -182,7 +181,9 @@ def known_fingerprints() -> set[str]:
 
 
 def demo_ca_pem() -> str:
-    return certificates(demo_ca())[0].public_bytes(serialization.Encoding.PEM).decode()
+    row = demo_ca()
+    db.session.commit()  # made on first request: keep it, or the next one would differ
+    return certificates(row)[0].public_bytes(serialization.Encoding.PEM).decode()
 
 
 def dump_certificate(row: SigningCertificate | None) -> dict[str, Any] | None:
@@ -192,6 +193,3 @@ def dump_certificate(row: SigningCertificate | None) -> dict[str, Any] | None:
             "serial": row.serial, "fingerprint_sha256": row.fingerprint, "not_before": row.not_before.isoformat(),
             "not_after": row.not_after.isoformat(), "uploaded_at": row.created_at.isoformat()}
 
-
-def digest(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()

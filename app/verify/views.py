@@ -5,11 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
-from ..agreements import services as agreements
+from ..agreements import checking, services as agreements
 from ..agreements.schemas import MAX_SCAN_BYTES, dump_agreement
 from ..cards import services as cards
 from ..cards.schemas import dump_card
+from ..errors import ServiceError
 from ..extensions import limiter
+from ..i18n import say
+from ..signing import services as signing
 from ..users.roles import can
 
 bp = Blueprint("public", __name__)
@@ -42,20 +45,50 @@ def document(token: str):
     if request.method == "POST" and agreement is not None:
         content = _upload()
         match = bool(content) and agreements.is_sealed_original(agreement, content)
+    return _document_page(agreement, match=match)
+
+
+def _document_page(agreement, *, match=None, proof_error: str | None = None, status: int | None = None):
     return render_template("verify/document.html", agreement=agreement,
                            data=dump_agreement(agreement, public=True) if agreement else None,
                            state=agreements.seal_state(agreement) if agreement else None,
-                           match=match), 200 if agreement else 404
+                           match=match, proof_error=proof_error), status or (200 if agreement else 404)
+
+
+def _download_limit() -> str:
+    return current_app.config["VIP_MEMBER_DOWNLOAD_RATE_LIMIT"]
+
+
+@bp.post("/d/<path:token>/download")
+@limiter.limit(_download_limit)
+def member_download(token: str):
+    """The member downloads their own sealed PDF after proving who they are; the public sees the masked page only."""
+    agreement = agreements.by_public_token(token)
+    if agreement is None:
+        return _document_page(None)
+    try:
+        content, filename = agreements.member_download(agreement, request.form.get("card_number"),
+                                                       request.form.get("id_tail"))
+    except ServiceError as exc:
+        return _document_page(agreement, proof_error=say(exc.decision), status=exc.status)
+    return current_app.response_class(content, mimetype="application/pdf",
+                                      headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @bp.route("/check", methods=["GET", "POST"])
 @limiter.limit(_limit)
 def check():
-    """Upload any file: is it the sealed original of one of our agreements?"""
-    found = None
-    checked = request.method == "POST"
-    if checked:
+    """Upload any file: is it the sealed original of one of our agreements, and what does its signature say?"""
+    result = None
+    if request.method == "POST":
         content = _upload()
-        found = agreements.by_sealed_bytes(content) if content else None
-    return render_template("verify/check.html", checked=checked, agreement=found,
-                           data=dump_agreement(found, public=True) if found else None)
+        result = checking.check_file(content) if content else checking.FileCheck("not_recognised")
+    return render_template("verify/check.html", result=result,
+                           data=checking.dump_check(result) if result else None)
+
+
+@bp.get("/check/demo-ca.pem")
+def demo_ca():
+    """The demo CA certificate, to validate demo-sealed PDFs with any tool (not for production)."""
+    return current_app.response_class(signing.demo_ca_pem(), mimetype="application/x-pem-file",
+                                      headers={"Content-Disposition": 'attachment; filename="vipcards-demo-ca.pem"'})

@@ -51,17 +51,21 @@ def test_issue_sign_scan_and_redeem_in_the_browser(live_server, page, tmp_path):
     tables = "\n".join(c.text for t in Document(io.BytesIO(content)).tables for r in t.rows for c in r.cells)
     assert "VIP认筹协议书" in text and "伍万元整" in text + tables and "张三" in tables
 
-    # The member and the consultant sign on screen.
-    page.click("a:text-is('签署')")
+    # Not in force until signed: the public verify page says so.
+    assert "尚未生效" in page.inner_text("main")
+
+    # The member reads, consents and signs; the consultant signs after.
+    page.click("main .actions a:text-is('阅读并签署')")
+    page.check("input[name=consent]")
     draw(page, "canvas[data-target=member_signature]", 12)
     draw(page, "canvas[data-target=consultant_signature]", 8)
     page.screenshot(path=str(tmp_path / "sign.png"))
     page.click("#sign-form button.primary")
-    page.wait_for_url(re.compile(rf"/cards/{number}$"))
+    page.wait_for_url(re.compile(rf"/cards/{number}$"), timeout=60_000)
     assert "已签署封存" in page.inner_text("main")
-    with page.expect_download() as sealed_info:
+    with page.expect_download() as signed_info:  # the Word document, now with both signatures and the seal
         page.click("text=下载")
-    with zipfile.ZipFile(sealed_info.value.path()) as z:
+    with zipfile.ZipFile(signed_info.value.path()) as z:
         assert len([n for n in z.namelist() if n.startswith("word/media/")]) == 4  # QR, two signatures, the seal
 
     # The card image, as a phone would show it, scans to the verify page: valid.
