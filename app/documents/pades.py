@@ -104,10 +104,11 @@ def validate(pdf: bytes, trust_roots_der: list[bytes]) -> Check:
         check.reason = None
     try:
         roots = [_asn1_cert(r) for r in trust_roots_der]
-        context = ValidationContext(trust_roots=roots, allow_fetching=False) if roots else None
-        status = validate_pdf_signature(embedded, signer_validation_context=context,
-                                        ts_validation_context=ValidationContext(allow_fetching=False))
+        # Our roots only, never the operating system's list: a seal counts when it chains to an issuer we know.
+        status = validate_pdf_signature(embedded, signer_validation_context=ValidationContext(trust_roots=roots, allow_fetching=False),
+                                        ts_validation_context=ValidationContext(trust_roots=roots, allow_fetching=False))
     except Exception as exc:  # noqa: BLE001  a mangled signature is "not intact", not a 500
+        logger.info("signature validation failed: %s: %s", type(exc).__name__, exc)
         check.problems.append(f"{type(exc).__name__}: {exc}"[:200])
         return check
     check.intact = bool(status.intact and status.valid)
