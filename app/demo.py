@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import io
 import math
 
 from PIL import Image, ImageDraw, ImageFont
 
+from flask import current_app
+from flask_login import login_user
 from sqlalchemy import select
 
+from .agreements.services import sign_drawn
 from .cards.services import issue_card
+from .documents.pdf import converter_available
 from .clock import today
 from .extensions import db
 from .members.services import register_member
@@ -57,23 +62,48 @@ def load_demo() -> None:
     for username, display_name, role, password in DEMO_USERS:
         create_user({"username": username, "display_name": display_name, "role": role, "password": password})
     day = today()
-    issuer = "甘肃示例置业有限责任公司"
+    issuer = {"issuer_name": "甘肃示例置业有限责任公司", "issuer_address": "甘肃省天水市秦州区示例大道88号",
+              "issuer_credit_code": "91620102MA72XQ8B1K", "issuer_legal_rep": "陈示例"}
+    shop = {"issuer_name": "示例商贸有限公司", "issuer_address": "甘肃省兰州市城关区示例路18号",
+            "issuer_credit_code": "91620100MA74YJ3K27", "issuer_legal_rep": "刘示例"}
+    online = {"issuer_name": "示例网络科技有限公司", "issuer_address": "广东省深圳市南山区示例科技园3栋",
+              "issuer_credit_code": "91440300MA5G8R6Q1A", "issuer_legal_rep": "黄示例",
+              "dispute_resolution": "arbitration", "dispute_body": "深圳国际仲裁院"}
     programs = {
         "presale_95": {"code": "DEMO-PRESALE", "project_name": "示例尚城", "presale_permit_no": "示预售字(2026)第001号",
                        "presale_permit_date": (day - dt.timedelta(days=30)).isoformat(),
-                       "opening_date": day.isoformat()},  # opening day is today, so the counter can be tried
+                       "opening_date": day.isoformat(), **issuer},  # opening day is today, so the counter can be tried
         "presale_value_add": {"code": "DEMO-ZZ", "project_name": "示例雅苑", "presale_permit_no": "示预售字(2026)第002号",
-                              "presale_permit_date": (day - dt.timedelta(days=10)).isoformat()},
-        "retail_vip": {"code": "DEMO-RETAIL", "project_name": "示例生活馆", "issuer_name": "示例商贸有限公司"},
-        "online_membership": {"code": "DEMO-ONLINE", "project_name": "示例在线会员", "issuer_name": "示例网络科技有限公司"},
+                              "presale_permit_date": (day - dt.timedelta(days=10)).isoformat(), **issuer,
+                              "copies": 3, "copies_held_by": "认筹方执一份，开发商执两份"},
+        "retail_vip": {"code": "DEMO-RETAIL", "project_name": "示例生活馆", **shop},
+        "online_membership": {"code": "DEMO-ONLINE", "project_name": "示例在线会员", **online},
     }
     for key, fields in programs.items():
-        create_program({**presets.preset(key), "issuer_name": issuer, "contact_phone": "0938-1234567", **fields})
+        create_program({**presets.preset(key), "contact_phone": "0938-1234567", **fields})
     for code in ("DEMO-PRESALE", "DEMO-ZZ"):
         set_seal(get_program(code), demo_seal_png())
     members = [register_member(member)[0] for member in DEMO_MEMBERS]
-    # Two cards to look at; 张三 is left without one, to try issuing.
-    issue_card({"program": "DEMO-PRESALE", "tier": "VIP", "member_id": members[1].id, "amount": "50000",
-                "payment_method": "bank_card", "receipt_no": "DEMO-0001"})
-    issue_card({"program": "DEMO-ONLINE", "tier": "ANNUAL", "member_id": members[2].id, "amount": "2000",
-                "payment_method": "alipay", "receipt_no": "DEMO-0002"})
+    # Two cards to look at, issued by the demo consultant: 李四's is signed and in force (try the counter), 欧阳明月's
+    # waits for signatures (try reading and signing). 张三 has none, to try issuing.
+    with current_app.test_request_context("/"):
+        consultant = db.session.scalar(select(User).where(User.username == "consultant"))
+        login_user(consultant)
+        signed = issue_card({"program": "DEMO-PRESALE", "tier": "VIP", "member_id": members[1].id, "amount": "50000",
+                             "payment_method": "bank_card", "receipt_no": "DEMO-0001"})
+        issue_card({"program": "DEMO-ONLINE", "tier": "ANNUAL", "member_id": members[2].id, "amount": "2000",
+                    "payment_method": "alipay", "receipt_no": "DEMO-0002"})
+        if converter_available():
+            sign_drawn(signed.agreements[0].id, {"member_signature": _demo_signature("李四"), "consent": True,
+                                                 "consultant_signature": _demo_signature("李顾问")}, consultant=consultant)
+
+
+def _demo_signature(text: str) -> str:
+    """A drawn-looking squiggle for the demo's signed agreement."""
+    image = Image.new("RGBA", (600, 220), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    wobble = sum(map(ord, text)) % 50
+    draw.line([(40, 150), (140, 60 + wobble), (240, 170), (360, 50 + wobble), (520, 140)], fill=(20, 20, 20, 255), width=7)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()

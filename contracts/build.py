@@ -15,6 +15,7 @@ from pathlib import Path
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
@@ -42,8 +43,33 @@ def new_document() -> Document:
     _east_asian(normal, "SimSun")
     normal.paragraph_format.space_after = Pt(4)
     normal.paragraph_format.line_spacing = 1.3
+    normal.paragraph_format.widow_control = True
     doc.core_properties.author = "VIP cards"
+    page_numbers(section)
     return doc
+
+
+def _field(paragraph, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that every reader fills in when it lays the pages out."""
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+def page_numbers(section) -> None:
+    """第 X 页 共 Y 页, centred in the footer of every page."""
+    p = section.footer.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.add_run("第 ").font.size = Pt(9)
+    _field(p, "PAGE")
+    p.add_run(" 页　共 ").font.size = Pt(9)
+    _field(p, "NUMPAGES")
+    p.add_run(" 页").font.size = Pt(9)
 
 
 def title(doc, text: str, sub: str | None = None) -> None:
@@ -60,8 +86,10 @@ def title(doc, text: str, sub: str | None = None) -> None:
 
 
 def para(doc, *parts: str, bold: bool = False, size: float | None = None, align=None):
-    """A paragraph whose parts are runs; a part holding a Jinja tag stays one run."""
+    """A paragraph whose parts are runs; a part holding a Jinja tag stays one run. A clause is never split
+    across pages."""
     p = doc.add_paragraph()
+    p.paragraph_format.keep_together = True
     if align is not None:
         p.alignment = align
     for part in parts:
@@ -73,7 +101,11 @@ def para(doc, *parts: str, bold: bool = False, size: float | None = None, align=
 
 
 def heading(doc, text: str) -> None:
-    run = doc.add_paragraph().add_run(text)
+    """An article's heading: kept on the page of its text, never stranded at a page's foot."""
+    p = doc.add_paragraph()
+    p.paragraph_format.keep_with_next = True
+    p.paragraph_format.space_before = Pt(6)
+    run = p.add_run(text)
     run.bold = True
     _east_asian(run, "SimHei")
 
@@ -93,20 +125,35 @@ def header_block(doc) -> None:
     para(doc, "协议编号：", "{{ agreement_number }}", "　　签订日期：", "{{ date }}", size=9)
 
 
+def _keep_rows_together(table) -> None:
+    """A signature block stays on one page: every row keeps with the next."""
+    for row in table.rows:
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                p.paragraph_format.keep_with_next = True
+                p.paragraph_format.keep_together = True
+
+
 def signature_block(doc, left: str, right: str) -> None:
+    """Both parties sign and date; the issuer's seal sits on the issuer's name."""
+    lead = para(doc, "（以下无正文，为签署栏）", size=9)
+    lead.paragraph_format.keep_with_next = True
     table = doc.add_table(rows=4, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     cells = table.rows
     cells[0].cells[0].paragraphs[0].add_run(left).bold = True
-    cells[0].cells[1].paragraphs[0].add_run(right).bold = True
+    cells[0].cells[1].paragraphs[0].add_run(right + "（盖章）：").bold = True
     cells[1].cells[0].paragraphs[0].add_run("签名：")
     cells[1].cells[0].paragraphs[0].add_run("{{ member_signature }}")
-    cells[1].cells[1].paragraphs[0].add_run("经办人签名：")
-    cells[1].cells[1].paragraphs[0].add_run("{{ consultant_signature }}")
-    cells[2].cells[1].paragraphs[0].add_run("（盖章）")
-    cells[2].cells[1].paragraphs[0].add_run("{{ issuer_seal }}")
-    cells[3].cells[0].paragraphs[0].add_run("日期：{{ member_signed_on }}")
-    cells[3].cells[1].paragraphs[0].add_run("日期：{{ consultant_signed_on }}")
+    cells[1].cells[1].paragraphs[0].add_run("{{ issuer_name }}")
+    cells[1].cells[1].paragraphs[0].add_run("{{ issuer_seal }}")
+    cells[2].cells[1].paragraphs[0].add_run("经办人签名：")
+    cells[2].cells[1].paragraphs[0].add_run("{{ consultant_signature }}")
+    cells[3].cells[0].paragraphs[0].add_run("日期：")
+    cells[3].cells[0].paragraphs[0].add_run("{{ member_signed_on }}")
+    cells[3].cells[1].paragraphs[0].add_run("日期：")
+    cells[3].cells[1].paragraphs[0].add_run("{{ consultant_signed_on }}")
+    _keep_rows_together(table)
 
 
 def verification(doc) -> None:
@@ -116,9 +163,17 @@ def verification(doc) -> None:
          align=WD_ALIGN_PARAGRAPH.RIGHT)
 
 
+ISSUER_ROWS = [
+    ("住所", "{{ issuer_address }}"),
+    ("统一社会信用代码", "{{ issuer_credit_code }}"),
+    ("法定代表人", "{{ issuer_legal_rep }}"),
+]
+
+
 def parties(doc) -> None:
     facts(doc, [
         ("甲方（发卡方）", "{{ issuer_name }}"),
+        *ISSUER_ROWS,
         ("项目", "{{ project_name }}　联系电话：{{ contact_phone }}"),
         ("乙方（持卡人）", "{{ member_name }}"),
         ("证件号码", "{{ member_id_number }}"),
@@ -189,8 +244,16 @@ def subscription_presale() -> Document:
     heading(doc, "第七条　个人信息")
     para(doc, "甲方仅为办理、核验和结算本卡收集乙方的姓名、证件号码、联系电话和地址，加密保存，系统及页面"
          "显示时作脱敏处理，查看完整号码的操作均有记录。")
-    heading(doc, "第八条　其他")
-    para(doc, "本协议一式两份，甲乙双方各执一份，自双方签字（盖章）之日起生效。本协议未尽事宜，双方另行协商。")
+    heading(doc, "第八条　违约责任")
+    para(doc, "任何一方违反本协议约定的，应当承担违约责任，赔偿由此给对方造成的直接损失。甲方无正当理由拒绝或拖延"
+         "退还认筹金的，除退还认筹金外，还应自应当退还之日起，按同期全国银行间同业拆借中心公布的一年期贷款市场报价"
+         "利率向乙方支付逾期期间的利息。乙方以伪造、变造或冒用的证件、卡片办理挂失、补办、转让或退卡的，由乙方"
+         "承担由此产生的全部法律责任。")
+    heading(doc, "第九条　争议解决")
+    para(doc, "因本协议引起的或与本协议有关的争议，双方应友好协商解决；协商不成的，", "{{ dispute_text }}")
+    heading(doc, "第十条　其他")
+    para(doc, "本协议自乙方签字、甲方盖章之日起生效。", "{{ copies_text }}",
+         "本协议未尽事宜，双方可另行签订书面补充协议，补充协议与本协议具有同等法律效力。")
     signature_block(doc, "乙方（持卡人）", "甲方（发卡方）")
     verification(doc)
     return doc
@@ -224,8 +287,14 @@ def subscription_membership() -> Document:
          "{{ reissue_fee_figures }}", "，补办后原卡作废。")
     heading(doc, "第五条　个人信息")
     para(doc, "甲方仅为提供会员服务收集乙方的姓名、证件号码和联系电话，加密保存，显示时作脱敏处理。")
-    heading(doc, "第六条　其他")
-    para(doc, "本协议一式两份，甲乙双方各执一份，自双方签字（盖章）之日起生效。")
+    heading(doc, "第六条　违约责任")
+    para(doc, "任何一方违反本协议约定的，应当承担违约责任，赔偿由此给对方造成的直接损失。甲方未按约定提供会员权益的，"
+         "乙方有权要求甲方限期改正；甲方逾期仍未改正的，乙方可以解除本协议，甲方应退还尚未履行期间对应的会费。")
+    heading(doc, "第七条　争议解决")
+    para(doc, "因本协议引起的或与本协议有关的争议，双方应友好协商解决；协商不成的，", "{{ dispute_text }}")
+    heading(doc, "第八条　其他")
+    para(doc, "本协议自乙方签字、甲方盖章之日起生效。", "{{ copies_text }}",
+         "本协议未尽事宜，双方可另行签订书面补充协议，补充协议与本协议具有同等法律效力。")
     signature_block(doc, "乙方（会员）", "甲方（服务方）")
     verification(doc)
     return doc
@@ -268,6 +337,7 @@ def transfer() -> Document:
     header_block(doc)
     facts(doc, [
         ("甲方（发卡方）", "{{ issuer_name }}"),
+        *ISSUER_ROWS,
         ("项目", "{{ project_name }}　联系电话：{{ contact_phone }}"),
         ("转让方（原持卡人）", "{{ from_name }}（证件号码：{{ from_id_number }}）"),
         ("受让方（新持卡人）", "{{ member_name }}（证件号码：{{ member_id_number }}）"),
@@ -282,13 +352,20 @@ def transfer() -> Document:
     para(doc, "")
     para(doc, "转让方自愿将上述VIP卡及原协议项下的全部权利义务转让给受让方，受让方同意受让，并与甲方另行签订认筹/入会协议。"
          "在册金额随卡转移，由甲方记入新卡；转让方不再就该款项向甲方主张任何权利。转让完成后原卡即时作废，原卡二维码不再有效。")
-    table = doc.add_table(rows=2, cols=3)
+    lead = para(doc, "（以下无正文，为签署栏）", size=9)
+    lead.paragraph_format.keep_with_next = True
+    table = doc.add_table(rows=3, cols=3)
     table.rows[0].cells[0].paragraphs[0].add_run("转让方签名：").bold = True
     table.rows[0].cells[1].paragraphs[0].add_run("受让方签名：").bold = True
     table.rows[0].cells[2].paragraphs[0].add_run("甲方（盖章）：").bold = True
     table.rows[1].cells[0].paragraphs[0].add_run("{{ from_signature }}")
     table.rows[1].cells[1].paragraphs[0].add_run("{{ member_signature }}")
+    table.rows[1].cells[2].paragraphs[0].add_run("{{ issuer_name }}")
     table.rows[1].cells[2].paragraphs[0].add_run("{{ issuer_seal }}")
+    for cell in table.rows[2].cells:
+        cell.paragraphs[0].add_run("日期：")
+        cell.paragraphs[0].add_run("{{ member_signed_on }}")
+    _keep_rows_together(table)
     para(doc, "经办人签名：", "{{ consultant_signature }}", "　　日期：", "{{ consultant_signed_on }}")
     verification(doc)
     return doc

@@ -146,6 +146,9 @@ def program_payload(preset: str = "presale_95", **overrides: Any) -> dict[str, A
         "issuer_name": "测试置业有限责任公司",
         "project_name": "测试花园",
         "contact_phone": "0938-1234567",
+        "issuer_address": "甘肃省天水市秦州区测试路8号",
+        "issuer_credit_code": "91620102MA72XQ8B1K",
+        "issuer_legal_rep": "王测试",
     })
     if data["kind"] == "presale_deposit":
         # Permit in force and opening day on the fixed clock's date, so cards can be issued and used today.

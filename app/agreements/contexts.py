@@ -9,7 +9,7 @@ from typing import Any
 
 from ..rules.cards import format_card_number
 from ..rules.money import amount_in_words, discount_in_words, format_yuan
-from ..rules.terms import ProgramKind, RefundAnchor, TransferPolicy
+from ..rules.terms import DisputeResolution, ProgramKind, RefundAnchor, TransferPolicy
 
 PAYMENT_WORDS = {"cash": "现金", "bank_card": "银行卡", "bank_transfer": "银行转账", "wechat_pay": "微信支付", "alipay": "支付宝"}
 ANCHOR_WORDS = {RefundAnchor.OPENING_DATE: "开盘日", RefundAnchor.ISSUE_DATE: "办卡之日", RefundAnchor.EXPIRY_DATE: "到期日"}
@@ -33,6 +33,29 @@ def transfer_text(program) -> str:
     return f"本卡经甲方经理审批后可转让给他人{fee}；转让须双方到场签署转让协议，原卡即时作废。"
 
 
+BLANK = "＿＿＿＿＿＿＿＿"  # a particular the programme has not recorded: filled in by hand on paper
+UNSIGNED_DATE = "＿＿＿＿年＿＿月＿＿日"
+COPY_WORDS = "一二三四五六七八九"
+
+
+def chinese_date(day) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def dispute_text(program) -> str:
+    """Court at the project's location, or the named arbitration commission (whose award is final)."""
+    if program.dispute_resolution is DisputeResolution.ARBITRATION:
+        return (f"任何一方均可将争议提交{program.dispute_body}，按照申请仲裁时该会现行有效的仲裁规则进行仲裁。"
+                "仲裁裁决是终局的，对双方均有约束力。")
+    court = program.dispute_body or f"「{program.project_name}」项目所在地有管辖权的人民法院"
+    return f"任何一方均可向{court}提起诉讼。"
+
+
+def copies_text(program) -> str:
+    held = program.copies_held_by or ("甲乙双方各执一份" if program.copies == 2 else "由甲乙双方分别持有")
+    return f"本协议一式{COPY_WORDS[program.copies - 1]}份，{held.rstrip('。，,;；')}，具有同等法律效力。"
+
+
 def _base(card, agreement_number: str, date: str, verify_url: str) -> dict[str, Any]:
     program, tier, member = card.program, card.tier, card.member
     return {
@@ -40,6 +63,11 @@ def _base(card, agreement_number: str, date: str, verify_url: str) -> dict[str, 
         "date": date,
         "verify_url": verify_url,
         "issuer_name": program.issuer_name,
+        "issuer_address": program.issuer_address or BLANK,
+        "issuer_credit_code": program.issuer_credit_code or BLANK,
+        "issuer_legal_rep": program.issuer_legal_rep or BLANK,
+        "dispute_text": dispute_text(program),
+        "copies_text": copies_text(program),
         "project_name": program.project_name,
         "contact_phone": program.contact_phone,
         "program_name": program.name,
@@ -49,8 +77,8 @@ def _base(card, agreement_number: str, date: str, verify_url: str) -> dict[str, 
         "member_address": member.address or "",
         "card_number": format_card_number(card.number),
         "discount_words": discount_in_words(tier.discount_rate_bp),
-        "member_signed_on": "",
-        "consultant_signed_on": "",
+        "member_signed_on": UNSIGNED_DATE,
+        "consultant_signed_on": UNSIGNED_DATE,
     }
 
 
@@ -72,14 +100,14 @@ def subscription(card, *, agreement_number: str, date: str, verify_url: str, id_
             "credit_figures": format_yuan(tier.credit_fen),
             "credit_words": amount_in_words(tier.credit_fen),
             "has_discount": tier.discount_rate_bp < 10_000,
-            "opening_date_text": program.opening_date.isoformat() if program.opening_date else "以甲方书面通知为准",
+            "opening_date_text": chinese_date(program.opening_date) if program.opening_date else "以甲方书面通知为准",
             "permit_text": (f"甲方已取得「{program.project_name}」预售许可证，编号{program.presale_permit_no}，"
-                            f"发证日期{program.presale_permit_date.isoformat()}。") if program.presale_permit_no
+                            f"发证日期{chinese_date(program.presale_permit_date)}。") if program.presale_permit_no
                            else "甲方尚未取得预售许可证；本卡经管理员核准后办理，相关风险已向乙方说明。",
         }
     else:
         due = f"，乙方应于签约后{program.payment_due_days}日内付清" if program.payment_due_days is not None else ""
-        validity = (f"本卡有效期自{card.valid_from.isoformat()}至{card.valid_through.isoformat()}。"
+        validity = (f"本卡有效期自{chinese_date(card.valid_from)}至{chinese_date(card.valid_through)}。"
                     if card.valid_through else "本卡长期有效。")
         renewal = (f"有效期届满前{program.renewal_window_days}日内，乙方可按届时会费续期，无须另签协议。"
                    if program.renewal_window_days else "")
@@ -148,8 +176,8 @@ def renewal(card, *, agreement_number: str, date: str, verify_url: str, id_numbe
             amount_fen: int, payment_method: str | None, receipt_no: str | None) -> dict[str, Any]:
     return _base(card, agreement_number, date, verify_url) | {
         "member_id_number": id_number,
-        "old_valid_through": old_valid_through.isoformat() if old_valid_through else "—",
-        "new_valid_through": card.valid_through.isoformat() if card.valid_through else "—",
+        "old_valid_through": chinese_date(old_valid_through) if old_valid_through else "—",
+        "new_valid_through": chinese_date(card.valid_through) if card.valid_through else "—",
         "amount_figures": format_yuan(amount_fen),
         "amount_words": amount_in_words(amount_fen),
         "payment_method": PAYMENT_WORDS.get(payment_method, "—") if payment_method else "—",

@@ -26,6 +26,7 @@ from ..extensions import db
 from ..rules import N_, refuse
 from ..rules.identity import mask_number
 from ..signing import services as signing
+from . import contexts
 from .models import Agreement, AgreementKind, AgreementStatus, Document, DocumentRole, Signature, SignerRole, SigningMethod
 from .schemas import read_scan, read_signature
 
@@ -71,7 +72,7 @@ def create_agreement(card, kind: AgreementKind, template: str, build_context) ->
     db.session.add(agreement)
     db.session.flush()
     agreement.number = f"{NUMBER_PREFIX[kind]}{today().year}{agreement.id:06d}"
-    context = build_context(agreement.number, today().isoformat(), verify_url(agreement))
+    context = build_context(agreement.number, contexts.chinese_date(today()), verify_url(agreement))
     agreement.params = _masked_params(context)
     _store(agreement, DocumentRole.DRAFT, _render(agreement, context, {}),
            filename=f"{agreement.number}.docx", mime=DOCX_MIME, template=agreement.template_version)
@@ -169,7 +170,7 @@ def sign_drawn(agreement_id: int, data: Mapping[str, Any], *, consultant, requir
     images["issuer"] = program.seal_png
     context = json.loads(agreement.params)
     context.update(member_id_number=_id_number(card.member), member_phone=card.member.phone,
-                   member_signed_on=_chinese_date(today()), consultant_signed_on=_chinese_date(today()))
+                   member_signed_on=contexts.chinese_date(today()), consultant_signed_on=contexts.chinese_date(today()))
     signed_docx = _render(agreement, context, images)
     _sign_row(agreement, SignerRole.MEMBER, card.member.name, SigningMethod.DRAWN, images["member"], consented=consent)
     if agreement.kind is AgreementKind.TRANSFER:
@@ -216,10 +217,6 @@ _ACTION_WORDS = {"card.issued": "办卡", "agreement.created": "生成协议", "
                  "program.certificate_demo_issued": "签发演示证书"}
 
 
-def _chinese_date(day) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def _beijing(moment) -> str:
     local = moment.astimezone(ZoneInfo(current_app.config["VIP_TIMEZONE"]))
     return local.strftime("%Y-%m-%d %H:%M:%S")
@@ -229,8 +226,8 @@ def evidence_page(agreement: Agreement, signed_doc: Document, certificate, tsa_u
     """The 出证页 appended to a sealed PDF: what was signed, by whom and how, under which certificate, and the log."""
     from ..audit import AuditEntry
     card = agreement.card
-    signers = [[_ROLE_WORDS[s.role], s.signer_name, _beijing(s.signed_at), "屏幕手写签名" if s.method is SigningMethod.DRAWN
-                else "纸质签署扫描", "已勾选“已阅读全文并同意”" if s.consented else ("" if s.consented is None else "未同意"),
+    signers = [[_ROLE_WORDS[s.role], s.signer_name, _beijing(s.signed_at),
+                "印章图像" if s.role is SignerRole.ISSUER else ("屏幕手写签名" if s.method is SigningMethod.DRAWN else "纸质签署扫描"), "已勾选“已阅读全文并同意”" if s.consented else ("" if s.consented is None else "未同意"),
                 s.ip or ""] for s in agreement.signatures]
     demo = certificate.kind.value != "uploaded"
     cert_rows = [["证书主体", certificate.subject], ["证书序列号", certificate.serial],
@@ -282,7 +279,6 @@ def _id_number(member) -> str:
 
 
 def render_subscription(card) -> Agreement:
-    from . import contexts
     template = f"subscription_{card.program.kind.value}.docx"
     return create_agreement(card, AgreementKind.SUBSCRIPTION, template, lambda number, date, url: contexts.subscription(
         card, agreement_number=number, date=date, verify_url=url, id_number=_id_number(card.member)))

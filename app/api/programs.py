@@ -12,7 +12,8 @@ from ..rules import N_, refuse
 from ..signing import services as signing
 from . import bp, json_body, reject_unknown, require
 
-PROGRAM_FIELDS = ("code", "name", "kind", "status", "issuer_name", "project_name", "contact_phone",
+PROGRAM_FIELDS = ("code", "name", "kind", "status", "issuer_name", "project_name", "contact_phone", "issuer_address",
+                  "issuer_credit_code", "issuer_legal_rep", "dispute_resolution", "dispute_body", "copies", "copies_held_by",
                   "presale_permit_no", "presale_permit_date", "opening_date", "refund_window", "transfer_policy",
                   "transfer_fee", "reissue_fee", "validity_months", "valid_until", "renewal_window_days",
                   "max_active_cards_per_member", "multiple_redemptions", "termination_notice_days",

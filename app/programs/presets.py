@@ -13,6 +13,14 @@ from ..rules import N_
 # What every preset starts with; each preset below says only where it differs.
 _BASE: dict[str, Any] = {
     "status": "open",
+    # The issuer's particulars every agreement prints; filled in per programme.
+    "issuer_address": None,
+    "issuer_credit_code": None,
+    "issuer_legal_rep": None,
+    "dispute_resolution": "court",
+    "dispute_body": None,
+    "copies": 2,
+    "copies_held_by": None,
     "presale_permit_no": None,
     "presale_permit_date": None,
     "opening_date": None,

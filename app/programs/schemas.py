@@ -9,6 +9,7 @@ from typing import Any, Mapping
 from ..rules import N_, refuse
 from ..rules.money import format_discount_rate, format_fen
 from ..rules.terms import (
+    DisputeResolution,
     ProgramKind,
     ProgramTerms,
     RefundAnchor,
@@ -16,7 +17,7 @@ from ..rules.terms import (
     TierTerms,
     TransferPolicy,
 )
-from ..rules.identity import check_contact_phone
+from ..rules.identity import check_contact_phone, check_credit_code
 from ..rules.policies import check_program_terms
 from ..documents.cards import designs
 from ..validation import FieldReader
@@ -48,6 +49,13 @@ class ProgramInput:
     issuer_name: str
     project_name: str
     contact_phone: str
+    issuer_address: str | None
+    issuer_credit_code: str | None
+    issuer_legal_rep: str | None
+    dispute_resolution: DisputeResolution
+    dispute_body: str | None
+    copies: int
+    copies_held_by: str | None
     presale_permit_no: str | None
     presale_permit_date: dt.date | None
     opening_date: dt.date | None
@@ -108,6 +116,20 @@ def read_program(data: Mapping[str, Any]) -> ProgramInput:
         decision, contact_phone = check_contact_phone(raw_phone)
         if contact_phone is None:
             r.fail("contact_phone", decision)
+    issuer_address = r.text("issuer_address", max_length=200)
+    credit_code = None
+    if raw_code := r.text("issuer_credit_code", max_length=30):
+        decision, credit_code = check_credit_code(raw_code)
+        if credit_code is None:
+            r.fail("issuer_credit_code", decision)
+    legal_rep = r.text("issuer_legal_rep", max_length=60)
+    dispute = r.choice("dispute_resolution", DisputeResolution) or DisputeResolution.COURT
+    dispute_body = r.text("dispute_body", max_length=120)
+    if dispute is DisputeResolution.ARBITRATION and not dispute_body and "dispute_body" not in r.errors:
+        r.fail("dispute_body", refuse("arbitration_needs_body", N_(
+            "Name the arbitration commission, e.g. 兰州仲裁委员会: an arbitration clause without one is void.")))
+    copies = r.integer("copies", minimum=1, maximum=9) or 2
+    copies_held_by = r.text("copies_held_by", max_length=100)
     permit_no = r.text("presale_permit_no", max_length=100)
     permit_date = r.date("presale_permit_date")
     opening_date = r.date("opening_date")
@@ -175,6 +197,8 @@ def read_program(data: Mapping[str, Any]) -> ProgramInput:
     return ProgramInput(
         code=code, name=name, kind=kind, status=status,  # type: ignore[arg-type]
         issuer_name=issuer_name, project_name=project_name, contact_phone=contact_phone,  # type: ignore[arg-type]
+        issuer_address=issuer_address, issuer_credit_code=credit_code, issuer_legal_rep=legal_rep,
+        dispute_resolution=dispute, dispute_body=dispute_body, copies=copies, copies_held_by=copies_held_by,
         presale_permit_no=permit_no, presale_permit_date=permit_date, opening_date=opening_date,
         refund_window=refund_window, transfer_policy=transfer_policy,
         transfer_fee_fen=transfer_fee, reissue_fee_fen=reissue_fee,
@@ -199,6 +223,13 @@ def dump_program(p: Any) -> dict[str, Any]:
         "issuer_name": p.issuer_name,
         "project_name": p.project_name,
         "contact_phone": p.contact_phone,
+        "issuer_address": p.issuer_address,
+        "issuer_credit_code": p.issuer_credit_code,
+        "issuer_legal_rep": p.issuer_legal_rep,
+        "dispute_resolution": p.dispute_resolution.value,
+        "dispute_body": p.dispute_body,
+        "copies": p.copies,
+        "copies_held_by": p.copies_held_by,
         "presale_permit_no": p.presale_permit_no,
         "presale_permit_date": _iso(p.presale_permit_date),
         "opening_date": _iso(p.opening_date),

@@ -20,7 +20,8 @@ from .models import Program, Tier
 from .schemas import ProgramInput, dump_program, read_program
 
 _SCALAR_FIELDS = (
-    "name", "kind", "status", "issuer_name", "project_name", "contact_phone", "presale_permit_no",
+    "name", "kind", "status", "issuer_name", "project_name", "contact_phone", "issuer_address", "issuer_credit_code",
+    "issuer_legal_rep", "dispute_resolution", "dispute_body", "copies", "copies_held_by", "presale_permit_no",
     "presale_permit_date", "opening_date", "transfer_policy", "transfer_fee_fen", "reissue_fee_fen",
     "validity_months", "valid_until", "renewal_window_days", "max_active_cards_per_member",
     "multiple_redemptions", "termination_notice_days", "payment_due_days", "card_design",

@@ -72,6 +72,19 @@ def check_contact_phone(value: str) -> tuple[Decision, str | None]:
     return allow("contact_phone_ok", N_("Phone number accepted.")), text
 
 
+def check_credit_code(value: str) -> tuple[Decision, str | None]:
+    """A company's 统一社会信用代码 (GB 32100): 18 characters, check digit verified; stored upper-case, no spaces."""
+    from stdnum.cn import uscc
+    from stdnum.exceptions import ValidationError
+
+    try:
+        return allow("credit_code_ok", N_("Credit code accepted.")), uscc.validate(value or "")
+    except ValidationError:
+        return refuse("credit_code_invalid", N_(
+            "A unified social credit code has 18 digits or capital letters and a matching check character; "
+            "check it against the business licence.")), None
+
+
 def check_postal_code(value: str) -> tuple[Decision, str | None]:
     text = (value or "").strip()
     if not re.fullmatch(r"\d{6}", text):
