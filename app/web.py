@@ -22,7 +22,7 @@ from .cards import labels
 from .documents.cards import design_labels
 from .i18n import say
 from .members.schemas import ID_TYPE_LABELS
-from .programs.labels import ANCHOR_LABELS, KIND_LABELS, POLICY_LABELS, describe_refund_window, options
+from .programs.labels import ANCHOR_LABELS, DISPUTE_LABELS, KIND_LABELS, POLICY_LABELS, describe_refund_window, options
 from .rules import N_, identity, money
 from .rules.cards import format_card_number
 from .users.roles import ROLE_LABELS, can
@@ -213,6 +213,7 @@ def init_app(app: Flask) -> None:
         kind_options=lambda: options(KIND_LABELS),
         anchor_options=lambda: options(ANCHOR_LABELS),
         policy_options=lambda: options(POLICY_LABELS),
+        dispute_labels=DISPUTE_LABELS, dispute_options=lambda: options(DISPUTE_LABELS),
         describe_refund_window=describe_refund_window,
         id_type_labels=ID_TYPE_LABELS, id_type_options=lambda: options(ID_TYPE_LABELS),
         status_labels=labels.STATUS_LABELS, verdict_labels=labels.VERDICT_LABELS, payment_labels=labels.PAYMENT_LABELS,

@@ -35,7 +35,7 @@ def transfer_text(program) -> str:
 
 BLANK = "＿＿＿＿＿＿＿＿"  # a particular the programme has not recorded: filled in by hand on paper
 UNSIGNED_DATE = "＿＿＿＿年＿＿月＿＿日"
-COPY_WORDS = "一二三四五六七八九"
+COPY_WORDS = "一两三四五六七八九"  # 一式两份, as contracts say it
 
 
 def chinese_date(day) -> str:

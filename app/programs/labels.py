@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext
 
 from ..rules import N_
-from ..rules.terms import ProgramKind, RefundAnchor, RefundWindowTerms, TransferPolicy
+from ..rules.terms import DisputeResolution, ProgramKind, RefundAnchor, RefundWindowTerms, TransferPolicy
 
 KIND_LABELS = {
     ProgramKind.PRESALE_DEPOSIT: N_("Pre-sale deposit card (refundable deposit)"),
@@ -15,6 +15,10 @@ ANCHOR_LABELS = {
     RefundAnchor.OPENING_DATE: N_("opening day"),
     RefundAnchor.ISSUE_DATE: N_("issue day"),
     RefundAnchor.EXPIRY_DATE: N_("expiry day"),
+}
+DISPUTE_LABELS = {
+    DisputeResolution.COURT: N_("the people's court"),
+    DisputeResolution.ARBITRATION: N_("arbitration"),
 }
 POLICY_LABELS = {
     TransferPolicy.FORBIDDEN: N_("Not transferable (real-name)"),
