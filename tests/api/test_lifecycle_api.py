@@ -302,6 +302,7 @@ def test_each_transition_writes_its_document(desk, clock):
     reissued = consultant.post(f"/cards/{card['number']}/reissue", {"id_number": id_number, "fee_receipt_no": "F7"}).get_json()
     text = _docx_text(consultant.get(f"/agreements/{reissued['agreements'][0]['id']}/document.docx").data)
     assert "挂失补办申请书" in text and "钱包被偷" in text and "¥20.00" in text and id_number in text
+    assert "挂失补办申请书" in _pdf_text(consultant, reissued["agreements"][0]["id"])  # and as the PDF members keep
 
     other = consultant.post("/members", {"name": "李四", "id_number": valid_id_number(555), "phone": "13900139000"}).get_json()
     request = consultant.post(f"/cards/{reissued['number']}/transfer", {"to_member_id": other["id"], "fee_receipt_no": "T7"}).get_json()
@@ -310,12 +311,22 @@ def test_each_transition_writes_its_document(desk, clock):
     consultant.sign_by_scan(next(a["id"] for a in moved["agreements"] if a["kind"] == "subscription"))
     text = _docx_text(consultant.get(f"/agreements/{transfer_id}/document.docx").data)
     assert "VIP卡转让协议" in text and "张三" in text and "李四" in text and "¥300.00" in text and "伍万元整" in text
+    assert "VIP卡转让协议" in _pdf_text(consultant, transfer_id) and "李四" in _pdf_text(consultant, transfer_id)
 
     clock.at = DEFAULT_NOW + dt.timedelta(days=10)
     refund = consultant.post(f"/cards/{moved['number']}/refund-requests", {"reason": "改变主意"}).get_json()
     paid = admin2.post(f"/refund-requests/{refund['id']}/approve", {"payout_method": "bank_transfer", "payout_reference": "B7"}).get_json()
     text = _docx_text(consultant.get(f"/agreements/{paid['agreement_id']}/document.docx").data)
     assert "VIP卡退卡确认书" in text and "人民币伍万元整" in text and "不计利息" in text and "B7" in text
+    assert "VIP卡退卡确认书" in _pdf_text(consultant, paid["agreement_id"])
+
+
+def _pdf_text(api, agreement_id) -> str:
+    import io
+    from pypdf import PdfReader
+    response = api.get(f"/agreements/{agreement_id}/document.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    return "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.data)).pages).replace(" ", "")
 
 
 def test_a_redeemed_cards_leftover_deposit_is_refundable_and_an_empty_card_has_nothing(desk, clock):
