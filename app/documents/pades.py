@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from asn1crypto import keys as asn1_keys
@@ -21,6 +23,17 @@ class Signed:
     timestamp: str  # "stamped", "failed" or "none" (no TSA configured)
     timestamp_time: dt.datetime | None = None
     timestamp_error: str | None = None
+
+
+def _outside_event_loop(fn):
+    """pyHanko runs its own asyncio loop; where this thread already runs one (an async server, a browser driver in
+    tests), do the work on a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn).result()
 
 
 def _asn1_cert(der: bytes) -> asn1_x509.Certificate:
@@ -45,10 +58,12 @@ def sign_pdf(pdf: bytes, *, key_der: bytes, chain_der: list[bytes], reason: str,
                                         name=name, subfilter=fields.SigSeedSubFilter.PADES)
 
     def run(timestamper) -> bytes:
-        out = io.BytesIO()
-        signers.PdfSigner(meta, signer=signer, timestamper=timestamper).sign_pdf(
-            IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False), output=out)
-        return out.getvalue()
+        def sign() -> bytes:
+            out = io.BytesIO()
+            signers.PdfSigner(meta, signer=signer, timestamper=timestamper).sign_pdf(
+                IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False), output=out)
+            return out.getvalue()
+        return _outside_event_loop(sign)
 
     if not tsa_url:
         return Signed(run(None), now, "none")
@@ -105,8 +120,9 @@ def validate(pdf: bytes, trust_roots_der: list[bytes]) -> Check:
     try:
         roots = [_asn1_cert(r) for r in trust_roots_der]
         # Our roots only, never the operating system's list: a seal counts when it chains to an issuer we know.
-        status = validate_pdf_signature(embedded, signer_validation_context=ValidationContext(trust_roots=roots, allow_fetching=False),
-                                        ts_validation_context=ValidationContext(trust_roots=roots, allow_fetching=False))
+        status = _outside_event_loop(lambda: validate_pdf_signature(
+            embedded, signer_validation_context=ValidationContext(trust_roots=roots, allow_fetching=False),
+            ts_validation_context=ValidationContext(trust_roots=roots, allow_fetching=False)))
     except Exception as exc:  # noqa: BLE001  a mangled signature is "not intact", not a 500
         logger.info("signature validation failed: %s: %s", type(exc).__name__, exc)
         check.problems.append(f"{type(exc).__name__}: {exc}"[:200])

@@ -45,7 +45,7 @@ def test_issue_sign_scan_and_redeem_in_the_browser(live_server, page, tmp_path):
 
     # The agreement opens as a Word document with the Chinese text and the amount in words.
     with page.expect_download() as download_info:
-        page.click("text=下载")
+        page.click("main a:text-is('Word')")
     content = download_info.value.path().read_bytes()
     text = "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
     tables = "\n".join(c.text for t in Document(io.BytesIO(content)).tables for r in t.rows for c in r.cells)
@@ -64,7 +64,7 @@ def test_issue_sign_scan_and_redeem_in_the_browser(live_server, page, tmp_path):
     page.wait_for_url(re.compile(rf"/cards/{number}$"), timeout=60_000)
     assert "已签署封存" in page.inner_text("main")
     with page.expect_download() as signed_info:  # the Word document, now with both signatures and the seal
-        page.click("text=下载")
+        page.click("main a:text-is('Word')")
     with zipfile.ZipFile(signed_info.value.path()) as z:
         assert len([n for n in z.namelist() if n.startswith("word/media/")]) == 4  # QR, two signatures, the seal
 

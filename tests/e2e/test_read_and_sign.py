@@ -29,6 +29,11 @@ def _issue_unsigned(app, name: str, seed: int) -> tuple[str, int]:
         return card.number, card.agreements[0].id
 
 
+def _draw(page, target: str, strokes: int) -> None:
+    page.locator(f"canvas[data-target={target}]").scroll_into_view_if_needed()
+    draw(page, f"canvas[data-target={target}]", strokes)
+
+
 def _ink(page, target: str) -> int:
     """How many pixels of a pad carry ink: what the member sees drawn."""
     return page.evaluate("""t => { const c = document.querySelector(`canvas[data-target=${t}]`);
@@ -37,7 +42,7 @@ def _ink(page, target: str) -> int:
 
 
 @pytest.mark.parametrize("lang, words", [
-    ("zh_CN", {"desk": "待签署协议的卡", "sign": "阅读并签署", "terms": "主要条款", "sealed": "已签署封存", "empty": "签名板是空的"}),
+    ("zh_CN", {"desk": "待签署协议的卡", "sign": "阅读并签署", "terms": "主要条款", "sealed": "已签署封存", "empty": "签名板为空"}),
     ("en", {"desk": "Cards awaiting signature", "sign": "Read and sign", "terms": "Key terms", "sealed": "Signed and sealed",
             "empty": "The signature pad is empty"}),
 ])
@@ -70,12 +75,13 @@ def test_a_member_reads_consents_and_signs_on_a_tablet(live_server, browser, tmp
     # The consultant's pad waits for the member's consent and signature.
     assert "waiting" in page.get_attribute(".pad[data-role=consultant]", "class")
     page.check("input[name=consent]")
-    draw(page, "canvas[data-target=member_signature]", 12)
+    _draw(page, "member_signature", 12)
     assert "waiting" not in page.get_attribute(".pad[data-role=consultant]", "class")
     member_ink = _ink(page, "member_signature")
     assert member_ink > 100
 
     # A consultant's mark too small to be a signature: the server refuses it, and nothing drawn is lost.
+    page.locator("canvas[data-target=consultant_signature]").scroll_into_view_if_needed()
     box = page.locator("canvas[data-target=consultant_signature]").bounding_box()
     page.mouse.move(box["x"] + 50, box["y"] + 50)
     page.mouse.down()
@@ -89,7 +95,7 @@ def test_a_member_reads_consents_and_signs_on_a_tablet(live_server, browser, tmp
     assert abs(_ink(page, "member_signature") - member_ink) < member_ink * 0.1  # the same strokes, redrawn
     assert page.is_checked("input[name=consent]")
 
-    draw(page, "canvas[data-target=consultant_signature]", 8)
+    _draw(page, "consultant_signature", 8)
     page.click("#sign-form button.primary")
     page.wait_for_url(re.compile(rf"/cards/{number}$"), timeout=60_000)
     assert words["sealed"] in page.inner_text("main")
