@@ -66,6 +66,19 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(cards)
 
+    signing = AppGroup("signing", help="Certificates that seal agreements.")
+
+    @signing.command("export-ca")
+    @click.argument("path", type=click.Path(dir_okay=False, writable=True))
+    def export_ca(path: str):
+        """Write the demo CA certificate (PEM), to validate demo-sealed PDFs: pyhanko sign validate --trust PATH FILE."""
+        from .signing.services import demo_ca_pem
+        with open(path, "w", encoding="ascii") as fh:
+            fh.write(demo_ca_pem())
+        click.echo(f"wrote the demo CA certificate to {path} (DEMO - NOT FOR PRODUCTION)")
+
+    app.cli.add_command(signing)
+
     @app.cli.command("demo")
     @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")
     def demo(if_empty: bool):

@@ -32,7 +32,8 @@ INSTALL_HINT = "apt-get install libreoffice-writer-nogui python3-uno fonts-noto-
 FONTS_CONF = Path(__file__).with_name("fonts.conf")
 SYSTEM_PYTHON = "/usr/bin/python3"  # the interpreter python3-uno is built for
 START_TIMEOUT = 90  # seconds for LibreOffice's first start
-CONVERT_TIMEOUT = 120
+CONVERT_TIMEOUT = 120  # seconds for one document: the server gives up (and restarts LibreOffice) after this
+CLIENT_MARGIN = 15  # ...and we stop waiting for its answer this much later (a hung server cannot hang a request)
 # PDF/A-2b: fonts embedded, self-contained, what archives and courts accept; tagged for readers.
 PDF_OPTIONS = ["SelectPdfVersion=2", "UseTaggedPDF=true", "ExportFormFields=false"]
 
@@ -86,7 +87,7 @@ class _LocalServer:
         self.process: subprocess.Popen | None = None
         self.pid = 0
         self.port = 0
-        self.profile: tempfile.TemporaryDirectory | None = None
+        self.profile: str | None = None  # LibreOffice's user profile, owned by the process that made it
         self.conversions = 0  # counted for tests and figures
         self.starts = 0
 
@@ -96,15 +97,15 @@ class _LocalServer:
     def _start(self, soffice: str) -> None:
         self.stop()
         import unoserver
-        self.profile = tempfile.TemporaryDirectory(prefix="vip-lo-")
+        self.profile = tempfile.mkdtemp(prefix="vip-lo-")
         self.port, uno_port = _free_port(), _free_port()
         env = {**os.environ, "PYTHONPATH": str(Path(unoserver.__file__).parent.parent), "FONTCONFIG_FILE": str(FONTS_CONF),
-               "HOME": self.profile.name}
+               "HOME": self.profile}
         env.pop("PYTHONHOME", None)
         self.process = subprocess.Popen(
             [SYSTEM_PYTHON, "-c", "from unoserver.server import main; main()", "--port", str(self.port),
              "--uno-port", str(uno_port), "--executable", soffice, "--quiet",
-             "--user-installation", str(Path(self.profile.name) / "profile"),
+             "--user-installation", str(Path(self.profile) / "profile"),
              "--conversion-timeout", str(CONVERT_TIMEOUT)],
             env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True)
@@ -131,10 +132,16 @@ class _LocalServer:
                 self.process.wait(timeout=10)
             except (OSError, subprocess.TimeoutExpired):
                 os.killpg(self.process.pid, 9)
+        if self.profile is not None and self.pid == os.getpid():
+            shutil.rmtree(self.profile, ignore_errors=True)
         self.process = None
-        if self.profile is not None:
-            self.profile.cleanup()
-            self.profile = None
+        self.profile = None
+
+    def forked(self) -> None:
+        """In a child process: forget the parent's converter (it stays the parent's) and any lock held at the fork."""
+        self.lock = threading.Lock()
+        self.process = None
+        self.profile = None
 
     def address(self, soffice: str) -> tuple[str, int]:
         with self.lock:
@@ -145,15 +152,33 @@ class _LocalServer:
 
 _server = _LocalServer()
 atexit.register(lambda: _server.stop())  # LibreOffice runs in its own session: do not leave it behind
+os.register_at_fork(after_in_child=_server.forked)
+
+
+class _Transport(xmlrpc.client.Transport):
+    """XML-RPC over HTTP with a socket timeout."""
+
+    def __init__(self, timeout: float) -> None:
+        super().__init__()
+        self.timeout = timeout
+
+    def make_connection(self, host):
+        connection = super().make_connection(host)
+        connection.timeout = self.timeout
+        return connection
 
 
 def _convert(host: str, port: int, content: bytes) -> bytes:
-    from unoserver.client import UnoClient
-    client = UnoClient(server=host, port=str(port), host_location="remote")
-    result = client.convert(indata=content, convert_to="pdf", filtername="writer_pdf_Export", filter_options=PDF_OPTIONS)
-    if not isinstance(result, (bytes, bytearray)) or not bytes(result).startswith(b"%PDF-"):
+    """One conversion by unoserver's XML-RPC API (version 3), called directly rather than through its UnoClient, which
+    waits 40 s retrying a server that is not there and has no timeout."""
+    with xmlrpc.client.ServerProxy(f"http://{host}:{port}", allow_none=True,
+                                   transport=_Transport(CONVERT_TIMEOUT + CLIENT_MARGIN)) as proxy:
+        # inpath, indata, outpath, convert_to, filtername, filter_options, update_index, infiltername, password
+        result = proxy.convert(None, content, None, "pdf", "writer_pdf_Export", PDF_OPTIONS, True, None, None)
+    data = result.data if isinstance(result, xmlrpc.client.Binary) else result
+    if not isinstance(data, (bytes, bytearray)) or not bytes(data).startswith(b"%PDF-"):
         raise OSError("the converter returned no PDF")
-    return bytes(result)
+    return bytes(data)
 
 
 def docx_to_pdf(content: bytes) -> bytes:
@@ -173,9 +198,13 @@ def docx_to_pdf(content: bytes) -> bytes:
         host, port = _server.address(soffice)
         try:
             pdf = _convert(host, port, content)
-        except (OSError, xmlrpc.client.Error):
+        except (OSError, xmlrpc.client.Error) as exc:
             with _server.lock:
-                _server.stop()
+                if _server.port == port:  # not one another thread has started meanwhile
+                    _server.stop()
+            if isinstance(exc, TimeoutError):  # stuck on this document: LibreOffice is restarted, the request ends
+                raise ConversionFailed(refuse("pdf_converter_timeout", N_(
+                    "LibreOffice took too long to make this document into a PDF. Try again in a moment."))) from None
             if attempt:
                 raise ConversionFailed(refuse("pdf_converter_failed", N_(
                     "LibreOffice could not make this document into a PDF. Try again; if it persists, check %(package)s."),

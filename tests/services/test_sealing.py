@@ -281,3 +281,10 @@ def test_a_member_downloads_the_sealed_pdf_with_card_number_and_id_tail(app, mak
     statuses = [visitor.post(path + "/download", data={"csrf_token": token, "card_number": card.number, "id_tail": "111111"}).status_code
                 for _ in range(6)]
     assert 429 in statuses  # guessing is limited per address
+
+
+def test_the_cli_exports_the_same_demo_ca_the_public_page_serves(app, tmp_path):
+    out = tmp_path / "ca.pem"
+    result = app.test_cli_runner().invoke(args=["signing", "export-ca", str(out)])
+    assert result.exit_code == 0 and "DEMO" in result.output
+    assert out.read_bytes() == _ca_pem(app)
