@@ -13,6 +13,7 @@ import atexit
 import io
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -126,12 +127,17 @@ class _LocalServer:
             package=PACKAGE))
 
     def stop(self) -> None:
-        if self.process is not None and self.pid == os.getpid() and self.process.poll() is None:
+        if self.process is not None and self.pid == os.getpid():
+            # The whole session: unoserver, LibreOffice's launcher oosplash (which outlives SIGTERM) and soffice.bin.
             try:
-                os.killpg(self.process.pid, 15)
-                self.process.wait(timeout=10)
+                os.killpg(self.process.pid, signal.SIGTERM)
+                self.process.wait(timeout=5)
             except (OSError, subprocess.TimeoutExpired):
-                os.killpg(self.process.pid, 9)
+                pass
+            try:
+                os.killpg(self.process.pid, signal.SIGKILL)
+            except OSError:
+                pass  # every process of the session is gone already
         if self.profile is not None and self.pid == os.getpid():
             shutil.rmtree(self.profile, ignore_errors=True)
         self.process = None
