@@ -288,3 +288,19 @@ def test_the_cli_exports_the_same_demo_ca_the_public_page_serves(app, tmp_path):
     result = app.test_cli_runner().invoke(args=["signing", "export-ca", str(out)])
     assert result.exit_code == 0 and "DEMO" in result.output
     assert out.read_bytes() == _ca_pem(app)
+
+
+def test_the_signed_word_copy_is_recognised_and_a_draft_is_not(app, api_as, make_card):
+    card = make_card(signed=False)
+    staff = api_as("consultant")
+    draft = staff.get(f"/agreements/{card.agreements[0].id}/document.docx").data
+    agreement = _sign(app, card, make_card.consultant)
+    signed_docx = staff.get(f"/agreements/{agreement.id}/document.docx").data
+
+    def verdict(content):
+        return staff.client.post("/api/v1/documents/check", headers=staff._headers(), content_type="multipart/form-data",
+                                 data={"file": (io.BytesIO(content), "a.docx")}).get_json()
+
+    assert (verdict(signed_docx)["verdict"], verdict(signed_docx)["agreement"]["number"]) == ("signed_copy", agreement.number)
+    assert verdict(draft)["verdict"] == "not_recognised"
+    assert "已签署的 Word 副本" in _check(app, signed_docx, "a.docx")
