@@ -131,7 +131,9 @@ def validate(pdf: bytes, trust_roots_der: list[bytes]) -> Check:
     check.whole_file = status.coverage is not None and status.coverage.name == "ENTIRE_FILE"
     check.trusted = bool(roots) and bool(status.trusted)
     cert = status.signing_cert
-    check.subject = cert.subject.human_friendly
+    names = cert.subject.native
+    check.subject = " · ".join(dict.fromkeys(str(names[k]) for k in ("common_name", "organization_name") if names.get(k))) \
+        or cert.subject.human_friendly
     check.serial = format(cert.serial_number, "x")
     check.fingerprint = cert.sha256.hex()
     check.signing_time = status.signer_reported_dt
