@@ -192,6 +192,15 @@ def card_facts(doc) -> None:
     ])
 
 
+def closing_clauses(doc, disputes: str, other: str) -> None:
+    """争议解决 (the programme's court or commission) and the closing article: effect, copies, supplements."""
+    heading(doc, f"{disputes}　争议解决")
+    para(doc, "因本协议引起的或与本协议有关的争议，双方应友好协商解决；协商不成的，", "{{ dispute_text }}")
+    heading(doc, f"{other}　其他")
+    para(doc, "本协议自乙方签字、甲方盖章之日起生效。", "{{ copies_text }}",
+         "本协议未尽事宜，双方可另行签订书面补充协议，补充协议与本协议具有同等法律效力。")
+
+
 def confirmation(heading_text: str, rows: list[tuple[str, str]], *statement: str,
                  left: str = "乙方（持卡人）", right: str = "甲方（发卡方）") -> Document:
     """A one-page confirmation: parties, the facts of the event, the statement both sign, the QR."""
@@ -249,11 +258,7 @@ def subscription_presale() -> Document:
          "退还认筹金的，除退还认筹金外，还应自应当退还之日起，按同期全国银行间同业拆借中心公布的一年期贷款市场报价"
          "利率向乙方支付逾期期间的利息。乙方以伪造、变造或冒用的证件、卡片办理挂失、补办、转让或退卡的，由乙方"
          "承担由此产生的全部法律责任。")
-    heading(doc, "第九条　争议解决")
-    para(doc, "因本协议引起的或与本协议有关的争议，双方应友好协商解决；协商不成的，", "{{ dispute_text }}")
-    heading(doc, "第十条　其他")
-    para(doc, "本协议自乙方签字、甲方盖章之日起生效。", "{{ copies_text }}",
-         "本协议未尽事宜，双方可另行签订书面补充协议，补充协议与本协议具有同等法律效力。")
+    closing_clauses(doc, "第九条", "第十条")
     signature_block(doc, "乙方（持卡人）", "甲方（发卡方）")
     verification(doc)
     return doc
@@ -290,11 +295,7 @@ def subscription_membership() -> Document:
     heading(doc, "第六条　违约责任")
     para(doc, "任何一方违反本协议约定的，应当承担违约责任，赔偿由此给对方造成的直接损失。甲方未按约定提供会员权益的，"
          "乙方有权要求甲方限期改正；甲方逾期仍未改正的，乙方可以解除本协议，甲方应退还尚未履行期间对应的会费。")
-    heading(doc, "第七条　争议解决")
-    para(doc, "因本协议引起的或与本协议有关的争议，双方应友好协商解决；协商不成的，", "{{ dispute_text }}")
-    heading(doc, "第八条　其他")
-    para(doc, "本协议自乙方签字、甲方盖章之日起生效。", "{{ copies_text }}",
-         "本协议未尽事宜，双方可另行签订书面补充协议，补充协议与本协议具有同等法律效力。")
+    closing_clauses(doc, "第七条", "第八条")
     signature_block(doc, "乙方（会员）", "甲方（服务方）")
     verification(doc)
     return doc
