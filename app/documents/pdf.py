@@ -80,6 +80,19 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _unoserver_path(profile: Path) -> str:
+    """A directory holding only unoserver (linked from this environment), for the system Python's PYTHONPATH: the rest
+    of our site-packages, built for another interpreter, must not shadow what LibreOffice's Python imports."""
+    import unoserver
+    package = Path(unoserver.__file__).parent
+    lib = profile / "python"
+    lib.mkdir()
+    (lib / "unoserver").symlink_to(package)
+    for dist in package.parent.glob("unoserver-*.dist-info"):  # unoserver reads its version from its metadata
+        (lib / dist.name).symlink_to(dist)
+    return str(lib)
+
+
 class _LocalServer:
     """One unoserver per worker process, started on first use, started again when it has died or we forked."""
 
@@ -97,10 +110,9 @@ class _LocalServer:
 
     def _start(self, soffice: str) -> None:
         self.stop()
-        import unoserver
         self.profile = tempfile.mkdtemp(prefix="vip-lo-")
         self.port, uno_port = _free_port(), _free_port()
-        env = {**os.environ, "PYTHONPATH": str(Path(unoserver.__file__).parent.parent), "FONTCONFIG_FILE": str(FONTS_CONF),
+        env = {**os.environ, "PYTHONPATH": _unoserver_path(Path(self.profile)), "FONTCONFIG_FILE": str(FONTS_CONF),
                "HOME": self.profile}
         env.pop("PYTHONHOME", None)
         self.process = subprocess.Popen(

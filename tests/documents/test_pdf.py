@@ -181,3 +181,21 @@ def test_two_first_requests_at_once_keep_one_pdf(app, make_card, monkeypatch):
     monkeypatch.setattr(services, "docx_to_pdf", convert_while_another_request_stores_it)
     content, filename = in_request(app, services.pdf_of, agreement)
     assert (content, filename) == (b"%PDF- theirs", "theirs.pdf") and _pdf_rows(agreement) == 1
+
+
+def test_a_forked_worker_leaves_its_parents_converter_alone():
+    """gunicorn forks workers: a child starts its own converter when it needs one, and neither stops the parent's nor
+    removes its profile when it stops or exits."""
+    import os
+
+    pdf.docx_to_pdf(_docx(("会员", "SimSun", 12)))
+    starts, profile, process = pdf._server.starts, pdf._server.profile, pdf._server.process
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child reports through its exit status
+        ok = pdf._server.process is None and not pdf._server.lock.locked()
+        pdf.stop_converter()
+        os._exit(0 if ok else 1)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert os.path.isdir(profile) and process.poll() is None
+    assert pdf.docx_to_pdf(_docx(("会员", "SimSun", 12))).startswith(b"%PDF-") and pdf._server.starts == starts
