@@ -106,3 +106,41 @@ def test_two_consultants_issuing_to_one_member_at_once_respect_the_limit(live_ap
     responses = _in_parallel([issue(t, f"R{i}") for i, t in enumerate(consultants)])
     assert sorted(r.status_code for r in responses) == [201, 409]
     assert [r.get_json()["error"]["code"] for r in responses if r.status_code == 409] == ["member_card_limit"]
+
+
+def test_signing_holds_no_lock_while_the_pdf_is_made_and_seals_once(live_app):
+    """Two tablets submit signatures for one agreement at once: one seals it, the other is told it is sealed; and
+    the counter can redeem another card while LibreOffice works (the conversion runs outside any transaction)."""
+    from tests.conftest import signature_data_url
+    admin, consultant, counter = _token(live_app, "admin"), _token(live_app, "consultant"), _token(live_app, "counter")
+    client = live_app.test_client()
+    auth = {"Authorization": f"Bearer {admin}"}
+    assert client.post("/api/v1/programs", json=program_payload(code="SIGN-RACE"), headers=auth).status_code == 201
+    issued = []
+    for n in (1, 2):
+        member = client.post("/api/v1/members", json={"name": f"签名{n}", "id_number": valid_id_number(40 + n),
+                                                       "phone": "13800138000"},
+                             headers={"Authorization": f"Bearer {consultant}"}).get_json()
+        issued.append(client.post("/api/v1/cards", json={"program": "SIGN-RACE", "tier": "VIP", "member_id": member["id"],
+                                                         "amount": "50000", "payment_method": "cash", "receipt_no": f"S{n}"},
+                                  headers={"Authorization": f"Bearer {consultant}"}).get_json())
+    Api(client, consultant).sign_by_scan(issued[1]["agreement_id"])
+    body = {"member_signature": signature_data_url("会员"), "consultant_signature": signature_data_url("顾问"), "consent": True}
+
+    def sign():
+        return live_app.test_client().post(f"/api/v1/agreements/{issued[0]['agreement_id']}/sign", json=body,
+                                           headers={"Authorization": f"Bearer {consultant}"})
+
+    def redeem():
+        return live_app.test_client().post(f"/api/v1/verify/{issued[1]['verify_url'].rsplit('/v/', 1)[1]}/redeem",
+                                           json={"item": "1-1-101", "price": "1000000"},
+                                           headers={"Authorization": f"Bearer {counter}"})
+
+    responses = _in_parallel([sign, sign, redeem])
+    assert sorted(r.status_code for r in responses[:2]) == [200, 409]
+    assert {r.get_json()["error"]["code"] for r in responses[:2] if r.status_code == 409} == {"agreement_already_sealed"}
+    assert responses[2].status_code == 200  # the counter was not kept waiting behind the signing
+    with live_app.app_context():
+        from app.agreements.models import Document, Signature
+        assert db.session.scalar(select(func.count(Document.id)).where(Document.role == "sealed")) == 2  # one each
+        assert db.session.scalar(select(func.count(Signature.id)).where(Signature.method == "drawn")) == 2  # one signing

@@ -97,6 +97,11 @@ def _locked(agreement_id: int) -> Agreement:
                                   .execution_options(populate_existing=True))
     if agreement is None:
         raise NotFound(refuse("agreement_not_found", N_("No agreement has the number %(id)s."), id=agreement_id))
+    return _unsigned(agreement)
+
+
+def _unsigned(agreement: Agreement) -> Agreement:
+    """The agreement, if it still waits for signatures."""
     if agreement.status is AgreementStatus.SEALED:
         raise Conflict(refuse("agreement_already_sealed",
                               N_("This agreement is already signed and sealed; a changed agreement is a new document.")))
@@ -126,11 +131,10 @@ def _bring_into_force(agreement: Agreement) -> None:
         audit.record("card.in_force", card, {"number": card.number, "agreement": agreement.number})
 
 
-def _sign_row(agreement: Agreement, role: SignerRole, name: str, method: SigningMethod, png: bytes | None,
-              consented: bool | None = None) -> None:
+def _sign_row(agreement: Agreement, role: SignerRole, name: str, method: SigningMethod, png: bytes | None) -> None:
     ip, user_agent = request_origin()
     db.session.add(Signature(agreement=agreement, role=role, signer_name=name[:80], method=method, image_png=png,
-                             signed_at=utcnow(), ip=ip, user_agent=user_agent, consented=consented))
+                             signed_at=utcnow(), ip=ip, user_agent=user_agent))
 
 
 def _consent(value: Any) -> bool | None:
@@ -144,8 +148,12 @@ def _consent(value: Any) -> bool | None:
 
 def sign_drawn(agreement_id: int, data: Mapping[str, Any], *, consultant, require_consent: bool = False) -> Agreement:
     """Both parties drew their signatures, the member having consented: embed them and the issuer's seal, add the
-    evidence page, make the PDF/A and sign it under the issuer's certificate (PAdES). That PDF is the sealed original."""
-    agreement = _locked(agreement_id)
+    evidence page, make the PDF/A and sign it under the issuer's certificate (PAdES). That PDF is the sealed original.
+
+    LibreOffice and the signature take a moment (seconds on a cold start): they run between two transactions, so no
+    database lock is held meanwhile (on SQLite every transaction holds the write lock; the counter must not wait).
+    The second transaction locks the agreement and seals it only if nobody did in between."""
+    agreement = _unsigned(get_agreement(agreement_id))
     errors = {}
     images: dict[str, bytes | None] = {}
     roles = ("member", "consultant") + (("previous_holder",) if agreement.kind is AgreementKind.TRANSFER else ())
@@ -160,52 +168,67 @@ def sign_drawn(agreement_id: int, data: Mapping[str, Any], *, consultant, requir
             "The member must confirm having read the whole agreement and agreeing to it before signing."))
     if errors:
         raise ValidationFailed(errors)
-    if template_version(agreement.template_name) != agreement.template_version:
-        # What would be signed must be what the member was shown: a new template means a new agreement.
-        raise Conflict(refuse("template_changed", N_(
-            "The agreement template has changed since this document was drawn up; issue a new agreement to sign.")))
+    _check_template(agreement)
     card = agreement.card
     program = card.program
     certificate = signing.certificate_for(program)  # before any work: no certificate, no sealing
     images["issuer"] = program.seal_png
+    signed_at, (ip, user_agent) = utcnow(), request_origin()
+    signers = [(SignerRole.MEMBER, card.member.name, images["member"], consent)]
+    if agreement.kind is AgreementKind.TRANSFER:
+        signers.append((SignerRole.PREVIOUS_HOLDER, card.predecessor.member.name, images["previous_holder"], None))
+    signers.append((SignerRole.CONSULTANT, consultant.display_name, images["consultant"], None))
+    if images["issuer"]:
+        signers.append((SignerRole.ISSUER, program.issuer_name, images["issuer"], None))
     context = json.loads(agreement.params)
     context.update(member_id_number=_id_number(card.member), member_phone=card.member.phone,
                    member_signed_on=contexts.chinese_date(today()), consultant_signed_on=contexts.chinese_date(today()))
     signed_docx = _render(agreement, context, images)
-    _sign_row(agreement, SignerRole.MEMBER, card.member.name, SigningMethod.DRAWN, images["member"], consented=consent)
-    if agreement.kind is AgreementKind.TRANSFER:
-        _sign_row(agreement, SignerRole.PREVIOUS_HOLDER, card.predecessor.member.name, SigningMethod.DRAWN,
-                  images["previous_holder"])
-    _sign_row(agreement, SignerRole.CONSULTANT, consultant.display_name, SigningMethod.DRAWN, images["consultant"])
-    if images["issuer"]:
-        _sign_row(agreement, SignerRole.ISSUER, program.issuer_name, SigningMethod.DRAWN, images["issuer"])
-    signed_doc = _store(agreement, DocumentRole.SIGNED, signed_docx, filename=f"{agreement.number}-signed.docx",
-                        mime=DOCX_MIME, template=agreement.template_version)
-    db.session.flush()
     tsa_url = current_app.config.get("VIP_TSA_URL") or None
-    chain = signing.certificates(certificate)
-    evidence = evidence_page(agreement, signed_doc, certificate, tsa_url)
-    pdf = docx_to_pdf(append_evidence(signed_docx, *evidence))
-    sealed = pades.sign_pdf(pdf, key_der=signing.key_der(certificate),
-                            chain_der=[c.public_bytes(serialization.Encoding.DER) for c in chain],
-                            reason=f"{program.issuer_name}签章：{agreement.number}", location=program.project_name,
-                            name=program.issuer_name, tsa_url=tsa_url, now=utcnow())
-    info = {"certificate": {"subject": certificate.subject, "serial": certificate.serial,
-                            "fingerprint_sha256": certificate.fingerprint, "demo": certificate.kind.value != "uploaded"},
-            "signed_docx_sha256": signed_doc.sha256, "signing_time": sealed.signing_time.isoformat(),
+    evidence = evidence_page(agreement, hashlib.sha256(signed_docx).hexdigest(),
+                             [(role, name, SigningMethod.DRAWN, agreed, signed_at, ip) for role, name, _, agreed in signers],
+                             certificate, tsa_url)
+    final_docx = append_evidence(signed_docx, *evidence)
+    key_der = signing.key_der(certificate)
+    chain = [c.public_bytes(serialization.Encoding.DER) for c in signing.certificates(certificate)]
+    cert_facts = {"subject": certificate.subject, "serial": certificate.serial,
+                  "fingerprint_sha256": certificate.fingerprint, "demo": certificate.kind.value != "uploaded"}
+    number, issuer, place = agreement.number, program.issuer_name, program.project_name
+    db.session.commit()  # ends the reading transaction (and keeps a demo certificate made just now)
+
+    pdf = docx_to_pdf(final_docx)
+    sealed = pades.sign_pdf(pdf, key_der=key_der, chain_der=chain, reason=f"{issuer}签章：{number}", location=place,
+                            name=issuer, tsa_url=tsa_url, now=signed_at)
+
+    agreement = _locked(agreement_id)  # sealed by someone else meanwhile: refused here, as before any work
+    _check_template(agreement)
+    for role, name, png, agreed in signers:
+        db.session.add(Signature(agreement=agreement, role=role, signer_name=name[:80], method=SigningMethod.DRAWN,
+                                 image_png=png, signed_at=signed_at, ip=ip, user_agent=user_agent, consented=agreed))
+    signed_doc = _store(agreement, DocumentRole.SIGNED, signed_docx, filename=f"{number}-signed.docx",
+                        mime=DOCX_MIME, template=agreement.template_version)
+    info = {"certificate": cert_facts, "signed_docx_sha256": signed_doc.sha256,
+            "signing_time": sealed.signing_time.isoformat(),
             "timestamp": {"status": sealed.timestamp, "tsa": tsa_url,
                           "time": sealed.timestamp_time.isoformat() if sealed.timestamp_time else None,
                           "error": sealed.timestamp_error}}
-    _seal(agreement, sealed.pdf, method=SigningMethod.DRAWN, filename=f"{agreement.number}-sealed.pdf", mime=PDF_MIME,
+    _seal(agreement, sealed.pdf, method=SigningMethod.DRAWN, filename=f"{number}-sealed.pdf", mime=PDF_MIME,
           template=agreement.template_version, signature_info=info)
     audit.record("agreement.sealed", agreement, {"method": "drawn", "sha256": agreement.sealed_sha256,
-                                                 "certificate": certificate.serial, "timestamp": sealed.timestamp,
+                                                 "certificate": cert_facts["serial"], "timestamp": sealed.timestamp,
                                                  "consent": consent})
     if sealed.timestamp == "failed":
         # Never silently: the document's record and the log both say the time is the server's own.
         audit.record("agreement.timestamp_failed", agreement, {"tsa": tsa_url, "error": sealed.timestamp_error})
     db.session.commit()
     return agreement
+
+
+def _check_template(agreement: Agreement) -> None:
+    if template_version(agreement.template_name) != agreement.template_version:
+        # What would be signed must be what the member was shown: a new template means a new agreement.
+        raise Conflict(refuse("template_changed", N_(
+            "The agreement template has changed since this document was drawn up; issue a new agreement to sign.")))
 
 
 _ROLE_WORDS = {SignerRole.MEMBER: "持卡人", SignerRole.PREVIOUS_HOLDER: "原持卡人（转让方）", SignerRole.CONSULTANT: "经办人",
@@ -222,13 +245,15 @@ def _beijing(moment) -> str:
     return local.strftime("%Y-%m-%d %H:%M:%S")
 
 
-def evidence_page(agreement: Agreement, signed_doc: Document, certificate, tsa_url: str | None):
-    """The 出证页 appended to a sealed PDF: what was signed, by whom and how, under which certificate, and the log."""
+def evidence_page(agreement: Agreement, signed_sha256: str, signatures: list[tuple], certificate, tsa_url: str | None):
+    """The 出证页 appended to a sealed PDF: what was signed, by whom and how, under which certificate, and the log.
+    ``signatures``: (role, name, method, consented, signed_at, ip) of each signer."""
     from ..audit import AuditEntry
     card = agreement.card
-    signers = [[_ROLE_WORDS[s.role], s.signer_name, _beijing(s.signed_at),
-                "印章图像" if s.role is SignerRole.ISSUER else ("屏幕手写签名" if s.method is SigningMethod.DRAWN else "纸质签署扫描"), "已勾选“已阅读全文并同意”" if s.consented else ("" if s.consented is None else "未同意"),
-                s.ip or ""] for s in agreement.signatures]
+    signers = [[_ROLE_WORDS[role], name, _beijing(signed_at),
+                "印章图像" if role is SignerRole.ISSUER else ("屏幕手写签名" if method is SigningMethod.DRAWN else "纸质签署扫描"),
+                "已勾选“已阅读全文并同意”" if consented else ("" if consented is None else "未同意"), ip or ""]
+               for role, name, method, consented, signed_at, ip in signatures]
     demo = certificate.kind.value != "uploaded"
     cert_rows = [["证书主体", certificate.subject], ["证书序列号", certificate.serial],
                  ["证书指纹（SHA-256）", certificate.fingerprint],
@@ -243,7 +268,7 @@ def evidence_page(agreement: Agreement, signed_doc: Document, certificate, tsa_u
     trail = [[_beijing(e.created_at), e.actor_name, _ACTION_WORDS.get(e.action, e.action), e.ip or ""] for e in entries]
     sections = [
         ("一、文件", None, [["文件编号", agreement.number], ["卡号", card.number],
-                          ["已签署内容（Word 文件）SHA-256", signed_doc.sha256],
+                          ["已签署内容（Word 文件）SHA-256", signed_sha256],
                           ["核验地址", verify_url(agreement)]]),
         ("二、签署人", ["角色", "姓名", "签署时间（北京时间）", "方式", "确认", "IP"], signers),
         ("三、电子签名证书", None, cert_rows),
