@@ -147,6 +147,15 @@ def _details(data) -> str:
                       for k, v in data.items() if v not in (None, ""))
 
 
+def _discount(rate_bp: int) -> str:
+    """9.5折 in Chinese; in English what the member pays, since "折" means nothing there."""
+    if get_locale().language == "zh":
+        return money.discount_in_words(rate_bp)
+    if rate_bp >= 10_000:
+        return gettext("no discount")
+    return gettext("pays %(pct)s%% of the price", pct=f"{rate_bp / 100:g}")
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError):
@@ -227,7 +236,7 @@ def init_app(app: Flask) -> None:
         yuan_text=money.format_yuan_text,
         fen=money.format_fen,
         words=money.amount_in_words,
-        discount=money.discount_in_words,
+        discount=_discount,
         rate=money.format_discount_rate,
         card_number=format_card_number,
         details=_details,
