@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from .. import audit
 from ..documents.pdf import pdf_page_count, pdf_page_png
+from ..extensions import db
 from ..errors import NotFound
 from ..rules import N_, refuse
 from .services import pdf_of
@@ -13,7 +15,11 @@ def _pdf(agreement) -> bytes:
 
 
 def page_count(agreement) -> int:
-    return pdf_page_count(_pdf(agreement))
+    """How many pages to show; opening the agreement to read is logged, as its pages show the full ID number."""
+    count = pdf_page_count(_pdf(agreement))
+    audit.record("agreement.opened_for_signing", agreement, {"number": agreement.number, "pages": count})
+    db.session.commit()
+    return count
 
 
 def page_png(agreement, page: int, width_px: int) -> bytes:

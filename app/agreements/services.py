@@ -234,6 +234,7 @@ def _check_template(agreement: Agreement) -> None:
 _ROLE_WORDS = {SignerRole.MEMBER: "持卡人", SignerRole.PREVIOUS_HOLDER: "原持卡人（转让方）", SignerRole.CONSULTANT: "经办人",
                SignerRole.ISSUER: "发卡方印章"}
 _ACTION_WORDS = {"card.issued": "办卡", "agreement.created": "生成协议", "agreement.document_downloaded": "下载文件",
+                 "agreement.opened_for_signing": "打开协议供阅读签署",
                  "card.in_force": "卡生效", "agreement.sealed": "签署封存", "card.loss_reported": "挂失",
                  "card.loss_cancelled": "解除挂失", "card.reissued": "补办", "card.transferred": "转让",
                  "card.redeemed": "核销", "card.renewed": "续期", "card.voided": "作废", "scan.verify": "扫码核验",

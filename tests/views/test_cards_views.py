@@ -160,3 +160,17 @@ def test_the_document_check_page_and_upload(app, login, make_card):
     general = client.get("/check").get_data(as_text=True)
     found = client.post("/check", data={"csrf_token": csrf_token(general), "file": (io.BytesIO(PDF_BYTES), "a.pdf")})
     assert agreement.number in found.get_data(as_text=True)
+
+
+def test_opening_an_agreement_to_read_and_sign_is_logged(login, make_card):
+    from app.audit import AuditEntry
+    card = make_card(signed=False)
+    client = login("consultant")
+    page = client.get(f"/agreements/{card.agreements[0].id}/sign").get_data(as_text=True)
+    assert f"/agreements/{card.agreements[0].id}/pages/1.png" in page
+    image = client.get(f"/agreements/{card.agreements[0].id}/pages/1.png")
+    assert image.mimetype == "image/png" and image.data.startswith(b"\x89PNG")
+    assert client.get(f"/agreements/{card.agreements[0].id}/pages/99.png").status_code == 404
+    assert login("counter").get(f"/agreements/{card.agreements[0].id}/pages/1.png").status_code == 403
+    opened = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "agreement.opened_for_signing")).all()
+    assert [e.object_id for e in opened] == [str(card.agreements[0].id)]
