@@ -315,7 +315,7 @@ PATHS: dict[str, Any] = {
             {"id_number": {"type": "string"}, "fee_receipt_no": {"type": "string"}, "reason": {"type": "string"}}, ("id_number",), "201"),
            ("renew", "Extend a membership inside its renewal window; the fee is recorded as a charge (income)",
             {"payment_method": PAYMENT_METHODS, "receipt_no": {"type": "string"}}, (), "200"),
-           ("void", "Admin: the day of issue, or any day while the agreement is unsigned (awaiting_signature); not for reissued or transferred cards. Every movement reversed (the money returned in full), agreements void",
+           ("void", "Admin: the day of issue, or any day while the agreement is unsigned (awaiting_signature); not for reissued or transferred cards in force. Every movement reversed (the money returned in full), agreements void; a transferred card whose new holder never signed goes back to the previous holder with the money",
             {"reason": {"type": "string"}}, ("reason",), "200"),
            ("terminate", "The member ends a membership after the refund window: no refund; valid_through becomes the end of the notice period",
             {"reason": {"type": "string"}}, ("reason",), "200"),

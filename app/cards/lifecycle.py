@@ -426,7 +426,8 @@ def expire_cards() -> list[Card]:
 # Void ----------------------------------------------------------------------------------------------------
 
 def void_card(card_id: int, data: Mapping[str, Any], *, admin) -> Card:
-    """Issued in error, noticed the same day: every movement of money is reversed and the agreements voided."""
+    """Issued in error, noticed the same day (or never signed, any day): every movement of money is reversed and the
+    agreements voided. A transferred card whose new holder never signed goes back to the previous holder."""
     _require(admin, "card.void")
     reason = _reason(data, required=True)
     card = _lock(card_id)
@@ -434,11 +435,22 @@ def void_card(card_id: int, data: Mapping[str, Any], *, admin) -> Card:
     _ensure(rules.check_void(card.issued_on, today(), successor=card.predecessor_id is not None,
                              awaiting_signature=card.status is CardStatus.AWAITING_SIGNATURE))
     _close_open_transfer(card, "card.voided")
-    if card.held_fen:
+    undone = None
+    if card.predecessor_id is not None:
+        # Only a transferred card waiting for its new holder's signature gets here: the transfer never took effect,
+        # so the previous holder's card comes back with the money.
+        undone = _lock(card.predecessor_id)
+        if held := card.held_fen:
+            _ledger(card, LedgerKind.CARRIED_OUT, -held, reference=undone.number)
+            _ledger(undone, LedgerKind.CARRIED_IN, held, reference=card.number)
+        undone.status = CardStatus.ACTIVE
+        audit.record("card.transfer_undone", undone, {"number": undone.number, "voided": card.number}, actor=admin)
+    elif card.held_fen:
         _ledger(card, LedgerKind.REVERSED, -card.held_fen, reference=reason[:64])
     for agreement in card.agreements:
         agreement.status = AgreementStatus.VOID
     card.status = CardStatus.VOIDED
-    audit.record("card.voided", card, {"number": card.number, "reason": reason}, actor=admin)
+    audit.record("card.voided", card, {"number": card.number, "reason": reason,
+                                       **({"returned_to": undone.number} if undone else {})}, actor=admin)
     db.session.commit()
     return card

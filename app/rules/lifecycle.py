@@ -39,10 +39,11 @@ def check_void(issued_on: dt.date, on: dt.date, *, successor: bool, awaiting_sig
     """Void is for a card issued in error: the same business day only, afterwards it is a refund.
     A reissued or transferred card is not "issued in error": voiding it would leave its holder with no card.
     A card whose agreement nobody signed never took effect: a manager may void it any day, the money going back."""
+    if awaiting_signature:
+        # A new holder who never signed: the transfer never took effect, so voiding undoes it.
+        return allow("void_unsigned", N_("The agreement was never signed: the card may be voided and the money returned in full."))
     if successor:
         return refuse("void_not_for_successor", N_("A reissued or transferred card cannot be voided; refund it instead."))
-    if awaiting_signature:
-        return allow("void_unsigned", N_("The agreement was never signed: the card may be voided and the money returned in full."))
     if on != issued_on:
         return refuse("void_same_day_only", N_("A card can be voided only on the day it was issued (%(issued_on)s); "
                                                "after that, refund it."), issued_on=issued_on)

@@ -170,3 +170,23 @@ def test_the_api_lists_a_consultants_unsigned_cards(desk, api_as):
     assert consultant.get("/cards", query_string={"program": "UNSIGNED"}).get_json()["items"][0]["status"] == "active"
     bad = consultant.get("/cards", query_string={"status": "pending_ink", "per_page": "0"})
     assert bad.status_code == 422 and set(bad.get_json()["error"]["reasons"]) == {"status", "per_page"}
+
+
+def test_voiding_a_transferred_card_its_new_holder_never_signed_gives_the_card_back(desk):
+    card = unsigned_card(desk, transfer_policy="with_approval", transfer_fee="300.00")
+    consultant, admin = desk["consultant"], desk["admin"]
+    consultant.sign_by_scan(card["agreement_id"])
+    other = consultant.post("/members", {"name": "孙八", "id_number": valid_id_number(987), "phone": "13800138987"}).get_json()
+    request = consultant.post(f"/cards/{card['number']}/transfer", {"to_member_id": other["id"], "fee_receipt_no": "T1"}).get_json()
+    new = desk["admin2"].post(f"/transfer-requests/{request['id']}/approve").get_json()
+    assert new["status"] == "awaiting_signature"
+    assert desk["counter"].get(f"/verify/{token(card)}").get_json()["result"] == "transferred"
+
+    voided = admin.post(f"/cards/{new['number']}/void", {"reason": "受让方未签协议"})
+    assert voided.status_code == 200, voided.get_json()
+    assert (voided.get_json()["status"], voided.get_json()["held_amount"]) == ("voided", "0.00")
+    back = consultant.get(f"/cards/{card['number']}").get_json()
+    assert (back["status"], back["held_amount"]) == ("active", "50000.00")  # the previous holder's card, as it was
+    assert desk["counter"].get(f"/verify/{token(card)}").get_json()["result"] == "valid"
+    assert desk["counter"].get(f"/verify/{token(new)}").get_json()["result"] == "voided"
+    assert {a["status"] for a in voided.get_json()["agreements"]} == {"void"}
