@@ -89,6 +89,8 @@ def test_transfer_annul_and_void_in_the_browser(app, login, make_card, make_prog
     redemption = in_request(app, redeem, counter_card.id, {"item": "5-5-505", "price": "900000"})
     annulled = post(admin, f"/redemptions/{redemption.id}/annul", {"reason": "合同解除"}, f"/cards/{counter_card.number}")
     assert "核销已撤销" in annulled.get_data(as_text=True)
+    from tests.conftest import seal_subscription
+    seal_subscription(app, new, make_card.consultant)  # the new holder signed: the transfer is in force
     refused = post(admin, f"/cards/{new.number}/void", {"reason": "录错"}, f"/cards/{new.number}")
     assert "不能作废" in refused.get_data(as_text=True)  # a transferred card is no error of issue
     voided = post(admin, f"/cards/{counter_card.number}/void", {"reason": "录错"}, f"/cards/{counter_card.number}")
