@@ -41,7 +41,7 @@ def test_login_success_and_failure_are_logged_without_the_password(app, ctx):
     assert services.authenticate("LEE", "password-1").username == "lee"
     assert services.authenticate("lee", "wrong-password") is None
     assert services.authenticate("MyS3cretPass", "x") is None  # a password typed into the username box
-    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action.like("user.log%"))).all()
+    entries = db.session.scalars(select(AuditEntry).where(AuditEntry.action.like("user.log%")).order_by(AuditEntry.id)).all()
     assert [(e.action, e.actor_name) for e in entries] == [
         ("user.logged_in", "lee"), ("user.login_failed", "?lee"), ("user.login_failed", "?M***********")]
     assert "wrong-password" not in str([e.data for e in entries]) and "MyS3cretPass" not in str([e.data for e in entries])
