@@ -276,7 +276,7 @@ def test_a_member_downloads_the_sealed_pdf_with_card_number_and_id_tail(app, mak
     right = visitor.post(path + "/download", data={"csrf_token": token, "card_number": card.number,
                                                    "id_tail": valid_id_number(4242)[-6:].lower()})
     assert right.mimetype == "application/pdf" and right.data == _sealed_pdf(app, agreement)
-    actions = [e.action for e in db.session.scalars(select(AuditEntry).where(AuditEntry.action.like("agreement.member_%")))]
+    actions = [e.action for e in db.session.scalars(select(AuditEntry).where(AuditEntry.action.like("agreement.member_%")).order_by(AuditEntry.id))]
     assert actions == ["agreement.member_download_refused", "agreement.member_downloaded"]
     statuses = [visitor.post(path + "/download", data={"csrf_token": token, "card_number": card.number, "id_tail": "111111"}).status_code
                 for _ in range(6)]
