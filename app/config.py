@@ -41,6 +41,7 @@ def defaults(instance_path: str) -> dict:
         "VIP_LOGIN_RATE_LIMIT": "10 per minute",
         "VIP_VERIFY_RATE_LIMIT": "60 per minute",
         "VIP_MEMBER_DOWNLOAD_RATE_LIMIT": "5 per minute",  # guessing the ID digits of someone else's agreement
+        "VIP_MEMBER_DOWNLOAD_DOCUMENT_LIMIT": "20 per day",  # the same, from many addresses at one document
         "VIP_PROXY_COUNT": 0,
         # Without an uploaded certificate, seal under a generated demo CA (documents say so); turn off in production.
         "VIP_DEMO_SIGNING": True,

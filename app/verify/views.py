@@ -59,8 +59,14 @@ def _download_limit() -> str:
     return current_app.config["VIP_MEMBER_DOWNLOAD_RATE_LIMIT"]
 
 
+def _per_document_limit() -> str:
+    return current_app.config["VIP_MEMBER_DOWNLOAD_DOCUMENT_LIMIT"]
+
+
 @bp.post("/d/<path:token>/download")
 @limiter.limit(_download_limit)
+# Guesses spread over many addresses still meet a ceiling per document.
+@limiter.limit(_per_document_limit, key_func=lambda: "document:" + (request.view_args or {}).get("token", ""))
 def member_download(token: str):
     """The member downloads their own sealed PDF after proving who they are; the public sees the masked page only."""
     agreement = agreements.by_public_token(token)

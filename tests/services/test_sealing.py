@@ -32,6 +32,15 @@ from tests.conftest import DEFAULT_NOW, csrf_token, signature_data_url, valid_id
 VENV_BIN = Path(sys.executable).parent
 
 
+@pytest.fixture
+def fresh_limits():
+    """Rate limits count per address across tests: start and end each limit test with none spent."""
+    from app.extensions import limiter
+    limiter.reset()
+    yield
+    limiter.reset()
+
+
 def _sign(app, card, consultant, **data):
     with app.test_request_context("/", environ_base={"REMOTE_ADDR": "10.9.8.7"}):
         login_user(consultant)
@@ -261,7 +270,7 @@ def test_without_demo_signing_a_programme_needs_its_certificate(app, make_card, 
     assert card.agreements[0].status.value == "unsigned"
 
 
-def test_a_member_downloads_the_sealed_pdf_with_card_number_and_id_tail(app, make_card, make_member):
+def test_a_member_downloads_the_sealed_pdf_with_card_number_and_id_tail(app, make_card, make_member, fresh_limits):
     member = make_member(id_number=valid_id_number(4242))
     card = make_card(member=member, signed=False)
     agreement = _sign(app, card, make_card.consultant)
@@ -304,3 +313,19 @@ def test_the_signed_word_copy_is_recognised_and_a_draft_is_not(app, api_as, make
     assert (verdict(signed_docx)["verdict"], verdict(signed_docx)["agreement"]["number"]) == ("signed_copy", agreement.number)
     assert verdict(draft)["verdict"] == "not_recognised"
     assert "已签署的 Word 副本" in _check(app, signed_docx, "a.docx")
+
+
+def test_guesses_at_one_document_from_many_addresses_meet_a_ceiling(app, make_card, monkeypatch, fresh_limits):
+    monkeypatch.setitem(app.config, "VIP_MEMBER_DOWNLOAD_DOCUMENT_LIMIT", "3 per day")
+    card = make_card(signed=False)
+    agreement = _sign(app, card, make_card.consultant)
+    with app.test_request_context("/"):
+        path = services.verify_url(agreement).split("vip.example.test", 1)[1]
+    statuses = []
+    for n in range(5):
+        visitor = app.test_client()
+        address = {"REMOTE_ADDR": f"10.0.0.{n + 1}"}
+        token = csrf_token(visitor.get(path, environ_base=address).get_data(as_text=True))
+        statuses.append(visitor.post(path + "/download", environ_base=address,
+                                     data={"csrf_token": token, "card_number": card.number, "id_tail": f"00000{n}"}).status_code)
+    assert statuses == [403, 403, 403, 429, 429]
