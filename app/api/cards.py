@@ -5,7 +5,7 @@ from flask import current_app, jsonify, request, url_for
 from ..agreements import services as agreements
 from ..agreements.schemas import MAX_SCAN_BYTES, dump_agreement
 from ..cards import services
-from ..cards.schemas import ISSUE_FIELDS, REDEEM_FIELDS, dump_card, dump_redemption
+from ..cards.schemas import ISSUE_FIELDS, REDEEM_FIELDS, dump_card, dump_redemption, dump_settlement
 from ..i18n import say
 from ..members.services import get_member
 from . import bp, json_body, reject_unknown, require
@@ -79,6 +79,16 @@ def verify(token: str):
     verdict, card = services.verify_token(token, counter_program=request.args.get("counter_program"),
                                           station=request.args.get("station"))
     return jsonify({"result": verdict.code, "message": say(verdict), "card": _card_body(card) if card else None})
+
+
+@bp.post("/verify/<token>/settlement")
+def settlement_preview(token: str):
+    """What redeeming would record for ``{"item", "price"}``, to confirm before redeeming; nothing is written."""
+    require("card.redeem")
+    body = _redeem_body()
+    card, item, settlement = services.preview_settlement(token, body, counter_program=body.get("counter_program"))
+    return jsonify({"result": "valid", "item": item, "card": _card_body(card),
+                    "settlement": dump_settlement(settlement, card.tier.discount_rate_bp)})
 
 
 @bp.post("/verify/<token>/redeem")

@@ -114,18 +114,23 @@ def dump_card(card: Any, *, full: bool = True, holder_name: bool = False, verify
     return body
 
 
+def dump_settlement(s: Any, discount_rate_bp: int) -> dict[str, Any]:
+    """A settlement (computed, or as a redemption recorded it) in the API's words."""
+    return {
+        "price": format_fen(s.price_fen), "discount_rate": format_discount_rate(discount_rate_bp),
+        "discounted": format_fen(s.discounted_fen), "offset": format_fen(s.offset_fen),
+        "deposit_applied": format_fen(s.deposit_applied_fen), "deposit_remaining": format_fen(s.deposit_remaining_fen),
+        "credit_used": format_fen(s.credit_used_fen), "credit_lapsed": format_fen(s.credit_lapsed_fen),
+        "payable": format_fen(s.payable_fen),
+    }
+
+
 def dump_redemption(r: Any) -> dict[str, Any]:
     return {
         "id": r.id, "item": r.item, "redeemed_at": r.redeemed_at.isoformat(),
         "agreement_id": r.agreement_id,
         "annulled_at": r.annulled_at.isoformat() if r.annulled_at else None, "annul_reason": r.annul_reason,
-        "settlement": {
-            "price": format_fen(r.price_fen), "discount_rate": format_discount_rate(r.discount_rate_bp),
-            "discounted": format_fen(r.discounted_fen), "offset": format_fen(r.offset_fen),
-            "deposit_applied": format_fen(r.deposit_applied_fen), "deposit_remaining": format_fen(r.deposit_remaining_fen),
-            "credit_used": format_fen(r.credit_used_fen), "credit_lapsed": format_fen(r.credit_lapsed_fen),
-            "payable": format_fen(r.payable_fen),
-        },
+        "settlement": dump_settlement(r, r.discount_rate_bp),
     }
 
 

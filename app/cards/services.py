@@ -171,10 +171,7 @@ def redeem(card_id: int, data: Mapping[str, Any], *, token: str | None = None, c
         db.session.commit()
         raise Conflict(verdict, card_status=card.status.value)
     program, tier = card.program, card.tier
-    terms = dataclasses.replace(tier.terms(), credit_fen=0) if card.credit_void else tier.terms()
-    decision, settlement = settle_card(program.kind, spec.price_fen, terms, held_fen=card.held_fen)
-    if settlement is None:
-        raise ValidationFailed({"price": decision})
+    settlement = _settle(card, spec.price_fen)
     now = utcnow()
     redemption = Redemption(card=card, item=spec.item, price_fen=settlement.price_fen,
                             discount_rate_bp=tier.discount_rate_bp, discounted_fen=settlement.discounted_fen,
@@ -203,6 +200,28 @@ def redeem(card_id: int, data: Mapping[str, Any], *, token: str | None = None, c
                                          "agreement": redemption.agreement.number})
     db.session.commit()
     return redemption
+
+
+def _settle(card: Card, price_fen: int):
+    """What redeeming this card at ``price_fen`` comes to, by the rules; nothing is written."""
+    terms = dataclasses.replace(card.tier.terms(), credit_fen=0) if card.credit_void else card.tier.terms()
+    decision, settlement = settle_card(card.program.kind, price_fen, terms, held_fen=card.held_fen)
+    if settlement is None:
+        raise ValidationFailed({"price": decision})
+    return settlement
+
+
+def preview_settlement(text: str, data: Mapping[str, Any], *, counter_program: str | None = None):
+    """The settlement redeeming would record, for the counter to confirm first: (card, item, settlement).
+    Nothing is written, not even a scan; a card that could not be redeemed is refused as redeeming would be."""
+    spec = read_redeem(data)
+    card, _, problem = _resolve(text)
+    if problem:
+        raise Conflict(problem)
+    verdict = verdict_for(card, counter_program, for_use=True)
+    if not verdict.ok:
+        raise Conflict(verdict, card_status=card.status.value)
+    return card, spec.item, _settle(card, spec.price_fen)
 
 
 def _resolve(text: str) -> tuple[Card | None, str | None, Decision | None]:

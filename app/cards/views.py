@@ -13,7 +13,7 @@ from ..users.roles import can
 from ..web import field_errors, require
 from . import history, services
 from .models import PaymentMethod
-from .schemas import dump_card, dump_redemption
+from .schemas import dump_card, dump_redemption, dump_settlement
 
 bp = Blueprint("cards", __name__)
 
@@ -93,15 +93,22 @@ def counter():
         session["counter_station"] = request.args.get("station", "").strip()[:60] or None
     program = session.get("counter_program")
     station = session.get("counter_station") or current_user.username
-    verdict = card = redemption = None
+    verdict = card = redemption = preview = None
     errors: dict[str, str] = {}
     code = (request.form.get("code") or "").strip()
+    action = request.form.get("action")
     if request.method == "POST" and code:
-        if request.form.get("action") == "redeem":
-            data = {"item": request.form.get("item", ""), "price": request.form.get("price", "")}
+        data = {"item": request.form.get("item", ""), "price": request.form.get("price", "")}
+        if action in ("preview", "redeem"):
+            # The settlement is shown and confirmed before anything is redeemed.
             try:
-                redemption = services.redeem_code(code, data, counter_program=program, station=station)
-                card = redemption.card
+                if action == "preview":
+                    card, item, settlement = services.preview_settlement(code, data, counter_program=program)
+                    preview = {"item": item, "price": request.form.get("price", ""),
+                               "settlement": dump_settlement(settlement, card.tier.discount_rate_bp)}
+                else:
+                    redemption = services.redeem_code(code, data, counter_program=program, station=station)
+                    card = redemption.card
             except ValidationFailed as exc:
                 errors, card = field_errors(exc), services.card_for_code(code)
             except Conflict as exc:
@@ -111,7 +118,8 @@ def counter():
     return render_template("cards/counter.html", programs=list_programs(), program=program, station=station,
                            verdict=verdict, card=card, unsigned=services.unsigned_subscription(card) if card else None,
                            code=code, data=dump_card(card, holder_name=True) if card else None, errors=errors,
-                           redemption=dump_redemption(redemption) if redemption else None, values=request.form)
+                           redemption=dump_redemption(redemption) if redemption else None, preview=preview,
+                           values=request.form)
 
 
 def _reading(agreement):

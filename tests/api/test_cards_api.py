@@ -168,3 +168,40 @@ def test_seal_image_through_the_api(desk):
     assert response.status_code == 200 and response.get_json()["has_seal"] is True
     assert consultant.put("/programs/CBSC-2026/seal", {"image": None}).status_code == 403
     assert admin.put("/programs/CBSC-2026/seal", {"image": None}).get_json()["has_seal"] is False
+
+
+def test_the_settlement_is_shown_before_anything_is_redeemed(desk, app):
+    from sqlalchemy import func, select
+
+    from app.cards.models import LedgerEntry, Redemption, Scan
+    from app.extensions import db
+    _, consultant, counter, member = desk
+    card = issue(consultant, member["id"]).get_json()
+    token = card["verify_url"].rsplit("/v/", 1)[1]
+    counts = lambda: [db.session.scalar(select(func.count(m.id))) for m in (Redemption, LedgerEntry, Scan)]  # noqa: E731
+    before = counts()
+    preview = counter.post(f"/verify/{token}/settlement", {"item": "3-1-1201", "price": "3280000"})
+    assert preview.status_code == 200, preview.get_json()
+    body = preview.get_json()
+    assert (body["result"], body["item"]) == ("valid", "3-1-1201")
+    assert body["settlement"] == {"price": "3280000.00", "discount_rate": "0.95", "discounted": "3116000.00",
+                                  "offset": "50000.00", "deposit_applied": "50000.00", "deposit_remaining": "0.00",
+                                  "credit_used": "0.00", "credit_lapsed": "0.00", "payable": "3066000.00"}
+    assert counts() == before  # nothing written
+    redeemed = counter.post(f"/verify/{token}/redeem", {"item": "3-1-1201", "price": "3280000"}).get_json()
+    assert redeemed["settlement"] == body["settlement"]  # what was shown is what was recorded
+    again = counter.post(f"/verify/{token}/settlement", {"item": "3-1-1201", "price": "3280000"})
+    assert (again.status_code, again.get_json()["error"]["code"]) == (409, "redeemed")
+    assert counter.post(f"/verify/{token}/settlement", {"item": "x"}).status_code == 422
+
+
+def test_the_counter_page_confirms_the_settlement_before_redeeming(desk, login, make_card):
+    from tests.conftest import form_post
+    card = make_card()
+    client = login("counter")
+    shown = form_post(client, "/counter", {"action": "preview", "code": card.number, "item": "3-1-1201", "price": "3280000"})
+    page = shown.get_data(as_text=True)
+    assert "¥3,066,000.00" in page and "确认并核销" in page and "本次已核销" not in page
+    assert card.status.value == "active"
+    done = form_post(client, "/counter", {"action": "redeem", "code": card.number, "item": "3-1-1201", "price": "3280000"})
+    assert "本次已核销" in done.get_data(as_text=True)

@@ -85,7 +85,10 @@ def test_issue_sign_scan_and_redeem_in_the_browser(live_server, page, tmp_path):
     assert page.inner_text("#verdict .verdict-code") == "有效"
     page.fill("input[name=item]", "3-1-1201")
     page.fill("input[name=price]", "1000000")
-    page.click("form.redeem-form button.primary")
+    page.click("form.redeem-form button.primary")  # first the settlement, to check with the holder
+    page.wait_for_selector("#settlement-preview")
+    assert "¥900,000.00" in page.inner_text("#settlement-preview")
+    page.click("form.redeem-form button.primary")  # then confirm
     page.wait_for_selector("text=本次已核销")
     assert "¥900,000.00" in page.inner_text("main")
     page.screenshot(path=str(tmp_path / "counter.png"), full_page=True)
