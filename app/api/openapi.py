@@ -183,7 +183,10 @@ VERDICT = {
     "type": "object",
     "properties": {"result": {"enum": ["valid", "awaiting_signature", "invalid", "lost", "replaced", "transferred", "refund_pending", "refunded",
                                        "redeemed", "expired", "voided", "not_yet_valid", "wrong_program"]},
-                   "message": {"type": "string"}, "card": {"oneOf": [_ref("Card"), {"type": "null"}]}},
+                   "message": {"type": "string"}, "card": {"oneOf": [_ref("Card"), {"type": "null"}]},
+                   "redeemed_at": {"type": "string", "format": "date-time", "description": "Redeemed cards only"},
+                   "redeemed_by": {"type": ["string", "null"], "description": "Redeemed cards only: who redeemed it"},
+                   "station": {"type": ["string", "null"], "description": "Redeemed cards only: the counter it was redeemed at"}},
 }
 
 AGREEMENT = {

@@ -224,6 +224,20 @@ def preview_settlement(text: str, data: Mapping[str, Any], *, counter_program: s
     return card, spec.item, _settle(card, spec.price_fen)
 
 
+def redemption_facts(card: Card | None) -> dict[str, Any] | None:
+    """When, by whom and at which counter a redeemed card was used: what a second scan must be able to say."""
+    if card is None or card.status is not CardStatus.REDEEMED:
+        return None
+    redemption = next((r for r in reversed(card.redemptions) if r.annulled_at is None), None)
+    if redemption is None:
+        return None
+    scan = db.session.scalar(select(Scan).where(Scan.card_id == card.id, Scan.action == ScanAction.REDEEM,
+                                                Scan.verdict == "valid").order_by(Scan.id.desc()).limit(1))
+    return {"redeemed_at": redemption.redeemed_at,
+            "redeemed_by": redemption.redeemed_by.display_name if redemption.redeemed_by else None,
+            "station": scan.station if scan else None, "item": redemption.item}
+
+
 def _resolve(text: str) -> tuple[Card | None, str | None, Decision | None]:
     """What the counter's input names: a card number typed by hand (12 digits) or a scanned URL or token.
 

@@ -119,6 +119,7 @@ def counter():
                            verdict=verdict, card=card, unsigned=services.unsigned_subscription(card) if card else None,
                            code=code, data=dump_card(card, holder_name=True) if card else None, errors=errors,
                            redemption=dump_redemption(redemption) if redemption else None, preview=preview,
+                           used=services.redemption_facts(card) if verdict is not None else None,
                            values=request.form)
 
 

@@ -205,3 +205,23 @@ def test_the_counter_page_confirms_the_settlement_before_redeeming(desk, login, 
     assert card.status.value == "active"
     done = form_post(client, "/counter", {"action": "redeem", "code": card.number, "item": "3-1-1201", "price": "3280000"})
     assert "本次已核销" in done.get_data(as_text=True)
+
+
+def test_a_second_scan_of_a_used_card_says_when_where_and_by_whom(desk, login, make_card):
+    _, consultant, counter, member = desk
+    card = issue(consultant, member["id"]).get_json()
+    token = card["verify_url"].rsplit("/v/", 1)[1]
+    assert "redeemed_at" not in counter.get(f"/verify/{token}").get_json()
+    counter.post(f"/verify/{token}/redeem", {"item": "3-1-1201", "price": "1000000", "station": "2号台"})
+    again = counter.get(f"/verify/{token}").get_json()
+    assert (again["result"], again["station"]) == ("redeemed", "2号台")
+    assert again["redeemed_by"] and again["redeemed_at"].startswith("2026-05-20")
+
+
+def test_the_counter_page_says_when_and_where_a_card_was_used(app, login, make_card):
+    from tests.conftest import form_post
+    card = make_card()
+    client = login("counter")
+    form_post(client, "/counter?station=东门1号", {"action": "redeem", "code": card.number, "item": "3-1-1201", "price": "1000000"})
+    page = form_post(client, "/counter", {"action": "scan", "code": card.number}).get_data(as_text=True)
+    assert "已核销" in page and "东门1号" in page and "3-1-1201" in page
