@@ -317,6 +317,20 @@ def get_agreement(agreement_id: int) -> Agreement:
     return agreement
 
 
+def downloadable(agreement_id: int, user) -> Agreement:
+    """The agreement if this user may download it: those who may see full ID numbers, and the counter staff who made
+    a redemption, for that redemption's confirmation (they print it for the holder to sign)."""
+    from ..cards.models import Redemption
+    from ..users.roles import can
+    agreement = get_agreement(agreement_id)
+    if can(user, "agreement.download"):
+        return agreement
+    if agreement.kind is AgreementKind.REDEMPTION and can(user, "card.redeem") and db.session.scalar(
+            select(Redemption.id).where(Redemption.agreement_id == agreement.id, Redemption.redeemed_by_id == user.id)):
+        return agreement
+    raise Forbidden(refuse("forbidden", N_("Your role does not allow this.")))
+
+
 def by_public_token(token: str) -> Agreement | None:
     public_id = tokens.read(tokens.DOCUMENT, token)
     if not isinstance(public_id, str):

@@ -120,15 +120,15 @@ def _send(document):
 @bp.get("/agreements/<id:agreement_id>/document.docx")
 def agreement_document(agreement_id: int):
     """The Word document: signed and sealed when signed on screen, else the draft to print and sign."""
-    require("agreement.download")
-    return _send(agreements.word_document(agreements.get_agreement(agreement_id)))
+    from flask_login import current_user
+    return _send(agreements.word_document(agreements.downloadable(agreement_id, current_user)))
 
 
 @bp.get("/agreements/<id:agreement_id>/document.pdf")
 def agreement_pdf(agreement_id: int):
     """The PDF: certificate-signed once sealed (or the scan, as a PDF), else the draft; made on first need."""
-    require("agreement.download")
-    content, filename = agreements.download_pdf(agreements.get_agreement(agreement_id))
+    from flask_login import current_user
+    content, filename = agreements.download_pdf(agreements.downloadable(agreement_id, current_user))
     return current_app.response_class(content, mimetype="application/pdf",
                                       headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
@@ -136,8 +136,8 @@ def agreement_pdf(agreement_id: int):
 @bp.get("/agreements/<id:agreement_id>/document")
 def agreement_original(agreement_id: int):
     """The authoritative file: the sealed original in its own format (Word or the uploaded scan), else the draft."""
-    require("agreement.download")
-    return _send(agreements.current_document(agreements.get_agreement(agreement_id)))
+    from flask_login import current_user
+    return _send(agreements.current_document(agreements.downloadable(agreement_id, current_user)))
 
 
 @bp.post("/agreements/<id:agreement_id>/sign")

@@ -182,18 +182,18 @@ def scan(agreement_id: int):
 
 
 @bp.get("/agreements/<id:agreement_id>/document.pdf")
-@require("agreement.download")
+@require("card.view")
 def document_pdf(agreement_id: int):
     """The PDF members keep: the certificate-signed original once sealed, else the draft to read."""
-    content, filename = agreements.download_pdf(agreements.get_agreement(agreement_id))
+    content, filename = agreements.download_pdf(agreements.downloadable(agreement_id, current_user))
     return current_app.response_class(content, mimetype="application/pdf",
                                       headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @bp.get("/agreements/<id:agreement_id>/document")
-@require("agreement.download")
+@require("card.view")
 def document(agreement_id: int):
     """The Word document staff edit and print: with the signatures once signed on screen, else the draft."""
-    doc = agreements.word_document(agreements.get_agreement(agreement_id))
+    doc = agreements.word_document(agreements.downloadable(agreement_id, current_user))
     return current_app.response_class(agreements.download(doc), mimetype=doc.mime,
                                       headers={"Content-Disposition": f'attachment; filename="{doc.filename}"'})

@@ -225,3 +225,15 @@ def test_the_counter_page_says_when_and_where_a_card_was_used(app, login, make_c
     form_post(client, "/counter?station=东门1号", {"action": "redeem", "code": card.number, "item": "3-1-1201", "price": "1000000"})
     page = form_post(client, "/counter", {"action": "scan", "code": card.number}).get_data(as_text=True)
     assert "已核销" in page and "东门1号" in page and "3-1-1201" in page
+
+
+def test_counter_staff_download_the_confirmation_of_their_own_redemption_only(desk, api_as):
+    _, consultant, counter, member = desk
+    card = issue(consultant, member["id"]).get_json()
+    token = card["verify_url"].rsplit("/v/", 1)[1]
+    redeemed = counter.post(f"/verify/{token}/redeem", {"item": "3-1-1201", "price": "1000000"}).get_json()
+    mine = counter.get(f"/agreements/{redeemed['agreement_id']}/document.pdf")
+    assert mine.status_code == 200 and mine.mimetype == "application/pdf"
+    assert counter.get(f"/agreements/{redeemed['agreement_id']}/document.docx").status_code == 200
+    assert api_as("counter").get(f"/agreements/{redeemed['agreement_id']}/document.pdf").status_code == 403  # not theirs
+    assert counter.get(f"/agreements/{card['agreement_id']}/document.pdf").status_code == 403  # the subscription
