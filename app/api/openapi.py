@@ -164,6 +164,7 @@ REDEEM_IN = {
     "type": "object",
     "required": ["item", "price"],
     "properties": {"item": {"type": "string", "examples": ["3-1-1201"]}, "price": MONEY,
+                   "payable": {**MONEY, "description": "The payable amount the confirmed preview showed; redeeming answers 409 settlement_changed if it differs now"},
                    "counter_program": {"type": "string", "description": "The programme this counter serves; others answer wrong_program"},
                    "station": {"type": "string", "description": "Where the scan happened"}},
 }

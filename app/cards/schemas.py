@@ -14,7 +14,7 @@ from .models import PaymentMethod
 
 ISSUE_FIELDS = ("program", "tier", "member_id", "amount", "payment_method", "receipt_no", "qualifying_spend",
                 "permit_override_reason")
-REDEEM_FIELDS = ("item", "price", "counter_program", "station")
+REDEEM_FIELDS = ("item", "price", "payable", "counter_program", "station")
 
 
 @dataclass
@@ -54,6 +54,7 @@ def read_issue(data: Mapping[str, Any]) -> IssueInput:
 class RedeemInput:
     item: str
     price_fen: int
+    payable_fen: int | None = None  # what the confirmed preview showed; redeeming refuses if the settlement differs
 
 
 def read_redeem(data: Mapping[str, Any]) -> RedeemInput:
@@ -62,8 +63,9 @@ def read_redeem(data: Mapping[str, Any]) -> RedeemInput:
     price = r.amount("price", required=True)
     if price == 0:
         r.fail("price", refuse("price_invalid", N_("Enter the price of the purchase; it must be more than zero.")))
+    payable = r.amount("payable")
     r.raise_if_errors()
-    return RedeemInput(item, price)  # type: ignore[arg-type]
+    return RedeemInput(item, price, payable)  # type: ignore[arg-type]
 
 
 def dump_card(card: Any, *, full: bool = True, holder_name: bool = False, verify_url: str | None = None) -> dict[str, Any]:

@@ -172,6 +172,11 @@ def redeem(card_id: int, data: Mapping[str, Any], *, token: str | None = None, c
         raise Conflict(verdict, card_status=card.status.value)
     program, tier = card.program, card.tier
     settlement = _settle(card, spec.price_fen)
+    if spec.payable_fen is not None and spec.payable_fen != settlement.payable_fen:
+        # The amounts confirmed are the amounts recorded: anything that moved since the preview means showing it again.
+        raise Conflict(refuse("settlement_changed", N_(
+            "The settlement has changed since it was shown: the payable amount is now %(payable)s. Show it again "
+            "and confirm before redeeming."), payable=format_yuan(settlement.payable_fen)))
     now = utcnow()
     redemption = Redemption(card=card, item=spec.item, price_fen=settlement.price_fen,
                             discount_rate_bp=tier.discount_rate_bp, discounted_fen=settlement.discounted_fen,

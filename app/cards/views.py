@@ -99,6 +99,8 @@ def counter():
     action = request.form.get("action")
     if request.method == "POST" and code:
         data = {"item": request.form.get("item", ""), "price": request.form.get("price", "")}
+        if request.form.get("payable"):
+            data["payable"] = request.form["payable"]
         if action in ("preview", "redeem"):
             # The settlement is shown and confirmed before anything is redeemed.
             try:

@@ -237,3 +237,16 @@ def test_counter_staff_download_the_confirmation_of_their_own_redemption_only(de
     assert counter.get(f"/agreements/{redeemed['agreement_id']}/document.docx").status_code == 200
     assert api_as("counter").get(f"/agreements/{redeemed['agreement_id']}/document.pdf").status_code == 403  # not theirs
     assert counter.get(f"/agreements/{card['agreement_id']}/document.pdf").status_code == 403  # the subscription
+
+
+def test_redeeming_records_exactly_the_settlement_that_was_confirmed(desk):
+    _, consultant, counter, member = desk
+    card = issue(consultant, member["id"]).get_json()
+    token = card["verify_url"].rsplit("/v/", 1)[1]
+    shown = counter.post(f"/verify/{token}/settlement", {"item": "3-1-1201", "price": "1000000"}).get_json()["settlement"]
+    wrong = counter.post(f"/verify/{token}/redeem", {"item": "3-1-1201", "price": "1000000", "payable": "1.00"})
+    assert (wrong.status_code, wrong.get_json()["error"]["code"]) == (409, "settlement_changed")
+    assert "900,000.00" in wrong.get_json()["error"]["message"]
+    assert consultant.get(f"/cards/{card['number']}").get_json()["status"] == "active"  # nothing redeemed
+    done = counter.post(f"/verify/{token}/redeem", {"item": "3-1-1201", "price": "1000000", "payable": shown["payable"]})
+    assert done.status_code == 200 and done.get_json()["settlement"] == shown
