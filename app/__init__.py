@@ -80,6 +80,7 @@ def _init_extensions(app: Flask) -> None:
     from .cards import models as _cards  # noqa: F401
     from .members import models as _members  # noqa: F401
     from .programs import models as _programs  # noqa: F401
+    from .queue import models as _queue  # noqa: F401
     from .signing import models as _signing  # noqa: F401
     from .users.models import User
 
@@ -108,11 +109,12 @@ def _register_blueprints(app: Flask) -> None:
     from .cards.views import bp as cards_bp
     from .members.views import bp as members_bp
     from .programs.views import bp as programs_bp
+    from .queue.views import bp as queue_bp
     from .users.views import admin_bp, auth_bp
     from .verify.views import bp as public_bp
     from .web import bp as web_bp
 
-    for blueprint in (web_bp, auth_bp, admin_bp, programs_bp, members_bp, cards_bp, lifecycle_bp, public_bp):
+    for blueprint in (web_bp, auth_bp, admin_bp, programs_bp, members_bp, cards_bp, lifecycle_bp, queue_bp, public_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)

@@ -227,7 +227,8 @@ def init_app(app: Flask) -> None:
         id_type_labels=ID_TYPE_LABELS, id_type_options=lambda: options(ID_TYPE_LABELS),
         status_labels=labels.STATUS_LABELS, verdict_labels=labels.VERDICT_LABELS, payment_labels=labels.PAYMENT_LABELS,
         ledger_labels=labels.LEDGER_LABELS, agreement_labels=labels.AGREEMENT_LABELS,
-        agreement_status_labels=labels.AGREEMENT_STATUS_LABELS, check_labels=labels.CHECK_LABELS, design_options=design_labels,
+        agreement_status_labels=labels.AGREEMENT_STATUS_LABELS, check_labels=labels.CHECK_LABELS,
+        queue_labels=labels.QUEUE_LABELS, design_options=design_labels,
         payment_options=lambda: options(labels.PAYMENT_LABELS),
         get_locale=get_locale,
     )

@@ -144,3 +144,33 @@ def test_signing_holds_no_lock_while_the_pdf_is_made_and_seals_once(live_app):
         from app.agreements.models import Document, Signature
         assert db.session.scalar(select(func.count(Document.id)).where(Document.role == "sealed")) == 2  # one each
         assert db.session.scalar(select(func.count(Signature.id)).where(Signature.method == "drawn")) == 2  # one signing
+
+
+def test_parallel_check_ins_get_unique_numbers_without_gaps(live_app):
+    """Opening day: eight holders reach eight desks at the same moment, one of them twice."""
+    admin, consultant = _token(live_app, "admin"), _token(live_app, "consultant")
+    counters = [_token(live_app, "counter") for _ in range(PARALLEL)]
+    client = live_app.test_client()
+    assert client.post("/api/v1/programs", json=program_payload(code="QUEUE-1"),
+                       headers={"Authorization": f"Bearer {admin}"}).status_code == 201
+    tokens = []
+    for n in range(PARALLEL - 1):
+        member = client.post("/api/v1/members", json={"name": f"排队{n}", "id_number": valid_id_number(60 + n),
+                                                       "phone": "13800138000"},
+                             headers={"Authorization": f"Bearer {consultant}"}).get_json()
+        card = client.post("/api/v1/cards", json={"program": "QUEUE-1", "tier": "VIP", "member_id": member["id"],
+                                                  "amount": "50000", "payment_method": "cash", "receipt_no": f"Q{n}"},
+                           headers={"Authorization": f"Bearer {consultant}"}).get_json()
+        Api(client, consultant).sign_by_scan(card["agreement_id"])
+        tokens.append(card["verify_url"].rsplit("/v/", 1)[1])
+    tokens.append(tokens[0])  # the first holder scanned at two desks at once
+
+    def check_in(token, counter):
+        return lambda: live_app.test_client().post(f"/api/v1/verify/{token}/check-in", json={"program": "QUEUE-1"},
+                                                   headers={"Authorization": f"Bearer {counter}"})
+
+    responses = _in_parallel([check_in(t, c) for t, c in zip(tokens, counters)])
+    assert all(r.status_code in (200, 201) for r in responses), [r.get_json() for r in responses]
+    numbers = [r.get_json()["queue_number"] for r in responses]
+    assert sorted(set(numbers)) == list(range(1, PARALLEL))  # unique, from 1, no gaps
+    assert numbers[0] == numbers[-1]  # the same card, the same number

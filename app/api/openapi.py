@@ -169,6 +169,16 @@ REDEEM_IN = {
                    "station": {"type": "string", "description": "Where the scan happened"}},
 }
 
+QUEUE_ENTRY = {
+    "type": "object",
+    "properties": {"id": {"type": "integer"}, "queue_number": {"type": "integer"}, "program": {"type": "string"},
+                   "day": {"type": "string", "format": "date"},
+                   "status": {"enum": ["waiting", "called", "served", "skipped"]},
+                   "holder_masked": {"type": "string"}, "card": {"type": "string"},
+                   "checked_in_at": {"type": "string", "format": "date-time"},
+                   "called_at": {"type": ["string", "null"], "format": "date-time"}, "station": {"type": ["string", "null"]}},
+}
+
 REDEMPTION = {
     "type": "object",
     "properties": {"id": {"type": "integer"}, "status": {"type": "string", "description": "The card's status afterwards"},
@@ -283,6 +293,26 @@ PATHS: dict[str, Any] = {
                                                       "409": {"description": "The card's verdict is not valid (code = verdict)", **_json(_ref("Error"))},
                                                       **_errors(400, 401, 403, 404, 422)}}},
     "/members/{member_id}/cards": {"get": {"summary": "A member's cards", "responses": {"200": {"description": "Cards"}, **_errors(401, 403, 404)}}},
+    "/verify/{token}/check-in": {"post": {"summary": "Opening-day arrival: the card (signed, active, this programme, opening day reached) gets the day's next queue number for the programme; the same card again gets the same number (200 instead of 201)",
+                                          "requestBody": _json({"type": "object", "required": ["program"], "properties": {"program": {"type": "string"}}}),
+                                          "responses": {"201": {"description": "Checked in", **_json(_ref("QueueEntry"))},
+                                                        "200": {"description": "Already checked in today", **_json(_ref("QueueEntry"))},
+                                                        "409": {"description": "The card cannot be used here today (code = verdict)", **_json(_ref("Error"))},
+                                                        **_errors(400, 401, 403, 404, 422)}}},
+    "/queue": {"get": {"summary": "Today's arrivals for a programme, in order",
+                       "parameters": [{"name": "program", "in": "query", "required": True, "schema": {"type": "string"}}],
+                       "responses": {"200": {"description": "{entries}", **_json({"type": "object", "properties": {
+                           "entries": {"type": "array", "items": _ref("QueueEntry")}}})}, **_errors(401, 403, 404)}}},
+    "/queue/call-next": {"post": {"summary": "The lowest waiting number becomes called (at this station)",
+                                  "parameters": [{"name": "program", "in": "query", "required": True, "schema": {"type": "string"}},
+                                                 {"name": "station", "in": "query", "schema": {"type": "string"}}],
+                                  "responses": {"200": {"description": "The called entry", **_json(_ref("QueueEntry"))},
+                                                "409": {"description": "queue_empty", **_json(_ref("Error"))}, **_errors(401, 403, 404)}}},
+    **{f"/queue/{{entry_id}}/{action}": {"post": {"summary": summary, "responses": {
+        "200": {"description": "The entry", **_json(_ref("QueueEntry"))},
+        "409": {"description": "queue_move_not_allowed", **_json(_ref("Error"))}, **_errors(401, 403, 404)}}}
+       for action, summary in (("recall", "Call a called or skipped number again"), ("skip", "A called number did not come"),
+                               ("serve", "A called number was served"))},
     "/verify/{token}/settlement": {"post": {"summary": "The settlement redeeming would record for {item, price}, to confirm before redeeming; nothing is written",
                                             "requestBody": _json(_ref("RedeemIn")),
                                             "responses": {"200": {"description": "{result, item, card, settlement}"},
@@ -380,7 +410,7 @@ def document() -> dict[str, Any]:
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": {"Tier": TIER, "Program": PROGRAM, "MemberIn": MEMBER_IN, "Member": MEMBER_OUT, "Error": ERROR,
-                        "CardIn": CARD_IN, "Card": CARD, "RedeemIn": REDEEM_IN, "Redemption": REDEMPTION, "Verdict": VERDICT,
+                        "CardIn": CARD_IN, "Card": CARD, "RedeemIn": REDEEM_IN, "Redemption": REDEMPTION, "Verdict": VERDICT, "QueueEntry": QUEUE_ENTRY,
                         "Agreement": AGREEMENT, "SignIn": SIGN_IN,
                         "RefundRequest": {"type": "object", "properties": {
                             "id": {"type": "integer"}, "status": {"enum": ["pending", "paid", "rejected", "cancelled"]},

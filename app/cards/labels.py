@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..agreements.models import AgreementKind, AgreementStatus
+from ..queue.models import QueueStatus
 from ..rules import N_
 from ..rules.terms import CardStatus
 from .models import LedgerKind, PaymentMethod
@@ -77,4 +78,11 @@ CHECK_LABELS = {
     "changed_after_sealing": (N_("Changed after sealing"), N_("The signature is intact, but the file was saved again with changes added after sealing: only the sealed part is genuine.")),
     "foreign_signature": (N_("Signed by someone else"), N_("This PDF is signed, but not under a certificate of this service.")),
     "not_recognised": (N_("Not recognised"), N_("This file is not the sealed original of any agreement: it may be a copy that was changed, or an unsigned draft.")),
+}
+
+QUEUE_LABELS = {
+    QueueStatus.WAITING: N_("waiting"),
+    QueueStatus.CALLED: N_("called"),
+    QueueStatus.SERVED: N_("served"),
+    QueueStatus.SKIPPED: N_("skipped"),
 }

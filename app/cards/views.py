@@ -9,6 +9,7 @@ from ..errors import Conflict, ServiceError, ValidationFailed
 from ..i18n import say
 from ..members.services import get_member
 from ..programs.services import issuing_programs, list_programs
+from ..queue import services as queue
 from ..users.roles import can
 from ..web import field_errors, require
 from . import history, services
@@ -93,7 +94,7 @@ def counter():
         session["counter_station"] = request.args.get("station", "").strip()[:60] or None
     program = session.get("counter_program")
     station = session.get("counter_station") or current_user.username
-    verdict = card = redemption = preview = None
+    verdict = card = redemption = preview = arrival = None
     errors: dict[str, str] = {}
     code = (request.form.get("code") or "").strip()
     action = request.form.get("action")
@@ -101,7 +102,15 @@ def counter():
         data = {"item": request.form.get("item", ""), "price": request.form.get("price", "")}
         if request.form.get("payable"):
             data["payable"] = request.form["payable"]
-        if action in ("preview", "redeem"):
+        if action == "check_in":
+            # Opening day: the holder arrived; their place in today's queue for the card's programme.
+            target = services.card_for_code(code)
+            try:
+                arrival, _ = queue.check_in(code, program or (target.program.code if target else None))
+                card = arrival.card
+            except ServiceError as exc:
+                verdict, card = exc.decision, target
+        elif action in ("preview", "redeem"):
             # The settlement is shown and confirmed before anything is redeemed.
             try:
                 if action == "preview":
@@ -121,6 +130,7 @@ def counter():
                            verdict=verdict, card=card, unsigned=services.unsigned_subscription(card) if card else None,
                            code=code, data=dump_card(card, holder_name=True) if card else None, errors=errors,
                            redemption=dump_redemption(redemption) if redemption else None, preview=preview,
+                           arrival=arrival,
                            used=services.redemption_facts(card) if verdict is not None else None,
                            values=request.form)
 
