@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext
+from flask_login import current_user
 
 from ..errors import ServiceError
 from ..i18n import say
@@ -19,6 +20,10 @@ def _program() -> str | None:
     return request.values.get("program") or session.get("counter_program")
 
 
+def _station() -> str:
+    return session.get("counter_station") or current_user.username  # as the counter page names it
+
+
 @bp.get("/queue")
 @require("card.redeem")
 def index():
@@ -32,7 +37,7 @@ def index():
 def call_next():
     program = _program()
     try:
-        entry = services.call_next(program, session.get("counter_station"))
+        entry = services.call_next(program, _station())
         flash(gettext("Number %(n)s, please.", n=entry.number), "success")
     except ServiceError as exc:
         flash(say(exc.decision), "error")
@@ -43,7 +48,7 @@ def call_next():
 @require("card.redeem")
 def move(entry_id: int, action: str):
     try:
-        services.move(entry_id, action, session.get("counter_station"))
+        services.move(entry_id, action, _station())
     except ServiceError as exc:
         flash(say(exc.decision), "error")
     return redirect(url_for("queue.index", program=_program()))
