@@ -82,6 +82,7 @@ def _init_extensions(app: Flask) -> None:
     from .programs import models as _programs  # noqa: F401
     from .queue import models as _queue  # noqa: F401
     from .signing import models as _signing  # noqa: F401
+    from .units import models as _units  # noqa: F401
     from .users.models import User
 
     @login_manager.user_loader
@@ -110,11 +111,13 @@ def _register_blueprints(app: Flask) -> None:
     from .members.views import bp as members_bp
     from .programs.views import bp as programs_bp
     from .queue.views import bp as queue_bp
+    from .units.views import bp as units_bp
     from .users.views import admin_bp, auth_bp
     from .verify.views import bp as public_bp
     from .web import bp as web_bp
 
-    for blueprint in (web_bp, auth_bp, admin_bp, programs_bp, members_bp, cards_bp, lifecycle_bp, queue_bp, public_bp):
+    for blueprint in (web_bp, auth_bp, admin_bp, programs_bp, units_bp, members_bp, cards_bp, lifecycle_bp, queue_bp,
+                      public_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)

@@ -20,7 +20,8 @@ from .clock import today
 from .extensions import db
 from .members.services import register_member
 from .programs import presets
-from .programs.services import create_program, get_program, set_seal
+from .programs.services import create_program, get_program, set_seal, update_program
+from .units.services import create_published_discount, create_unit, get_unit, update_unit
 from .users.models import User
 from .users.services import create_user
 
@@ -75,6 +76,7 @@ def load_demo() -> None:
                        "opening_date": day.isoformat(), **issuer},  # opening day is today, so the counter can be tried
         "presale_value_add": {"code": "DEMO-ZZ", "project_name": "示例雅苑", "presale_permit_no": "示预售字(2026)第002号",
                               "presale_permit_date": (day - dt.timedelta(days=10)).isoformat(), **issuer,
+                              "opening_date": day.isoformat(),  # opening day today: its units can be sold
                               "copies": 3, "copies_held_by": "认筹方执一份，开发商执两份"},
         "retail_vip": {"code": "DEMO-RETAIL", "project_name": "示例生活馆", **shop},
         "online_membership": {"code": "DEMO-ONLINE", "project_name": "示例在线会员", **online},
@@ -83,6 +85,7 @@ def load_demo() -> None:
         create_program({**presets.preset(key), "contact_phone": "0938-1234567", **fields})
     for code in ("DEMO-PRESALE", "DEMO-ZZ"):
         set_seal(get_program(code), demo_seal_png())
+    _demo_inventory(get_program("DEMO-ZZ"))
     members = [register_member(member)[0] for member in DEMO_MEMBERS]
     # Two cards to look at, issued by the demo consultant: 李四's is signed and in force (try the counter), 欧阳明月's
     # waits for signatures (try reading and signing). 张三 has none, to try issuing.
@@ -96,6 +99,27 @@ def load_demo() -> None:
         if converter_available():
             sign_drawn(signed.agreements[0].id, {"member_signature": _demo_signature("李四"), "consent": True,
                                                  "consultant_signature": _demo_signature("李顾问")}, consultant=consultant)
+
+
+def _demo_inventory(program) -> None:
+    """示例雅苑's sales control sheet: two buildings of homes and a row of parking spaces, a published 98折 for payment
+    in full, its cards good for homes only (so a parking space is refused at the counter)."""
+    update_program(program, {"redeemable_uses": ["residential"], "contract_sign_days": 7})
+    areas = {"01": "89.56", "02": "118.20", "03": "118.20", "04": "89.56"}
+    for building, floors in (("1", 12), ("2", 9)):
+        for floor in range(1, floors + 1):
+            for room, area in areas.items():
+                per_m2 = 9_800 + 120 * min(floor, 10) + (300 if room in ("02", "03") else 0)
+                create_unit(program, {"building": building, "unit": "1", "floor": floor, "room": f"{floor}{room}",
+                                      "use": "residential", "area": area,
+                                      "list_price": str(round(per_m2 * float(area)))})
+    for n in range(1, 7):
+        create_unit(program, {"building": "1", "unit": "B", "floor": -1, "room": f"C{n:02d}", "use": "parking",
+                              "area": "13.20", "list_price": "128000"})
+    update_unit(get_unit(program, "1-1-1202"), {"status": "held"})
+    update_unit(get_unit(program, "2-1-101"), {"status": "withdrawn"})
+    create_published_discount(program, {"name": "一次性付款", "rate": "0.98", "valid_from": today().isoformat()})
+    create_published_discount(program, {"name": "按揭付款", "rate": "0.99", "valid_from": today().isoformat()})
 
 
 def _demo_signature(text: str) -> str:

@@ -12,6 +12,7 @@ from typing import Any, Iterable, Mapping, TypeVar
 from .errors import ValidationFailed
 from .rules import N_, Decision, refuse
 from .rules import money
+from .rules.units import parse_area
 
 E = TypeVar("E")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -101,6 +102,15 @@ class FieldReader:
             self.fail(key, decision)
         return fen
 
+    def area(self, key: str, *, required: bool = False) -> int | None:
+        """Square metres in, hundredths of a square metre out."""
+        if self._absent(key, required):
+            return None
+        decision, dm2 = parse_area(self._raw(key))
+        if dm2 is None:
+            self.fail(key, decision)
+        return dm2
+
     def discount_rate(self, key: str, *, required: bool = False) -> int | None:
         if self._absent(key, required):
             return None
@@ -140,6 +150,22 @@ class FieldReader:
         raw = self._raw(key)
         try:
             return enum(raw)  # type: ignore[call-arg]
+        except ValueError:
+            allowed = ", ".join(str(m.value) for m in enum)  # type: ignore[attr-defined]
+            self.fail(key, refuse("bad_choice", N_("Choose one of: %(allowed)s."), allowed=allowed))
+            return None
+
+    def choices(self, key: str, enum: type[E]) -> list[E] | None:
+        """Several values of one enum: a JSON list, or (from a form) comma-separated text. Absent or empty: None."""
+        raw = self._raw(key)
+        if raw is _MISSING or raw is None or raw == []:
+            return None
+        values = raw.split(",") if isinstance(raw, str) else raw
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            self.fail(key, refuse("not_list", N_("Expected a list here.")))
+            return None
+        try:
+            return [enum(v.strip()) for v in values]  # type: ignore[call-arg]
         except ValueError:
             allowed = ", ".join(str(m.value) for m in enum)  # type: ignore[attr-defined]
             self.fail(key, refuse("bad_choice", N_("Choose one of: %(allowed)s."), allowed=allowed))

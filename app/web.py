@@ -10,7 +10,7 @@ from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, abort, current_app, jsonify, redirect, render_template, request, url_for
-from flask_babel import format_datetime, get_locale, gettext
+from flask_babel import format_date, format_datetime, get_locale, gettext
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +25,7 @@ from .members.schemas import ID_TYPE_LABELS
 from .programs.labels import ANCHOR_LABELS, DISPUTE_LABELS, KIND_LABELS, POLICY_LABELS, describe_refund_window, options
 from .rules import N_, identity, money
 from .rules.cards import format_card_number
+from .rules.units import MANUAL_STATUSES, format_area
 from .users.roles import ROLE_LABELS, can
 
 bp = Blueprint("web", __name__)
@@ -147,6 +148,13 @@ def _details(data) -> str:
                       for k, v in data.items() if v not in (None, ""))
 
 
+def _yuan_short(fen: int) -> str:
+    """A price at a glance, for a grid cell: 123.5万 in Chinese, ¥1.24M in English."""
+    if get_locale().language == "zh":
+        return f"{fen / 1_000_000:.1f}万"
+    return f"¥{fen / 100_000_000:.2f}M"
+
+
 def _discount(rate_bp: int) -> str:
     """9.5折 in Chinese; in English what the member pays, since "折" means nothing there."""
     if get_locale().language == "zh":
@@ -229,6 +237,9 @@ def init_app(app: Flask) -> None:
         ledger_labels=labels.LEDGER_LABELS, agreement_labels=labels.AGREEMENT_LABELS,
         agreement_status_labels=labels.AGREEMENT_STATUS_LABELS, check_labels=labels.CHECK_LABELS,
         queue_labels=labels.QUEUE_LABELS, design_options=design_labels,
+        unit_status_labels=labels.UNIT_STATUS_LABELS, unit_use_labels=labels.UNIT_USE_LABELS,
+        unit_use_options=lambda: options(labels.UNIT_USE_LABELS),
+        unit_status_options=lambda: options({s: labels.UNIT_STATUS_LABELS[s] for s in MANUAL_STATUSES}),
         payment_options=lambda: options(labels.PAYMENT_LABELS),
         get_locale=get_locale,
     )
@@ -239,9 +250,13 @@ def init_app(app: Flask) -> None:
         words=money.amount_in_words,
         discount=_discount,
         rate=money.format_discount_rate,
+        discount_rate=lambda text: _discount(money.parse_discount_rate(text)[1]),
         card_number=format_card_number,
         details=_details,
         iso_datetime=lambda text: format_datetime(dt.datetime.fromisoformat(text)),
+        iso_date=lambda text: format_date(dt.date.fromisoformat(text), "long"),
+        area=format_area,
+        yuan_short=_yuan_short,
         mask_number=identity.mask_number,
         mask_name=identity.mask_name,
     )

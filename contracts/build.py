@@ -396,6 +396,77 @@ def renewal() -> Document:
     ], "乙方按原《会员服务协议》续期，原协议其他条款继续有效，无须另签协议。", left="乙方（会员）", right="甲方（服务方）")
 
 
+def purchase_subscription() -> Document:
+    """认购书: the card redeemed for one unit of the inventory; the deposit becomes 定金 and the sales contract falls due."""
+    doc = new_document()
+    title(doc, "商品房认购书")
+    header_block(doc)
+    facts(doc, [
+        ("出卖人（甲方）", "{{ issuer_name }}"),
+        *ISSUER_ROWS,
+        ("项目", "{{ project_name }}　联系电话：{{ contact_phone }}"),
+        ("预售许可证", "{{ permit_text }}"),
+        ("认购人（乙方）", "{{ member_name }}"),
+        ("证件号码", "{{ member_id_number }}"),
+        ("联系电话", "{{ member_phone }}"),
+        ("通讯地址", "{{ member_address }}"),
+        ("VIP卡", "{{ card_number }}（{{ program_name }} · {{ tier_name }}）"),
+    ])
+    heading(doc, "第一条　认购房屋")
+    facts(doc, [
+        ("房号", "{{ unit_code }}"),
+        ("坐落", "{{ unit_location }}"),
+        ("用途", "{{ unit_use }}"),
+        ("建筑面积", "{{ unit_area }}平方米"),
+        ("表价（总价）", "{{ list_price_figures }}（人民币{{ list_price_words }}）"),
+    ])
+    heading(doc, "第二条　价格")
+    para(doc, "该房屋以表价为基础，依次适用以下优惠，每一步按四舍五入计至分：")
+    facts(doc, [
+        ("表价", "{{ list_price_figures }}"),
+        ("优惠（依次适用）", "{{ steps_text }}"),
+        ("成交总价", "{{ final_figures }}（人民币{{ final_words }}）"),
+        ("成交单价", "{{ final_unit_price }}元/平方米"),
+    ])
+    para(doc, "{{ credit_text }}")
+    heading(doc, "第三条　定金")
+    para(doc, "乙方已交付的认筹金", "{{ deposit_applied_figures }}", "自本认购书生效之日起转为定金", "{{ earnest_figures }}",
+         "（人民币", "{{ earnest_words }}", "）", "{{ advance_text }}",
+         "签订商品房买卖合同时，定金抵作购房款。扣除上述款项后，乙方尚应支付", "{{ payable_figures }}",
+         "（人民币", "{{ payable_words }}", "），按商品房买卖合同约定的付款方式支付。")
+    heading(doc, "第四条　签订商品房买卖合同")
+    para(doc, "乙方应于", "{{ contract_due_text }}", "（含当日）前，持本认购书及身份证件到甲方售楼处签订商品房买卖合同，"
+         "并办理网上签约备案。")
+    para(doc, "乙方逾期未签订的，甲方有权解除本认购书并将该房屋另行出售，定金不予退还。因甲方原因，或因不可归责于双方的事由"
+         "（包括双方就商品房买卖合同条款未能协商一致），未能在上述期限内签订商品房买卖合同的，甲方应将定金全额退还乙方，"
+         "不计利息。甲方在上述期限内将该房屋另行出售的，应向乙方双倍返还定金。")
+    heading(doc, "第五条　房屋保留")
+    para(doc, "自本认购书签订之日起至上述期限届满之日止，甲方为乙方保留该房屋，不得另行出售。")
+    heading(doc, "第六条　认筹卡")
+    para(doc, "乙方的VIP卡已用于认购本房屋，一卡限购一套，不得再用于认购其他房屋。本认购书解除或商品房买卖合同解除的，"
+         "按原VIP协议的约定处理认筹金与优惠权益。")
+    closing_clauses(doc, "第七条", "第八条")
+    signature_block(doc, "乙方（认购人）", "甲方（出卖人）")
+    verification(doc)
+    return doc
+
+
+def cancellation() -> Document:
+    return confirmation("退房确认书", [
+        ("原认购书编号", "{{ subscription_number }}"),
+        ("房号", "{{ unit_code }}（{{ unit_location }}）"),
+        ("成交总价", "{{ final_figures }}"),
+        ("VIP卡", "{{ card_number }}（{{ program_name }} · {{ tier_name }}）"),
+        ("退房原因", "{{ reason }}"),
+        ("退回VIP卡的认筹金", "{{ deposit_released_figures }}（人民币{{ deposit_released_words }}）"),
+        ("作废的增值权益", "{{ credit_voided_figures }}"),
+        ("申请人 / 审批人", "{{ requested_by }} / {{ approved_by }}"),
+        ("办理日期", "{{ cancelled_on }}"),
+    ], "经双方协商一致，解除上述认购，该房屋由甲方收回另行销售。乙方已转入定金的认筹金退回至上述VIP卡，VIP卡恢复可用，"
+       "按原VIP协议的约定继续有效或申请退卡，不计利息。", "{{ credit_text }}",
+       "本确认书签署后，原认购书终止，双方就该房屋的认购再无其他争议。", left="乙方（认购人）", right="甲方（出卖人）")
+
+
 TEMPLATES = {
     "subscription_presale_deposit.docx": subscription_presale,
     "subscription_paid_membership.docx": subscription_membership,
@@ -404,11 +475,18 @@ TEMPLATES = {
     "transfer.docx": transfer,
     "refund.docx": refund,
     "renewal.docx": renewal,
+    "purchase_subscription.docx": purchase_subscription,
+    "cancellation.docx": cancellation,
 }
 
 
 def main() -> None:
+    """All templates, or only those named (a rebuilt template is a new version, so rebuild only what changed)."""
+    import sys
+
     for name, build in TEMPLATES.items():
+        if sys.argv[1:] and name not in sys.argv[1:]:
+            continue
         build().save(HERE / name)
         print("wrote", HERE / name)
 

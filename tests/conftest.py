@@ -234,6 +234,9 @@ class Api:
         assert response.status_code == 200, response.get_json()
         return response
 
+    def delete(self, path: str, **kw):
+        return self.client.delete(f"/api/v1{path}", headers=self._headers(kw.pop("headers", None)), **kw)
+
     def patch(self, path: str, json: Any = None, **kw):
         return self.client.patch(f"/api/v1{path}", json=json, headers=self._headers(kw.pop("headers", None)), **kw)
 
@@ -356,6 +359,20 @@ def decode_qr(png: bytes) -> list[str]:
     from PIL import Image
 
     return [result.text for result in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))]
+
+
+def xlsx_bytes(rows) -> bytes:
+    """A workbook whose first sheet holds these rows, as Excel would save it."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def scan_png() -> bytes:

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..rules.cards import format_card_number
 from ..rules.money import amount_in_words, discount_in_words, format_yuan
+from ..rules.units import format_area
 from ..rules.terms import DisputeResolution, ProgramKind, RefundAnchor, TransferPolicy
 
 PAYMENT_WORDS = {"cash": "现金", "bank_card": "银行卡", "bank_transfer": "银行转账", "wechat_pay": "微信支付", "alipay": "支付宝"}
@@ -207,4 +208,73 @@ def redemption(card, redemption, *, agreement_number: str, date: str, verify_url
         "redeemed_at": date,
         "consultant_name": consultant_name,
         "once_text": "" if card.program.multiple_redemptions else "本卡一卡限用一次，核销后即失效。",
+    }
+
+
+USE_WORDS = {"residential": "住宅", "commercial": "商业", "parking": "车位"}
+
+
+def _unit_facts(unit, item: str = "") -> dict[str, Any]:
+    if unit is None:  # a programme without an inventory: the item as the counter wrote it
+        return {"unit_code": item, "unit_location": item, "unit_use": "—", "unit_area": "—"}
+    floor = f"地下{-unit.floor}层" if unit.floor < 0 else f"{unit.floor}层"
+    location = "".join(p for p in (f"{unit.building}栋", f"{unit.unit_no}单元" if unit.unit_no else "", floor,
+                                   f"{unit.room}室" if unit.use.value != "parking" else f"{unit.room}号"))
+    return {"unit_code": unit.code, "unit_location": location, "unit_use": USE_WORDS[unit.use.value],
+            "unit_area": format_area(unit.area_dm2)}
+
+
+def purchase_subscription(card, redemption, *, agreement_number: str, date: str, verify_url: str, id_number: str,
+                          consultant_name: str) -> dict[str, Any]:
+    """认购书: the unit, each discount in the order applied, the deposit turned into 定金 and the contract's due day."""
+    program, unit = card.program, redemption.unit
+    steps = [f"表价{format_yuan(redemption.list_price_fen)}"]
+    if redemption.published_discount:
+        steps.append(f"{redemption.published_discount}{discount_in_words(redemption.published_rate_bp)}后"
+                     f"{format_yuan(redemption.price_fen)}")
+    if redemption.discount_rate_bp < 10_000:
+        steps.append(f"VIP卡{discount_in_words(redemption.discount_rate_bp)}后{format_yuan(redemption.discounted_fen)}")
+    earnest = redemption.earnest_fen or 0
+    advance = redemption.deposit_applied_fen - earnest
+    final = redemption.discounted_fen
+    return _base(card, agreement_number, date, verify_url) | _unit_facts(unit) | {
+        "member_id_number": id_number,
+        "permit_text": (f"{program.presale_permit_no}（{chinese_date(program.presale_permit_date)}核发）"
+                        if program.presale_permit_no else BLANK),
+        "list_price_figures": format_yuan(redemption.list_price_fen),
+        "list_price_words": amount_in_words(redemption.list_price_fen),
+        "steps_text": "；".join(steps[1:]) if len(steps) > 1 else "无",
+        "final_figures": format_yuan(final),
+        "final_words": amount_in_words(final),
+        "final_unit_price": format_yuan((final * 100 * 2 + unit.area_dm2) // (2 * unit.area_dm2)).lstrip("¥"),
+        "credit_text": (f"另按VIP卡的增值权益抵扣{format_yuan(redemption.credit_used_fen)}，仅冲抵房价款，不兑换现金；"
+                        "本认购书或商品房买卖合同解除的，该抵扣作废，以乙方实际支付的款项结算。"
+                        if redemption.credit_used_fen else ""),
+        "deposit_applied_figures": format_yuan(redemption.deposit_applied_fen),
+        "earnest_figures": format_yuan(earnest),
+        "earnest_words": amount_in_words(earnest),
+        "advance_text": (f"；其余{format_yuan(advance)}超过成交总价百分之二十，依法不作定金，作为预付购房款。"
+                         if advance else "。"),
+        "payable_figures": format_yuan(redemption.payable_fen),
+        "payable_words": amount_in_words(redemption.payable_fen),
+        "contract_due_text": chinese_date(redemption.contract_due_on),
+        "consultant_name": consultant_name,
+    }
+
+
+def cancellation(card, redemption, request, *, agreement_number: str, date: str, verify_url: str, id_number: str,
+                 approver_name: str, credit_voided_fen: int, cancelled_on) -> dict[str, Any]:
+    return _base(card, agreement_number, date, verify_url) | _unit_facts(redemption.unit, redemption.item) | {
+        "member_id_number": id_number,
+        "subscription_number": redemption.agreement.number if redemption.agreement else "—",
+        "final_figures": format_yuan(redemption.discounted_fen),
+        "reason": request.reason,
+        "deposit_released_figures": format_yuan(redemption.deposit_applied_fen),
+        "deposit_released_words": amount_in_words(redemption.deposit_applied_fen),
+        "credit_voided_figures": format_yuan(credit_voided_fen) if credit_voided_fen else "无",
+        "credit_text": (f"按原VIP协议的约定，认购解除后增值权益（抵扣{format_yuan(credit_voided_fen)}）作废，"
+                        "此后以乙方实际支付的款项结算。" if credit_voided_fen else ""),
+        "requested_by": request.requested_by.display_name if request.requested_by else "—",
+        "approved_by": approver_name,
+        "cancelled_on": chinese_date(cancelled_on),
     }

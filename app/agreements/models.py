@@ -17,6 +17,8 @@ class AgreementKind(str, Enum):
     REFUND = "refund"  # 退卡确认书
     REDEMPTION = "redemption"  # 解筹/核销确认书
     RENEWAL = "renewal"  # 续期确认书
+    PURCHASE_SUBSCRIPTION = "purchase_subscription"  # 认购书: a card redeemed for a unit of the inventory
+    CANCELLATION = "cancellation"  # 退房确认书: that purchase cancelled
 
 
 class AgreementStatus(str, Enum):

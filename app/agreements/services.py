@@ -32,7 +32,8 @@ from .schemas import read_scan, read_signature
 
 _CONTEXT = "agreement.document"
 NUMBER_PREFIX = {AgreementKind.SUBSCRIPTION: "XY", AgreementKind.REDEMPTION: "JC", AgreementKind.LOSS_REISSUE: "BK",
-                 AgreementKind.TRANSFER: "ZR", AgreementKind.REFUND: "TK", AgreementKind.RENEWAL: "XQ"}
+                 AgreementKind.TRANSFER: "ZR", AgreementKind.REFUND: "TK", AgreementKind.RENEWAL: "XQ",
+                 AgreementKind.PURCHASE_SUBSCRIPTION: "RG", AgreementKind.CANCELLATION: "TF"}
 SIGNATURE_WIDTH_MM, SEAL_WIDTH_MM, QR_WIDTH_MM = 35, 38, 28
 
 
@@ -325,7 +326,7 @@ def downloadable(agreement_id: int, user) -> Agreement:
     agreement = get_agreement(agreement_id)
     if can(user, "agreement.download"):
         return agreement
-    if agreement.kind is AgreementKind.REDEMPTION and can(user, "card.redeem") and db.session.scalar(
+    if agreement.kind in (AgreementKind.REDEMPTION, AgreementKind.PURCHASE_SUBSCRIPTION) and can(user, "card.redeem") and db.session.scalar(
             select(Redemption.id).where(Redemption.agreement_id == agreement.id, Redemption.redeemed_by_id == user.id)):
         return agreement
     raise Forbidden(refuse("forbidden", N_("Your role does not allow this.")))

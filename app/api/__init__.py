@@ -59,4 +59,4 @@ def reject_unknown(body: dict[str, Any], allowed: Any) -> dict[str, Any]:
     return body
 
 
-from . import cards, lifecycle, me, members, openapi, programs, queue  # noqa: E402,F401  (routes register on bp)
+from . import cards, lifecycle, me, members, openapi, programs, queue, units  # noqa: E402,F401  (routes register on bp)

@@ -5,7 +5,7 @@ from flask import current_app, jsonify, request, url_for
 from ..agreements import services as agreements
 from ..agreements.schemas import MAX_SCAN_BYTES, dump_agreement
 from ..cards import services
-from ..cards.schemas import ISSUE_FIELDS, REDEEM_FIELDS, dump_card, dump_redemption, dump_settlement
+from ..cards.schemas import ISSUE_FIELDS, REDEEM_FIELDS, dump_card, dump_redemption
 from ..i18n import say
 from ..members.services import get_member
 from . import bp, json_body, reject_unknown, require
@@ -87,12 +87,12 @@ def verify(token: str):
 
 @bp.post("/verify/<token>/settlement")
 def settlement_preview(token: str):
-    """What redeeming would record for ``{"item", "price"}``, to confirm before redeeming; nothing is written."""
+    """What redeeming would record for ``{"item", "price"}`` or ``{"unit", "published_discount"}``, to confirm
+    before redeeming; nothing is written."""
     require("card.redeem")
     body = _redeem_body()
-    card, item, settlement = services.preview_settlement(token, body, counter_program=body.get("counter_program"))
-    return jsonify({"result": "valid", "item": item, "card": _card_body(card),
-                    "settlement": dump_settlement(settlement, card.tier.discount_rate_bp)})
+    card, quote = services.preview_settlement(token, body, counter_program=body.get("counter_program"))
+    return jsonify({"result": "valid", "card": _card_body(card), **services.dump_quote(quote, card)})
 
 
 @bp.post("/verify/<token>/redeem")

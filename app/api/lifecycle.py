@@ -6,7 +6,7 @@ from flask import current_app, jsonify, request
 from flask_login import current_user
 
 from ..cards import history, lifecycle, services
-from ..cards.schemas import dump_card, dump_refund, dump_transfer
+from ..cards.schemas import dump_annul, dump_card, dump_refund, dump_transfer
 from ..members.services import get_member
 from . import bp, json_body, reject_unknown, require
 
@@ -111,9 +111,36 @@ def cancel_refund(request_id: int):
 
 @bp.post("/redemptions/<id:redemption_id>/annul")
 def annul_redemption(redemption_id: int):
+    """Cancelling a purchase is a request: 202 with it; a second manager approves (DESIGN §10.1)."""
+    require("redemption.annul_request")
+    response = jsonify(dump_annul(lifecycle.request_annulment(redemption_id, _body("reason"), by=current_user)))
+    response.status_code = 202
+    return response
+
+
+@bp.get("/annul-requests")
+def annul_requests():
+    require("card.view")
+    return jsonify({"annul_requests": [dump_annul(r) for r in history.pending_annulments()]})
+
+
+@bp.post("/annul-requests/<id:request_id>/approve")
+def approve_annulment(request_id: int):
     require("redemption.annul")
-    redemption = lifecycle.annul_redemption(redemption_id, _body("reason"), admin=current_user)
-    return _card(redemption.card)
+    request_ = lifecycle.approve_annulment(request_id, _body("note"), approver=current_user)
+    return jsonify(dump_annul(request_) | {"card": dump_card(request_.card, verify_url=services.verify_url(request_.card))})
+
+
+@bp.post("/annul-requests/<id:request_id>/reject")
+def reject_annulment(request_id: int):
+    require("redemption.annul")
+    return jsonify(dump_annul(lifecycle.close_annulment(request_id, _body("note"), by=current_user, reject=True)))
+
+
+@bp.post("/annul-requests/<id:request_id>/cancel")
+def cancel_annulment(request_id: int):
+    require("redemption.annul_request")
+    return jsonify(dump_annul(lifecycle.close_annulment(request_id, _body("note"), by=current_user, reject=False)))
 
 
 @bp.post("/cards/<number>/renew")

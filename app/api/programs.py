@@ -17,7 +17,7 @@ PROGRAM_FIELDS = ("code", "name", "kind", "status", "issuer_name", "project_name
                   "presale_permit_no", "presale_permit_date", "opening_date", "refund_window", "transfer_policy",
                   "transfer_fee", "reissue_fee", "validity_months", "valid_until", "renewal_window_days",
                   "max_active_cards_per_member", "multiple_redemptions", "termination_notice_days",
-                  "payment_due_days", "card_design", "tiers")
+                  "payment_due_days", "card_design", "redeemable_uses", "contract_sign_days", "tiers")
 
 
 @bp.get("/programs")

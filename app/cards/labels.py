@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..agreements.models import AgreementKind, AgreementStatus
+from ..rules.units import UnitStatus, UnitUse
 from ..queue.models import QueueStatus
 from ..rules import N_
 from ..rules.terms import CardStatus
@@ -62,6 +63,8 @@ AGREEMENT_LABELS = {
     AgreementKind.TRANSFER: N_("Transfer agreement"),
     AgreementKind.REFUND: N_("Refund confirmation"),
     AgreementKind.RENEWAL: N_("Renewal confirmation"),
+    AgreementKind.PURCHASE_SUBSCRIPTION: N_("Subscription for the unit"),
+    AgreementKind.CANCELLATION: N_("Cancellation of the purchase"),
 }
 AGREEMENT_STATUS_LABELS = {
     CardStatus.AWAITING_SIGNATURE: N_("awaiting signature"),
@@ -85,4 +88,17 @@ QUEUE_LABELS = {
     QueueStatus.CALLED: N_("called"),
     QueueStatus.SERVED: N_("served"),
     QueueStatus.SKIPPED: N_("skipped"),
+}
+
+UNIT_STATUS_LABELS = {
+    UnitStatus.AVAILABLE: N_("available"),
+    UnitStatus.HELD: N_("held"),
+    UnitStatus.SOLD: N_("sold"),
+    UnitStatus.WITHDRAWN: N_("withdrawn"),
+}
+
+UNIT_USE_LABELS = {
+    UnitUse.RESIDENTIAL: N_("home"),
+    UnitUse.COMMERCIAL: N_("shop"),
+    UnitUse.PARKING: N_("parking space"),
 }

@@ -23,12 +23,13 @@ from ..rules import lifecycle as rules
 from ..rules.identity import check_id_number
 from ..rules.money import format_yuan
 from ..rules.policies import check_card_limit, check_reissue_identity, check_transfer, member_termination
-from ..rules.terms import CardStatus, ProgramKind
+from ..rules.terms import CardStatus
 from ..rules.validity import check_renewal, renewed_through
 from ..rules.windows import check_refund_date
 from ..users.roles import can
 from ..validation import FieldReader
-from .lifecycle_models import Charge, ChargeKind, RefundKind, RefundRequest, RequestStatus, TransferRequest
+from ..units import services as units
+from .lifecycle_models import AnnulRequest, Charge, ChargeKind, RefundKind, RefundRequest, RequestStatus, TransferRequest
 from .models import Card, LedgerEntry, LedgerKind, PaymentMethod, Redemption
 from .services import new_card_number
 
@@ -260,7 +261,8 @@ def _close_request(model, request_id: int, data: Mapping[str, Any], *, by, rejec
 
 def _check_closer(request, by, reject: bool) -> None:
     if reject:
-        _require(by, "refund.approve" if isinstance(request, RefundRequest) else "transfer.approve")
+        _require(by, {RefundRequest: "refund.approve", AnnulRequest: "redemption.annul"}.get(type(request),
+                                                                                           "transfer.approve"))
         _ensure(rules.check_two_people(request.requested_by_id, by.id))
     elif request.requested_by_id != by.id and not can(by, "refund.approve"):
         # Withdrawing someone else's request would be a rejection without a manager.
@@ -350,36 +352,91 @@ def terminate_membership(card_id: int, data: Mapping[str, Any]) -> Card:
 
 # Redemption follow-up ------------------------------------------------------------------------------------
 
-def annul_redemption(redemption_id: int, data: Mapping[str, Any], *, admin) -> Redemption:
-    """The purchase was cancelled: the card is usable again, settling on money actually paid: the deposit applied
-    returns to the card and any credit is void."""
-    _require(admin, "redemption.annul")
-    reason = _reason(data, required=True)
-    redemption = db.session.scalar(select(Redemption).where(Redemption.id == redemption_id).with_for_update())
+def _lock_redemption(redemption_id: int) -> Redemption:
+    redemption = db.session.scalar(select(Redemption).where(Redemption.id == redemption_id).with_for_update()
+                                   .execution_options(populate_existing=True))
     if redemption is None:
         raise NotFound(refuse("redemption_not_found", N_("No redemption has the number %(id)s."), id=redemption_id))
     if redemption.annulled_at is not None:
         raise Conflict(refuse("redemption_already_annulled", N_("This redemption was already annulled.")))
+    return redemption
+
+
+def _lock_current_card(redemption: Redemption) -> Card:
     card = _lock(redemption.card_id)
     # Only on the card as it stands: after a reissue, transfer or refund the money would land on a dead card.
     if card.status not in (CardStatus.REDEEMED, CardStatus.ACTIVE):
         raise Conflict(refuse("annul_needs_current_card", N_(
             "The card has since been %(status)s; a redemption is annulled only on the card still in use."),
             status=card.status.value))
-    redemption.annulled_at, redemption.annulled_by_id, redemption.annul_reason = utcnow(), admin.id, reason
+    return card
+
+
+def request_annulment(redemption_id: int, data: Mapping[str, Any], *, by) -> AnnulRequest:
+    """The purchase is being cancelled (退房): recorded as a request; a manager other than the requester decides."""
+    _require(by, "redemption.annul_request")
+    reason = _reason(data, required=True)
+    redemption = _lock_redemption(redemption_id)
+    card = _lock_current_card(redemption)
+    if db.session.scalar(select(AnnulRequest.id).where(AnnulRequest.redemption_id == redemption.id,
+                                                       AnnulRequest.status == RequestStatus.PENDING)):
+        raise Conflict(refuse("annul_request_open", N_("A cancellation of this purchase is already waiting for approval.")))
+    request = AnnulRequest(redemption=redemption, card=card, status=RequestStatus.PENDING, reason=reason,
+                           requested_by_id=by.id, requested_at=utcnow())
+    db.session.add(request)
+    db.session.flush()
+    audit.record("annul.requested", request, {"card": card.number, "item": redemption.item, "reason": reason}, actor=by)
+    db.session.commit()
+    return request
+
+
+def approve_annulment(request_id: int, data: Mapping[str, Any], *, approver) -> AnnulRequest:
+    """A second person approves the cancellation: the unit goes back on sale, the deposit applied returns to the card,
+    any credit is void (settlement is on money actually paid), the 认购书 no longer holds, and the 退房确认书 is drawn
+    up for both parties to sign."""
+    _require(approver, "redemption.annul")
+    note = _note(data)
+    request = _lock_request(AnnulRequest, request_id)
+    _ensure(rules.check_two_people(request.requested_by_id, approver.id))
+    redemption = _lock_redemption(request.redemption_id)
+    card = _lock_current_card(redemption)
+    redemption.annulled_at, redemption.annulled_by_id, redemption.annul_reason = utcnow(), approver.id, request.reason
     if redemption.agreement is not None:
-        redemption.agreement.status = AgreementStatus.VOID  # the confirmation no longer holds
+        redemption.agreement.status = AgreementStatus.VOID  # the confirmation or 认购书 no longer holds
     if redemption.deposit_applied_fen:
         _ledger(card, LedgerKind.DEPOSIT_RELEASED, redemption.deposit_applied_fen, reference=redemption.item)
+    credit_voided = 0
     if card.tier.credit_fen and not card.credit_void:
+        credit_voided = card.tier.credit_fen
         _ledger(card, LedgerKind.CREDIT_VOIDED, 0, reference=format_yuan(card.tier.credit_fen))
         card.credit_void = True
     if card.status is CardStatus.REDEEMED:
         card.status, card.redeemed_at = CardStatus.ACTIVE, None
-    audit.record("redemption.annulled", redemption, {"card": card.number, "item": redemption.item, "reason": reason},
-                 actor=admin)
+    if redemption.unit_id is not None:
+        units.release(redemption.unit_id, card.number)
+    request.status, request.decided_by_id, request.decided_at, request.decision_note = (
+        RequestStatus.DONE, approver.id, utcnow(), note)
+    db.session.flush()
+    request.agreement = create_agreement(card, AgreementKind.CANCELLATION, "cancellation.docx", lambda number, date, url:
+                                         contexts.cancellation(card, redemption, request, agreement_number=number,
+                                                               date=date, verify_url=url,
+                                                               id_number=decrypt_id_number(card.member),
+                                                               approver_name=approver.display_name,
+                                                               credit_voided_fen=credit_voided, cancelled_on=today()))
+    audit.record("redemption.annulled", redemption, {"card": card.number, "item": redemption.item,
+                                                     "reason": request.reason, "agreement": request.agreement.number},
+                 actor=approver)
     db.session.commit()
-    return redemption
+    return request
+
+
+def close_annulment(request_id: int, data: Mapping[str, Any], *, by, reject: bool) -> AnnulRequest:
+    """Rejected by a manager other than the requester, or withdrawn: the purchase stands."""
+    request = _close_request(AnnulRequest, request_id, data, by=by, reject=reject)
+    audit.record(f"annul.{request.status.value}", request, {"card_id": request.card_id, "note": request.decision_note},
+                 actor=by)
+    db.session.commit()
+    return request
 
 
 # Renewal and expiry ----------------------------------------------------------------------------------------

@@ -91,6 +91,39 @@ class TransferRequest(db.Model):
     )
 
 
+class AnnulRequest(db.Model):
+    """Cancelling a purchase (退房) moves money and releases a unit: one person asks, another approves."""
+
+    __tablename__ = "annul_requests"
+    audit_type = "annul_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    redemption_id: Mapped[int] = mapped_column(ForeignKey("redemptions.id"), index=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id"))
+    status: Mapped[RequestStatus] = mapped_column(enum_column(RequestStatus, "annul_status", 12))
+    reason: Mapped[str] = mapped_column(String(200))
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    decision_note: Mapped[str | None] = mapped_column(String(200))
+    agreement_id: Mapped[int | None] = mapped_column(ForeignKey("agreements.id"))  # the 退房确认书, once approved
+
+    redemption = relationship("Redemption")
+    card = relationship("Card")
+    requested_by = relationship("User", foreign_keys=[requested_by_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
+    agreement = relationship("Agreement")
+
+    __table_args__ = (
+        CheckConstraint("decided_by_id IS NULL OR requested_by_id IS NULL OR decided_by_id <> requested_by_id",
+                        name="two_people"),
+        CheckConstraint("status <> 'done' OR decided_by_id IS NOT NULL", name="done_has_approver"),
+        Index("uq_annul_requests_one_open", "redemption_id", unique=True,
+              sqlite_where=text("status = 'pending'"), postgresql_where=text("status = 'pending'")),
+    )
+
+
 class ChargeKind(str, Enum):
     REISSUE_FEE = "reissue_fee"
     TRANSFER_FEE = "transfer_fee"

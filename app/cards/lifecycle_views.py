@@ -55,29 +55,40 @@ def card_action(number: str, action: str):
 
 
 @bp.post("/redemptions/<id:redemption_id>/annul")
-@require("redemption.annul")
+@require("redemption.annul_request")
 def annul(redemption_id: int):
+    """Cancelling a purchase (退房): a request that a manager other than the requester approves on /approvals."""
     try:
-        redemption = lifecycle.annul_redemption(redemption_id, request.form.to_dict(), admin=current_user)
+        annul_request = lifecycle.request_annulment(redemption_id, request.form.to_dict(), by=current_user)
     except ServiceError as exc:
         flash(_explain(exc), "error")
         return redirect(request.referrer or url_for("lifecycle.approvals"))
-    flash(gettext("The redemption was annulled; the card is usable again."), "success")
-    return redirect(url_for("cards.detail", number=redemption.card.number))
+    flash(gettext("The cancellation waits for a manager's approval."), "success")
+    return redirect(url_for("cards.detail", number=annul_request.card.number))
 
 
 @bp.route("/approvals", methods=["GET"])
 @require("card.view")
 def approvals():
-    return render_template("cards/approvals.html", refunds=history.pending_refunds(), transfers=history.pending_transfers())
+    return render_template("cards/approvals.html", refunds=history.pending_refunds(), transfers=history.pending_transfers(),
+                           annulments=history.pending_annulments())
 
 
-@bp.post("/approvals/<any(refund,transfer):kind>/<id:request_id>/<any(approve,reject,cancel):decision>")
+@bp.post("/approvals/<any(refund,transfer,annul):kind>/<id:request_id>/<any(approve,reject,cancel):decision>")
 @require("card.view")
 def decide(kind: str, request_id: int, decision: str):
     form = request.form.to_dict()
+    done = N_("Done.")
     try:
-        if kind == "refund" and decision == "approve":
+        if kind == "annul" and decision == "approve":
+            approved = lifecycle.approve_annulment(request_id, form, approver=current_user)
+            done = N_("The cancellation is approved: the unit is back on sale, the deposit is back on the card, and the "
+                      "cancellation confirmation is ready to sign.")
+            flash(gettext(done), "success")
+            return redirect(url_for("cards.detail", number=approved.card.number))
+        if kind == "annul":
+            lifecycle.close_annulment(request_id, form, by=current_user, reject=decision == "reject")
+        elif kind == "refund" and decision == "approve":
             lifecycle.approve_refund(request_id, form, approver=current_user)
         elif kind == "refund":
             lifecycle.close_refund(request_id, form, by=current_user, reject=decision == "reject")
@@ -88,7 +99,7 @@ def decide(kind: str, request_id: int, decision: str):
     except ServiceError as exc:
         flash(_explain(exc), "error")
     else:
-        flash(gettext("Done."), "success")
+        flash(gettext(done), "success")
     return redirect(url_for("lifecycle.approvals"))
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import Enum
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -138,15 +138,32 @@ class Redemption(db.Model):
     annulled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     annulled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     annul_reason: Mapped[str | None] = mapped_column(String(200))
+    # A purchase of a unit from the inventory: the unit, its list price, the day's published discount (copied, so the
+    # record stands whatever is published later), the deposit turned into 定金 and the day the sales contract is due.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    list_price_fen: Mapped[int | None] = mapped_column(BigInteger)
+    published_discount: Mapped[str | None] = mapped_column(String(40))
+    published_rate_bp: Mapped[int | None] = mapped_column(Integer)
+    earnest_fen: Mapped[int | None] = mapped_column(BigInteger)
+    contract_due_on: Mapped[dt.date | None] = mapped_column(Date)
 
     card: Mapped[Card] = relationship(back_populates="redemptions")
     redeemed_by = relationship("User", foreign_keys=[redeemed_by_id])
     agreement = relationship("Agreement", foreign_keys=[agreement_id])
+    unit = relationship("Unit")
 
     __table_args__ = (
         CheckConstraint("price_fen > 0 AND payable_fen >= 0 AND discounted_fen >= 0", name="amounts_sane"),
         CheckConstraint("payable_fen = discounted_fen - deposit_applied_fen - credit_used_fen", name="settlement_adds_up"),
         CheckConstraint("(annulled_at IS NULL) = (annul_reason IS NULL)", name="annulment_has_reason"),
+        CheckConstraint("list_price_fen IS NULL OR list_price_fen >= price_fen", name="list_price_covers_price"),
+        CheckConstraint("(published_discount IS NULL) = (published_rate_bp IS NULL)", name="published_discount_has_rate"),
+        CheckConstraint("earnest_fen IS NULL OR (earnest_fen >= 0 AND earnest_fen <= deposit_applied_fen)",
+                        name="earnest_within_deposit"),
+        # One unit, sold once: a second live purchase of the same unit cannot be stored, whatever the code does.
+        Index("uq_redemptions_unit_sold", "unit_id", unique=True,
+              sqlite_where=text("unit_id IS NOT NULL AND annulled_at IS NULL"),
+              postgresql_where=text("unit_id IS NOT NULL AND annulled_at IS NULL")),
     )
 
 

@@ -9,12 +9,13 @@ from ..rules import N_, refuse
 from ..rules.cards import format_card_number, mask_card_number
 from ..rules.identity import mask_name
 from ..rules.money import discount_in_words, format_discount_rate, format_fen
+from ..rules.units import PriceStep
 from ..validation import FieldReader
 from .models import PaymentMethod
 
 ISSUE_FIELDS = ("program", "tier", "member_id", "amount", "payment_method", "receipt_no", "qualifying_spend",
                 "permit_override_reason")
-REDEEM_FIELDS = ("item", "price", "payable", "counter_program", "station")
+REDEEM_FIELDS = ("item", "price", "unit", "published_discount", "payable", "counter_program", "station")
 
 
 @dataclass
@@ -52,20 +53,31 @@ def read_issue(data: Mapping[str, Any]) -> IssueInput:
 
 @dataclass
 class RedeemInput:
-    item: str
-    price_fen: int
+    item: str | None  # without an inventory: what was bought, and its price
+    price_fen: int | None
     payable_fen: int | None = None  # what the confirmed preview showed; redeeming refuses if the settlement differs
+    unit: str | None = None  # with an inventory: the unit's number; its list price is the price
+    published_discount: str | None = None  # the name of a discount published for today
 
 
 def read_redeem(data: Mapping[str, Any]) -> RedeemInput:
     r = FieldReader(data)
-    item = r.text("item", required=True, max_length=100)
-    price = r.amount("price", required=True)
-    if price == 0:
-        r.fail("price", refuse("price_invalid", N_("Enter the price of the purchase; it must be more than zero.")))
+    unit = r.text("unit", max_length=40)
+    published = r.text("published_discount", max_length=40)
+    item = price = None
+    if unit is None:
+        item = r.text("item", required=True, max_length=100)
+        price = r.amount("price", required=True)
+        if price == 0:
+            r.fail("price", refuse("price_invalid", N_("Enter the price of the purchase; it must be more than zero.")))
+    else:
+        for key in ("item", "price"):
+            if data.get(key) not in (None, ""):
+                r.fail(key, refuse("price_from_unit", N_(
+                    "A unit from the inventory is sold at its list price: leave the item and price out.")))
     payable = r.amount("payable")
     r.raise_if_errors()
-    return RedeemInput(item, price, payable)  # type: ignore[arg-type]
+    return RedeemInput(item, price, payable, unit, published)
 
 
 def dump_card(card: Any, *, full: bool = True, holder_name: bool = False, verify_url: str | None = None) -> dict[str, Any]:
@@ -116,24 +128,51 @@ def dump_card(card: Any, *, full: bool = True, holder_name: bool = False, verify
     return body
 
 
-def dump_settlement(s: Any, discount_rate_bp: int) -> dict[str, Any]:
-    """A settlement (computed, or as a redemption recorded it) in the API's words."""
+def price_steps(list_price_fen: int, published: tuple[str, int] | None, price_fen: int, tier_name: str,
+                discount_rate_bp: int, discounted_fen: int) -> list[PriceStep]:
+    """Each discount in the order it applies: the published one (list price to the day's price), then the card's."""
+    steps = []
+    if published is not None:
+        steps.append(PriceStep(published[0], "published", published[1], list_price_fen, price_fen))
+    if discount_rate_bp < 10_000:
+        steps.append(PriceStep(tier_name, "card", discount_rate_bp, price_fen, discounted_fen))
+    return steps
+
+
+def dump_settlement(s: Any, discount_rate_bp: int, *, list_price_fen: int | None = None,
+                    steps: list[PriceStep] | tuple[PriceStep, ...] = ()) -> dict[str, Any]:
+    """A settlement (computed, or as a redemption recorded it) in the API's words: the list price, each discount
+    with the amount before and after it, the day's price, the final price, and how it is paid."""
     return {
+        "list_price": format_fen(s.price_fen if list_price_fen is None else list_price_fen),
+        "discounts": [{"name": step.name, "kind": step.source, "rate": format_discount_rate(step.rate_bp),
+                       "before": format_fen(step.before_fen), "after": format_fen(step.after_fen)} for step in steps],
         "price": format_fen(s.price_fen), "discount_rate": format_discount_rate(discount_rate_bp),
-        "discounted": format_fen(s.discounted_fen), "offset": format_fen(s.offset_fen),
+        "discounted": format_fen(s.discounted_fen), "final_price": format_fen(s.discounted_fen),
+        "offset": format_fen(s.offset_fen),
         "deposit_applied": format_fen(s.deposit_applied_fen), "deposit_remaining": format_fen(s.deposit_remaining_fen),
-        "credit_used": format_fen(s.credit_used_fen), "credit_lapsed": format_fen(s.credit_lapsed_fen),
+        "credit_used": format_fen(s.credit_used_fen), "credit_applied": format_fen(s.credit_used_fen),
+        "credit_lapsed": format_fen(s.credit_lapsed_fen),
         "payable": format_fen(s.payable_fen),
     }
 
 
 def dump_redemption(r: Any) -> dict[str, Any]:
-    return {
+    published = (r.published_discount, r.published_rate_bp) if r.published_discount else None
+    list_price = r.list_price_fen if r.list_price_fen is not None else r.price_fen
+    steps = price_steps(list_price, published, r.price_fen, r.card.tier.name, r.discount_rate_bp, r.discounted_fen)
+    body = {
         "id": r.id, "item": r.item, "redeemed_at": r.redeemed_at.isoformat(),
         "agreement_id": r.agreement_id,
         "annulled_at": r.annulled_at.isoformat() if r.annulled_at else None, "annul_reason": r.annul_reason,
-        "settlement": dump_settlement(r, r.discount_rate_bp),
+        "unit": r.unit.code if r.unit_id else None,
+        "published_discount": r.published_discount,
+        "settlement": dump_settlement(r, r.discount_rate_bp, list_price_fen=list_price, steps=steps),
     }
+    if r.unit_id:
+        body |= {"earnest": format_fen(r.earnest_fen or 0),
+                 "contract_due_on": r.contract_due_on.isoformat() if r.contract_due_on else None}
+    return body
 
 
 def dump_refund(r: Any) -> dict[str, Any]:
@@ -153,3 +192,13 @@ def dump_transfer(t: Any) -> dict[str, Any]:
             "fee": format_fen(t.fee_fen), "fee_receipt_no": t.fee_receipt_no, "requested_at": t.requested_at.isoformat(),
             "requested_by": t.requested_by.username if t.requested_by else None,
             "new_card_number": t.new_card.number if t.new_card else None}
+
+
+def dump_annul(a: Any) -> dict[str, Any]:
+    status = {"done": "approved"}.get(a.status.value, a.status.value)
+    return {"id": a.id, "redemption_id": a.redemption_id, "card_number": a.card.number, "status": status,
+            "item": a.redemption.item, "unit": a.redemption.unit.code if a.redemption.unit_id else None,
+            "reason": a.reason, "requested_at": a.requested_at.isoformat(),
+            "requested_by": a.requested_by.username if a.requested_by else None,
+            "decided_by": a.decided_by.username if a.decided_by else None,
+            "decided_at": a.decided_at.isoformat() if a.decided_at else None, "agreement_id": a.agreement_id}

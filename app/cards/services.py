@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from dataclasses import dataclass
 import secrets
 from typing import Any, Mapping
 
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from .. import audit, tokens
 from ..audit import current_actor_id, printable, request_origin
@@ -27,7 +29,10 @@ from ..rules import N_, Decision, refuse
 from ..rules import cards as card_rules
 from ..rules.money import format_yuan
 from ..rules.policies import check_issue
-from ..rules.settlement import settle_card
+from ..rules.money import format_fen
+from ..rules.settlement import PricedSettlement, Settlement, settle_from_list_price
+from ..rules.units import DEFAULT_CONTRACT_SIGN_DAYS, contract_deadline, earnest_money
+from ..units import services as units
 from ..rules.terms import CardStatus, ProgramKind
 from ..rules.identity import mask_name
 from ..rules.validity import expiry_date
@@ -35,7 +40,7 @@ from ..rules.windows import refund_window
 from ..users.roles import can
 from .models import Card, LedgerEntry, LedgerKind, Redemption, Scan, ScanAction
 from ..validation import FieldReader
-from .schemas import read_issue, read_redeem
+from .schemas import RedeemInput, dump_settlement, read_issue, read_redeem
 
 def verify_url(card: Card) -> str:
     return tokens.public_url(f"/v/{tokens.card_token(card.public_id, card.generation)}")
@@ -156,10 +161,48 @@ def verify_token(token: str, *, counter_program: str | None = None, station: str
     return verdict, card
 
 
+@dataclass
+class Quote:
+    """What redeeming a card for a unit or an item comes to: the settlement and where its price came from."""
+
+    item: str
+    unit: Any  # a Unit of the inventory, or None for a free-text item
+    published: Any  # the PublishedDiscount applied, or None
+    priced: PricedSettlement
+
+    @property
+    def settlement(self) -> Settlement:
+        return self.priced.settlement
+
+
+def _quote(card: Card, spec: RedeemInput, *, lock: bool) -> Quote:
+    """The settlement for what the counter chose, by the rules. With ``lock`` the unit's row is locked and checked
+    under the lock (redeeming); without, it is only checked (the preview)."""
+    inventory = units.has_inventory(card.program_id)
+    if spec.unit is None and inventory:
+        raise ValidationFailed({"unit": refuse("unit_required", N_(
+            "This programme sells from its inventory: choose the unit."))})
+    if spec.unit is not None and not inventory:
+        raise ValidationFailed({"unit": refuse("no_inventory", N_(
+            "This programme keeps no inventory: enter the item and its price instead."))})
+    unit = None
+    if spec.unit is not None:
+        unit = units.lock_for_sale(card, spec.unit) if lock else units.quote_unit(card, spec.unit)
+    published = units.published_for_sale(card.program_id, spec.published_discount) if spec.published_discount else None
+    terms = dataclasses.replace(card.tier.terms(), credit_fen=0) if card.credit_void else card.tier.terms()
+    decision, priced = settle_from_list_price(card.program.kind, unit.list_price_fen if unit else spec.price_fen,
+                                              [published.terms()] if published else [], terms, card.tier.name,
+                                              held_fen=card.held_fen)
+    if priced is None:
+        raise ValidationFailed({"price": decision})
+    return Quote(unit.code if unit else spec.item, unit, published, priced)
+
+
 def redeem(card_id: int, data: Mapping[str, Any], *, token: str | None = None, counter_program: str | None = None,
            station: str | None = None) -> Redemption:
     """Use the card for a purchase. Under concurrent attempts exactly one succeeds: the card row is locked
-    and its state read again under the lock; the others see ``redeemed``."""
+    and its state read again under the lock; the others see ``redeemed``. A unit of the inventory is locked
+    next (always card, then unit, so two purchases never wait on each other in a circle) and sold once."""
     spec = read_redeem(data)
     card = db.session.scalar(select(Card).where(Card.id == card_id).with_for_update()
                              .execution_options(populate_existing=True))
@@ -171,54 +214,71 @@ def redeem(card_id: int, data: Mapping[str, Any], *, token: str | None = None, c
         db.session.commit()
         raise Conflict(verdict, card_status=card.status.value)
     program, tier = card.program, card.tier
-    settlement = _settle(card, spec.price_fen)
+    quote = _quote(card, spec, lock=True)
+    settlement = quote.settlement
     if spec.payable_fen is not None and spec.payable_fen != settlement.payable_fen:
         # The amounts confirmed are the amounts recorded: anything that moved since the preview means showing it again.
         raise Conflict(refuse("settlement_changed", N_(
             "The settlement has changed since it was shown: the payable amount is now %(payable)s. Show it again "
             "and confirm before redeeming."), payable=format_yuan(settlement.payable_fen)))
     now = utcnow()
-    redemption = Redemption(card=card, item=spec.item, price_fen=settlement.price_fen,
+    redemption = Redemption(card=card, item=quote.item, price_fen=settlement.price_fen,
                             discount_rate_bp=tier.discount_rate_bp, discounted_fen=settlement.discounted_fen,
                             offset_fen=settlement.offset_fen, payable_fen=settlement.payable_fen,
                             deposit_applied_fen=settlement.deposit_applied_fen,
                             deposit_remaining_fen=settlement.deposit_remaining_fen,
                             credit_used_fen=settlement.credit_used_fen, credit_lapsed_fen=settlement.credit_lapsed_fen,
-                            redeemed_at=now, redeemed_by_id=current_actor_id())
+                            redeemed_at=now, redeemed_by_id=current_actor_id(),
+                            list_price_fen=quote.priced.list_price_fen,
+                            published_discount=quote.published.name if quote.published else None,
+                            published_rate_bp=quote.published.rate_bp if quote.published else None)
+    if quote.unit is not None:
+        # The 认购书: the deposit applied becomes 定金 (within the legal cap) and the sales contract falls due.
+        redemption.unit = quote.unit
+        redemption.earnest_fen = earnest_money(settlement.deposit_applied_fen, settlement.discounted_fen)[0]
+        redemption.contract_due_on = contract_deadline(today(), program.contract_sign_days or DEFAULT_CONTRACT_SIGN_DAYS)
+        units.sell(quote.unit, card.number)
     db.session.add(redemption)
     if settlement.deposit_applied_fen:
         db.session.add(LedgerEntry(card=card, kind=LedgerKind.DEPOSIT_APPLIED, amount_fen=-settlement.deposit_applied_fen,
-                                   reference=spec.item, created_at=now, actor_id=current_actor_id()))
+                                   reference=quote.item, created_at=now, actor_id=current_actor_id()))
     if not program.multiple_redemptions:
         card.status = CardStatus.REDEEMED
         card.redeemed_at = now
     db.session.flush()
     consultant = getattr(current_user, "display_name", None) or "system"
-    redemption.agreement = create_agreement(card, AgreementKind.REDEMPTION, "redemption.docx", lambda number, date, url:
-                                            contexts.redemption(card, redemption, agreement_number=number, date=date,
-                                                                verify_url=url, id_number=decrypt_id_number(card.member),
-                                                                consultant_name=consultant))
+    if quote.unit is not None:
+        redemption.agreement = create_agreement(
+            card, AgreementKind.PURCHASE_SUBSCRIPTION, "purchase_subscription.docx", lambda number, date, url:
+            contexts.purchase_subscription(card, redemption, agreement_number=number, date=date, verify_url=url,
+                                           id_number=decrypt_id_number(card.member), consultant_name=consultant))
+    else:
+        redemption.agreement = create_agreement(
+            card, AgreementKind.REDEMPTION, "redemption.docx", lambda number, date, url:
+            contexts.redemption(card, redemption, agreement_number=number, date=date, verify_url=url,
+                                id_number=decrypt_id_number(card.member), consultant_name=consultant))
     _record_scan(ScanAction.REDEEM, verdict, card, token, counter_program, station)
-    audit.record("card.redeemed", card, {"item": spec.item, "price": format_yuan(spec.price_fen),
+    audit.record("card.redeemed", card, {"item": quote.item, "price": format_yuan(settlement.price_fen),
+                                         **({"list_price": format_yuan(quote.priced.list_price_fen),
+                                             "published_discount": quote.published.name} if quote.published else {}),
                                          "payable": format_yuan(settlement.payable_fen),
                                          "deposit_applied": format_yuan(settlement.deposit_applied_fen),
                                          "agreement": redemption.agreement.number})
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError as exc:
+        # The unique index on live sales of a unit: the last word if two sales ever got past the lock.
+        db.session.rollback()
+        if "uq_redemptions_unit_sold" not in str(exc.orig) and "redemptions.unit_id" not in str(exc.orig):
+            raise
+        raise Conflict(refuse("unit_sold", N_("This unit is already sold. Choose another one."))) from exc
     return redemption
 
 
-def _settle(card: Card, price_fen: int):
-    """What redeeming this card at ``price_fen`` comes to, by the rules; nothing is written."""
-    terms = dataclasses.replace(card.tier.terms(), credit_fen=0) if card.credit_void else card.tier.terms()
-    decision, settlement = settle_card(card.program.kind, price_fen, terms, held_fen=card.held_fen)
-    if settlement is None:
-        raise ValidationFailed({"price": decision})
-    return settlement
-
-
-def preview_settlement(text: str, data: Mapping[str, Any], *, counter_program: str | None = None):
-    """The settlement redeeming would record, for the counter to confirm first: (card, item, settlement).
-    Nothing is written, not even a scan; a card that could not be redeemed is refused as redeeming would be."""
+def preview_settlement(text: str, data: Mapping[str, Any], *, counter_program: str | None = None
+                       ) -> tuple[Card, Quote]:
+    """The settlement redeeming would record, for the counter to confirm first. Nothing is written, not even a
+    scan; a card or unit that could not be redeemed is refused as redeeming would be."""
     spec = read_redeem(data)
     card, _, problem = _resolve(text)
     if problem:
@@ -226,7 +286,26 @@ def preview_settlement(text: str, data: Mapping[str, Any], *, counter_program: s
     verdict = verdict_for(card, counter_program, for_use=True)
     if not verdict.ok:
         raise Conflict(verdict, card_status=card.status.value)
-    return card, spec.item, _settle(card, spec.price_fen)
+    return card, _quote(card, spec, lock=False)
+
+
+def dump_quote(quote: Quote, card: Card) -> dict[str, Any]:
+    body = {"item": quote.item, "unit": quote.unit.code if quote.unit else None,
+            "published_discount": quote.published.name if quote.published else None,
+            "settlement": dump_settlement(quote.settlement, card.tier.discount_rate_bp,
+                                          list_price_fen=quote.priced.list_price_fen, steps=quote.priced.steps)}
+    if quote.unit is not None:
+        earnest, _ = earnest_money(quote.settlement.deposit_applied_fen, quote.settlement.discounted_fen)
+        body |= {"earnest": format_fen(earnest), "contract_due_on": contract_deadline(
+            today(), card.program.contract_sign_days or DEFAULT_CONTRACT_SIGN_DAYS).isoformat()}
+    return body
+
+
+def purchase_of(agreement) -> Redemption | None:
+    """The purchase a 认购书 records, for its key terms on the signing page."""
+    if agreement.kind is not AgreementKind.PURCHASE_SUBSCRIPTION:
+        return None
+    return db.session.scalar(select(Redemption).where(Redemption.agreement_id == agreement.id))
 
 
 def redemption_facts(card: Card | None) -> dict[str, Any] | None:

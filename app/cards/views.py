@@ -5,6 +5,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from ..agreements import reading, services as agreements
+from ..units import services as units
 from ..errors import Conflict, ServiceError, ValidationFailed
 from ..i18n import say
 from ..members.services import get_member
@@ -14,7 +15,7 @@ from ..users.roles import can
 from ..web import field_errors, require
 from . import history, services
 from .models import PaymentMethod
-from .schemas import dump_card, dump_redemption, dump_settlement
+from .schemas import dump_card, dump_redemption
 
 bp = Blueprint("cards", __name__)
 
@@ -99,9 +100,8 @@ def counter():
     code = (request.form.get("code") or "").strip()
     action = request.form.get("action")
     if request.method == "POST" and code:
-        data = {"item": request.form.get("item", ""), "price": request.form.get("price", "")}
-        if request.form.get("payable"):
-            data["payable"] = request.form["payable"]
+        data = {k: request.form[k] for k in ("item", "price", "unit", "published_discount", "payable")
+                if request.form.get(k)}
         if action == "check_in":
             # Opening day: the holder arrived; their place in today's queue for the card's programme.
             target = services.card_for_code(code)
@@ -114,9 +114,8 @@ def counter():
             # The settlement is shown and confirmed before anything is redeemed.
             try:
                 if action == "preview":
-                    card, item, settlement = services.preview_settlement(code, data, counter_program=program)
-                    preview = {"item": item, "price": request.form.get("price", ""),
-                               "settlement": dump_settlement(settlement, card.tier.discount_rate_bp)}
+                    card, quote = services.preview_settlement(code, data, counter_program=program)
+                    preview = services.dump_quote(quote, card) | {"price": request.form.get("price", "")}
                 else:
                     redemption = services.redeem_code(code, data, counter_program=program, station=station)
                     card = redemption.card
@@ -126,7 +125,10 @@ def counter():
                 verdict, card = exc.decision, services.card_for_code(code)
         else:
             verdict, card = services.counter_lookup(code, counter_program=program, station=station)
+    inventory = card is not None and units.has_inventory(card.program_id)
     return render_template("cards/counter.html", programs=list_programs(), program=program, station=station,
+                           inventory=units.available_units(card.program) if inventory else None,
+                           discounts=units.current_discounts(card.program) if card is not None else [],
                            verdict=verdict, card=card, unsigned=services.unsigned_subscription(card) if card else None,
                            code=code, data=dump_card(card, holder_name=True) if card else None, errors=errors,
                            redemption=dump_redemption(redemption) if redemption else None, preview=preview,
@@ -166,6 +168,7 @@ def sign(agreement_id: int):
 def _sign_page(agreement, errors: dict[str, str], kept: dict[str, str] | None = None):
     pages, unreadable = _reading(agreement) if agreement.status.value == "unsigned" else (0, None)
     return render_template("agreements/sign.html", agreement=agreement, card=agreement.card, errors=errors,
+                           purchase=services.purchase_of(agreement),
                            kept=kept or {}, pages=pages, unreadable=unreadable,
                            refund=services.refund_dates(agreement.card)), 422 if errors else 200
 

@@ -8,7 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ..models_common import UTCDateTime, enum_column
 from ..rules.terms import DisputeResolution, ProgramKind, ProgramTerms, RefundAnchor, RefundWindowTerms, TierTerms, TransferPolicy
+from ..rules.units import USE_SETS, UnitUse, uses_from_text
 from .schemas import program_terms
+
+USE_SETS_SQL = ", ".join(f"'{s}'" for s in USE_SETS)
 
 
 class Program(db.Model):
@@ -48,6 +51,10 @@ class Program(db.Model):
     multiple_redemptions: Mapped[bool] = mapped_column(Boolean, default=False)
     termination_notice_days: Mapped[int | None] = mapped_column(Integer)
     payment_due_days: Mapped[int | None] = mapped_column(Integer)
+    # Units: the uses a card may buy (comma-separated UnitUse values, None = any) and the days after the 认购书 within
+    # which the sales contract must be signed.
+    redeemable_uses: Mapped[str | None] = mapped_column(String(40))
+    contract_sign_days: Mapped[int | None] = mapped_column(Integer)
     seal_png: Mapped[bytes | None] = mapped_column(LargeBinary)  # the issuer's seal, stamped on sealed agreements
     card_design: Mapped[str] = mapped_column(String(32), default="classic", server_default="classic")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
@@ -73,6 +80,8 @@ class Program(db.Model):
         CheckConstraint("max_active_cards_per_member >= 1", name="max_cards_positive"),
         CheckConstraint("(presale_permit_no IS NULL) = (presale_permit_date IS NULL)", name="permit_complete"),
         CheckConstraint("copies BETWEEN 1 AND 9", name="copies_range"),
+        CheckConstraint(f"redeemable_uses IS NULL OR redeemable_uses IN ({USE_SETS_SQL})", name="redeemable_uses_known"),
+        CheckConstraint("contract_sign_days IS NULL OR contract_sign_days BETWEEN 1 AND 90", name="contract_sign_days_range"),
         CheckConstraint("dispute_resolution = 'court' OR dispute_body IS NOT NULL", name="arbitration_names_body"),
     )
 
@@ -84,6 +93,10 @@ class Program(db.Model):
 
     def terms(self) -> ProgramTerms:
         return program_terms(self)
+
+    @property
+    def allowed_uses(self) -> frozenset[UnitUse] | None:
+        return uses_from_text(self.redeemable_uses)
 
     def tier(self, code: str) -> "Tier | None":
         return next((t for t in self.tiers if t.code == code), None)

@@ -36,6 +36,9 @@ _BASE: dict[str, Any] = {
     "termination_notice_days": None,
     "payment_due_days": None,
     "card_design": "classic",
+    # Units: any kind of unit; the sales contract within the default 7 days of the 认购书.
+    "redeemable_uses": None,
+    "contract_sign_days": None,
 }
 
 

@@ -17,6 +17,7 @@ from ..rules.terms import (
     TierTerms,
     TransferPolicy,
 )
+from ..rules.units import UnitUse, uses_text
 from ..rules.identity import check_contact_phone, check_credit_code
 from ..rules.policies import check_program_terms
 from ..documents.cards import designs
@@ -71,6 +72,8 @@ class ProgramInput:
     termination_notice_days: int | None
     payment_due_days: int | None
     card_design: str = "classic"
+    redeemable_uses: str | None = None
+    contract_sign_days: int | None = None
     tiers: list[TierInput] = field(default_factory=list)
 
     def terms(self) -> ProgramTerms:
@@ -155,6 +158,8 @@ def read_program(data: Mapping[str, Any]) -> ProgramInput:
     multiple = r.boolean("multiple_redemptions", default=False)
     notice_days = r.integer("termination_notice_days", minimum=0, maximum=366)
     due_days = r.integer("payment_due_days", minimum=0, maximum=90)
+    uses = r.choices("redeemable_uses", UnitUse)
+    sign_days = r.integer("contract_sign_days", minimum=1, maximum=90)
     card_design = r.text("card_design", max_length=32) or "classic"
     if card_design not in designs():
         r.fail("card_design", refuse("bad_choice", N_("Choose one of: %(allowed)s."), allowed=", ".join(designs())))
@@ -205,6 +210,7 @@ def read_program(data: Mapping[str, Any]) -> ProgramInput:
         validity_months=validity_months, valid_until=valid_until, renewal_window_days=renewal_window_days,
         max_active_cards_per_member=max_cards or 1, multiple_redemptions=bool(multiple),
         termination_notice_days=notice_days, payment_due_days=due_days, card_design=card_design, tiers=tiers,
+        redeemable_uses=uses_text(frozenset(uses)) if uses else None, contract_sign_days=sign_days,
     )
 
 
@@ -247,6 +253,8 @@ def dump_program(p: Any) -> dict[str, Any]:
         "termination_notice_days": p.termination_notice_days,
         "payment_due_days": p.payment_due_days,
         "card_design": p.card_design,
+        "redeemable_uses": p.redeemable_uses.split(",") if p.redeemable_uses else None,
+        "contract_sign_days": p.contract_sign_days,
         "has_seal": bool(getattr(p, "seal_png", None)),
         "tiers": [
             {

@@ -24,7 +24,8 @@ _SCALAR_FIELDS = (
     "issuer_legal_rep", "dispute_resolution", "dispute_body", "copies", "copies_held_by", "presale_permit_no",
     "presale_permit_date", "opening_date", "transfer_policy", "transfer_fee_fen", "reissue_fee_fen",
     "validity_months", "valid_until", "renewal_window_days", "max_active_cards_per_member",
-    "multiple_redemptions", "termination_notice_days", "payment_due_days", "card_design",
+    "multiple_redemptions", "termination_notice_days", "payment_due_days", "card_design", "redeemable_uses",
+    "contract_sign_days",
 )
 
 

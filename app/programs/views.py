@@ -20,6 +20,7 @@ BLANK_TIER_ROWS = 2
 def _form_data() -> dict:
     data = unflatten_form(request.form.to_dict(), "tiers")
     data["multiple_redemptions"] = "multiple_redemptions" in request.form  # unchecked boxes send nothing
+    data["redeemable_uses"] = [u for u in request.form.getlist("redeemable_uses") if u] or None
     return data
 
 

@@ -18,7 +18,7 @@ BP_SCALE = 10_000  # discount rates are kept in basis points of the price: 0.95 
 _NUMBER = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
 
 
-def _as_decimal(value: Any) -> Decimal | None:
+def as_decimal(value: Any) -> Decimal | None:
     """A finite Decimal, or None. Commas are accepted only as thousands separators ("50,000.00")."""
     if isinstance(value, bool) or value is None:
         return None
@@ -38,7 +38,7 @@ def _as_decimal(value: Any) -> Decimal | None:
 
 def parse_amount(value: Any) -> tuple[Decision, int | None]:
     """Read an amount in yuan ("50000.00", 50000, "¥50,000") into fen."""
-    number = _as_decimal(value)
+    number = as_decimal(value)
     if number is None:
         return refuse("amount_invalid", N_("Enter an amount in yuan, such as 50000.00.")), None
     if number < 0:
@@ -78,7 +78,7 @@ def amount_in_words(fen: int) -> str:
 
 def parse_discount_rate(value: Any) -> tuple[Decision, int | None]:
     """A rate of the price payable, 0 < r <= 1 with at most four decimals: "0.95" -> 9500."""
-    number = _as_decimal(value)
+    number = as_decimal(value)
     if number is None:
         return refuse("discount_rate_invalid", N_("Enter the discount as a rate such as 0.95 (9.5折).")), None
     if not (0 < number <= 1):  # also keeps huge numbers away from the arithmetic below

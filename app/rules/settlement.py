@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from .decision import N_, Decision, allow, refuse
 from .money import apply_rate
 from .terms import ProgramKind, TierTerms
+from .units import PriceStep, PublishedDiscountTerms, apply_published
 
 
 @dataclass(frozen=True)
@@ -60,3 +61,26 @@ def settle_card(kind: ProgramKind, price_fen: int, tier: TierTerms, *, held_fen:
     if kind is ProgramKind.PAID_MEMBERSHIP:
         return settle(price_fen, dataclasses.replace(tier, amount_fen=0, credit_fen=0), deposit_fen=0)
     return settle(price_fen, tier, deposit_fen=held_fen)
+
+
+@dataclass(frozen=True)
+class PricedSettlement:
+    """A settlement from the list price: the published discounts, then the card's entitlement, each step shown."""
+
+    list_price_fen: int
+    steps: tuple[PriceStep, ...]
+    settlement: Settlement
+
+
+def settle_from_list_price(kind: ProgramKind, list_price_fen: int, published: list[PublishedDiscountTerms],
+                           tier: TierTerms, tier_name: str, *, held_fen: int
+                           ) -> tuple[Decision, PricedSettlement | None]:
+    """The day's published discounts make the price; the card's entitlement applies to that price (the pre-sale
+    agreements grant their discount on the price published on the day), and then the deposit or credit offsets."""
+    price, steps = apply_published(list_price_fen, published)
+    decision, settlement = settle_card(kind, price, tier, held_fen=held_fen)
+    if settlement is None:
+        return decision, None
+    if tier.discount_rate_bp < 10_000:
+        steps.append(PriceStep(tier_name, "card", tier.discount_rate_bp, price, settlement.discounted_fen))
+    return decision, PricedSettlement(list_price_fen, tuple(steps), settlement)

@@ -43,6 +43,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "refund.approve": frozenset({Role.ADMIN}),
     "transfer.approve": frozenset({Role.ADMIN}),
     "card.void": frozenset({Role.ADMIN}),
+    # Cancelling a purchase (退房) moves money and releases a unit: a consultant or manager asks, another manager approves.
+    "redemption.annul_request": frozenset({Role.CONSULTANT, Role.ADMIN}),
     "redemption.annul": frozenset({Role.ADMIN}),
     "user.manage": frozenset({Role.ADMIN}),
     "audit.view": frozenset({Role.ADMIN, Role.AUDITOR}),

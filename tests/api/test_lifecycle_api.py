@@ -239,7 +239,12 @@ def test_annulled_redemption_settles_on_money_paid_and_voids_the_credit(desk):
     redeemed = counter.post(f"/verify/{token}/redeem", {"item": "2-2-202", "price": "800000"}).get_json()
     assert redeemed["settlement"]["credit_used"] == "30000.00"
     assert admin.post(f"/redemptions/{redeemed['id']}/annul", {}).get_json()["error"]["reasons"] == {"reason": "required"}
-    annulled = admin.post(f"/redemptions/{redeemed['id']}/annul", {"reason": "购房合同解除"}).get_json()
+    asked = admin.post(f"/redemptions/{redeemed['id']}/annul", {"reason": "购房合同解除"})
+    assert (asked.status_code, asked.get_json()["status"]) == (202, "pending")
+    assert desk["consultant"].get(f"/cards/{card['number']}").get_json()["status"] == "redeemed"  # nothing moved yet
+    alone = admin.post(f"/annul-requests/{asked.get_json()['id']}/approve", {})
+    assert (alone.status_code, alone.get_json()["error"]["code"]) == (409, "approver_is_requester")
+    annulled = desk["admin2"].post(f"/annul-requests/{asked.get_json()['id']}/approve", {}).get_json()["card"]
     assert (annulled["status"], annulled["held_amount"]) == ("active", "20000.00")
     again = counter.post(f"/verify/{token}/redeem", {"item": "3-3-303", "price": "800000"}).get_json()
     assert (again["settlement"]["credit_used"], again["settlement"]["payable"]) == ("0.00", "780000.00")

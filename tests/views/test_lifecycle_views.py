@@ -87,8 +87,13 @@ def test_transfer_annul_and_void_in_the_browser(app, login, make_card, make_prog
     from app.cards.services import redeem
     from tests.conftest import in_request
     redemption = in_request(app, redeem, counter_card.id, {"item": "5-5-505", "price": "900000"})
-    annulled = post(admin, f"/redemptions/{redemption.id}/annul", {"reason": "合同解除"}, f"/cards/{counter_card.number}")
-    assert "核销已撤销" in annulled.get_data(as_text=True)
+    asked = post(consultant, f"/redemptions/{redemption.id}/annul", {"reason": "合同解除"}, f"/cards/{counter_card.number}")
+    assert "等待经理审批" in asked.get_data(as_text=True)
+    from app.cards.lifecycle_models import AnnulRequest
+    annul = db.session.scalars(select(AnnulRequest)).one()
+    assert "5-5-505" in admin.get("/approvals").get_data(as_text=True)
+    approved = post(admin, f"/approvals/annul/{annul.id}/approve", {}, "/approvals")
+    assert "退房已批准" in approved.get_data(as_text=True)
     from tests.conftest import seal_subscription
     seal_subscription(app, new, make_card.consultant)  # the new holder signed: the transfer is in force
     refused = post(admin, f"/cards/{new.number}/void", {"reason": "录错"}, f"/cards/{new.number}")

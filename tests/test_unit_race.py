@@ -1,0 +1,146 @@
+"""One unit, sold once, against a running server (gunicorn, two worker processes with threads) on SQLite and on
+PostgreSQL: eight counters choose the same unit at the same moment, half from threads of this process and half from
+separate processes. Exactly one sale; every other counter hears 409 ``unit_sold``; the unit is sold once in the
+database, with one 认购书 and one deposit applied."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import flask_migrate
+import pytest
+from sqlalchemy import func, select
+
+from app import create_app
+from app.cards.models import LedgerEntry, LedgerKind, Redemption
+from app.extensions import db
+from app.units.models import Unit
+from tests.conftest import Api, BACKENDS, _postgres_database, program_payload, valid_id_number
+
+ROOT = Path(__file__).resolve().parent.parent
+PARALLEL = 8
+ENV = {"VIP_SECRET_KEY": "race-secret-key-0123456789abcdef", "VIP_DATA_KEY": "race-data-key-0123456789",
+       "VIP_PUBLIC_BASE_URL": "https://vip.example.test"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(params=BACKENDS)
+def server(request, tmp_path):
+    """A migrated database, an app on it for setting up, and gunicorn serving it."""
+    urls = _postgres_database() if request.param == "postgresql" else iter([f"sqlite:///{tmp_path / 'race.sqlite3'}"])
+    url = next(urls)
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": ENV["VIP_SECRET_KEY"],
+                      "VIP_DATA_KEY": ENV["VIP_DATA_KEY"], "VIP_PUBLIC_BASE_URL": ENV["VIP_PUBLIC_BASE_URL"]})
+    with app.app_context():
+        flask_migrate.upgrade()
+    port = _free_port()
+    env = os.environ | ENV | {"VIP_DATABASE_URL": url}
+    log = tmp_path / "gunicorn.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "4", "-b",
+                                    f"127.0.0.1:{port}", "app:create_app()"], cwd=ROOT, env=env, stdout=out, stderr=out)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(f"{base}/healthz", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        pytest.fail("gunicorn did not start: " + log.read_text(errors="replace")[-2000:])
+    yield app, base
+    process.terminate()
+    process.wait(timeout=20)
+    with app.app_context():
+        db.engine.dispose()
+    next(urls, None)  # PostgreSQL: drop the database
+
+
+def _token(app, role: str, name: str) -> str:
+    runner = app.test_cli_runner()
+    runner.invoke(args=["users", "create", name, "--role", role, "--password", "password-1"])
+    return runner.invoke(args=["users", "token", name]).output.strip().splitlines()[-1]
+
+
+def buy(base: str, token: str, card_token: str, barrier=None) -> tuple[int, str]:
+    """One counter's purchase of unit 8-1-0808 over HTTP: (status, error code or "sold")."""
+    request = urllib.request.Request(f"{base}/api/v1/verify/{card_token}/redeem", method="POST",
+                                     data=json.dumps({"unit": "8-1-0808"}).encode(),
+                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    if barrier is not None:
+        barrier.wait()
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, "sold"
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())["error"]["code"]
+
+
+def _buy_in_process(args) -> tuple[int, str]:
+    return buy(*args)
+
+
+def test_parallel_purchases_of_one_unit_from_threads_and_processes_sell_it_once(server):
+    app, base = server
+    admin, consultant = _token(app, "admin", "race-admin"), _token(app, "consultant", "race-consultant")
+    counters = [_token(app, "counter", f"race-counter{i}") for i in range(PARALLEL)]
+    client = app.test_client()
+    api_admin, api_consultant = Api(client, admin), Api(client, consultant)
+    assert api_admin.post("/programs", program_payload(code="RACE")).status_code == 201
+    assert api_admin.post("/programs/RACE/units", {"code": "8-1-0808", "building": "8", "unit": "1", "floor": 8,
+                                                   "room": "0808", "use": "residential", "area": "100",
+                                                   "list_price": "2000000"}).status_code == 201
+    card_tokens = []
+    for n in range(PARALLEL):
+        member = api_consultant.post("/members", {"name": f"抢房{n}", "id_number": valid_id_number(700 + n),
+                                                  "phone": "13800138000"}).get_json()
+        card = api_consultant.post("/cards", {"program": "RACE", "tier": "VIP", "member_id": member["id"],
+                                              "amount": "50000", "payment_method": "cash", "receipt_no": f"RC{n}"}
+                                   ).get_json()
+        api_consultant.sign_by_scan(card["agreement_id"])
+        card_tokens.append(card["verify_url"].rsplit("/v/", 1)[1])
+
+    half = PARALLEL // 2
+    spawn = multiprocessing.get_context("spawn")
+    with spawn.Pool(half) as pool:
+        # the processes start first; the threads join them while they are still connecting
+        in_processes = pool.map_async(_buy_in_process, [(base, counters[i], card_tokens[i]) for i in range(half)])
+        barrier = threading.Barrier(PARALLEL - half)
+        results: list = [None] * (PARALLEL - half)
+
+        def run(i):
+            results[i] = buy(base, counters[half + i], card_tokens[half + i], barrier)
+
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(PARALLEL - half)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=90)
+        outcomes = in_processes.get(timeout=90) + results
+
+    assert sorted(outcomes).count((200, "sold")) == 1, outcomes
+    assert sorted(code for status, code in outcomes if status != 200) == ["unit_sold"] * (PARALLEL - 1), outcomes
+    with app.app_context():
+        unit = db.session.scalar(select(Unit).where(Unit.code == "8-1-0808"))
+        live = db.session.scalars(select(Redemption).where(Redemption.unit_id == unit.id,
+                                                           Redemption.annulled_at.is_(None))).all()
+        applied = db.session.scalar(select(func.count(LedgerEntry.id)).where(
+            LedgerEntry.kind == LedgerKind.DEPOSIT_APPLIED))
+        assert (unit.status.value, len(live), applied) == ("sold", 1, 1)
+        assert live[0].agreement.kind.value == "purchase_subscription"
