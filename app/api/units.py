@@ -82,7 +82,7 @@ def sales_control(code: str):
     return jsonify({"total": grid.total, "counts": grid.counts,
                     "list_price_totals": {k: format_fen(v) for k, v in grid.list_totals.items()},
                     "sold_value": format_fen(grid.sold_fen),
-                    "units": {u.code: u.status.value for b in grid.buildings for row in b["rows"]
+                    "units": {u.code: u.status.value for b in grid.blocks for row in b["rows"]
                               for u in row["cells"] if u is not None}})
 
 

@@ -247,9 +247,9 @@ def delete_published_discount(program: Program, discount_id: int) -> None:
 
 @dataclass
 class Grid:
-    """The inventory as buildings of floors of units, with counts and totals by status."""
+    """The inventory as blocks (a building's unit) of floors of rooms, with counts and totals by status."""
 
-    buildings: list[dict[str, Any]] = field(default_factory=list)
+    blocks: list[dict[str, Any]] = field(default_factory=list)  # one per building and unit (entrance)
     counts: dict[str, int] = field(default_factory=dict)
     list_totals: dict[str, int] = field(default_factory=dict)
     area_totals: dict[str, int] = field(default_factory=dict)
@@ -264,23 +264,20 @@ def grid(program: Program) -> Grid:
                                     .order_by(Unit.building, Unit.unit_no, Unit.floor.desc(), Unit.room)))
     result = Grid(counts={s.value: 0 for s in UnitStatus}, list_totals={s.value: 0 for s in UnitStatus},
                   area_totals={s.value: 0 for s in UnitStatus}, total=len(units))
-    buildings: dict[str, dict[int, list[Unit]]] = {}
-    columns: dict[str, list[str]] = {}
+    # One block per building and unit (entrance): its floors as rows, its stacks of rooms as columns.
+    blocks: dict[tuple[str, str], dict[int, list[Unit]]] = {}
     for u in units:
-        buildings.setdefault(u.building, {}).setdefault(u.floor, []).append(u)
-        column = f"{u.unit_no}|{u.room[-2:]}"  # the same stack of rooms on every floor
-        if column not in columns.setdefault(u.building, []):
-            columns[u.building].append(column)
+        blocks.setdefault((u.building, u.unit_no), {}).setdefault(u.floor, []).append(u)
         result.counts[u.status.value] += 1
         result.list_totals[u.status.value] += u.list_price_fen
         result.area_totals[u.status.value] += u.area_dm2
-    for name, floors in buildings.items():
-        cols = sorted(columns[name])
+    for (building, unit_no), floors in blocks.items():
+        columns = sorted({u.room[-2:] for units_on_floor in floors.values() for u in units_on_floor})
         rows = []
         for floor in sorted(floors, reverse=True):
-            by_column = {f"{u.unit_no}|{u.room[-2:]}": u for u in floors[floor]}
-            rows.append({"floor": floor, "cells": [by_column.get(c) for c in cols]})
-        result.buildings.append({"name": name, "columns": cols, "rows": rows})
+            by_column = {u.room[-2:]: u for u in floors[floor]}
+            rows.append({"floor": floor, "cells": [by_column.get(c) for c in columns]})
+        result.blocks.append({"name": building, "unit": unit_no, "columns": columns, "rows": rows})
     result.sold_fen = db.session.scalar(
         select(func.coalesce(func.sum(Redemption.discounted_fen), 0)).join(Unit, Unit.id == Redemption.unit_id)
         .where(Unit.program_id == program.id, Redemption.annulled_at.is_(None))) or 0

@@ -40,7 +40,7 @@ def sheet(code: str):
 def live(code: str):
     """What the open sheet polls every few seconds on opening day: each unit's status and the counts."""
     grid = services.grid(get_program(code))
-    return jsonify({"counts": grid.counts, "units": {u.code: u.status.value for b in grid.buildings
+    return jsonify({"counts": grid.counts, "units": {u.code: u.status.value for b in grid.blocks
                                                      for row in b["rows"] for u in row["cells"] if u is not None}})
 
 
