@@ -14,6 +14,9 @@ ENV_KEYS = {
     "VIP_PUBLIC_BASE_URL": "VIP_PUBLIC_BASE_URL",
     "VIP_TIMEZONE": "VIP_TIMEZONE",
     "VIP_RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
+    "VIP_VERIFY_RATE_LIMIT": "VIP_VERIFY_RATE_LIMIT",
+    "VIP_VERIFY_CARD_RATE_LIMIT": "VIP_VERIFY_CARD_RATE_LIMIT",
+    "VIP_VERIFY_INVALID_RATE_LIMIT": "VIP_VERIFY_INVALID_RATE_LIMIT",
     "VIP_CJK_FONT": "VIP_CJK_FONT",
     "VIP_TSA_URL": "VIP_TSA_URL",
     "VIP_SOFFICE": "VIP_SOFFICE",
@@ -39,7 +42,12 @@ def defaults(instance_path: str) -> dict:
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "VIP_LOGIN_RATE_LIMIT": "10 per minute",
-        "VIP_VERIFY_RATE_LIMIT": "60 per minute",
+        # Opening day: members scan their own cards on the sales centre's Wi-Fi, one address for hundreds of phones.
+        # The address may scan often; one card may not be scanned endlessly; and an address that keeps presenting
+        # codes naming no card (guessing) is stopped early. Shared across workers with VIP_RATELIMIT_STORAGE_URI.
+        "VIP_VERIFY_RATE_LIMIT": "600 per minute",
+        "VIP_VERIFY_CARD_RATE_LIMIT": "20 per minute",
+        "VIP_VERIFY_INVALID_RATE_LIMIT": "20 per minute",
         "VIP_MEMBER_DOWNLOAD_RATE_LIMIT": "5 per minute",  # guessing the ID digits of someone else's agreement
         "VIP_MEMBER_DOWNLOAD_DOCUMENT_LIMIT": "20 per day",  # the same, from many addresses at one document
         "VIP_PROXY_COUNT": 0,

@@ -56,3 +56,14 @@ def _sqlite_on_begin(conn):
     # limit) cannot interleave with another writer: SQLite's stand-in for PostgreSQL's row locks.
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def commit_keeping_loaded() -> None:
+    """Commit without expiring what the session loaded: an answer built from it afterwards needs no second trip
+    to the database (verification, token checks)."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True

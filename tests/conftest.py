@@ -114,6 +114,30 @@ def _rollback(request) -> Iterator[None]:
         connection.close()
 
 
+@pytest.fixture(params=BACKENDS)
+def fresh_app(request, tmp_path):
+    """An app on a database of its own, migrated, that really commits (no per-test rollback): for parallel
+    requests, servers in other processes, and counting what one request costs. SQLite and PostgreSQL."""
+    urls = _postgres_database() if request.param == "postgresql" else iter([f"sqlite:///{tmp_path / 'fresh.sqlite3'}"])
+    url = next(urls)
+    application = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "fresh-secret-0123456789",
+                              "VIP_DATA_KEY": "fresh-data-key-0123456789", "VIP_CLOCK": FixedClock(DEFAULT_NOW),
+                              "VIP_PUBLIC_BASE_URL": "https://vip.example.test"})
+    with application.app_context():
+        flask_migrate.upgrade()
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+    next(urls, None)  # PostgreSQL: drop the database
+
+
+def cli_token(app, role: str, name: str) -> str:
+    """A user made with the CLI, and a new API token for them."""
+    runner = app.test_cli_runner()
+    runner.invoke(args=["users", "create", name, "--role", role, "--password", "password-1"])
+    return runner.invoke(args=["users", "token", name]).output.strip().splitlines()[-1]
+
+
 @pytest.fixture
 def clock(app) -> FixedClock:
     fixed = app.extensions["vip_clock"]

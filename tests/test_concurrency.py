@@ -8,39 +8,23 @@ from __future__ import annotations
 
 import threading
 
-import flask_migrate
 import pytest
 from sqlalchemy import func, select
 
-from app import create_app
 from app.cards.models import LedgerEntry, Redemption, Scan
-from app.clock import FixedClock
 from app.extensions import db
-from tests.conftest import Api, BACKENDS, DEFAULT_NOW, _postgres_database, program_payload, valid_id_number
+from tests.conftest import Api, cli_token, program_payload, valid_id_number
 
 PARALLEL = 8
 
 
-@pytest.fixture(params=BACKENDS)
-def live_app(request, tmp_path):
-    urls = _postgres_database() if request.param == "postgresql" else iter([f"sqlite:///{tmp_path / 'c.sqlite3'}"])
-    url = next(urls)
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "k",
-                      "VIP_DATA_KEY": "concurrency-data-key", "VIP_CLOCK": FixedClock(DEFAULT_NOW),
-                      "VIP_PUBLIC_BASE_URL": "https://vip.example.test"})
-    with app.app_context():
-        flask_migrate.upgrade()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-    next(urls, None)  # PostgreSQL: drop the database
+@pytest.fixture
+def live_app(fresh_app):
+    return fresh_app
 
 
 def _token(app, role):
-    runner = app.test_cli_runner()
-    name = f"{role}{threading.get_ident() % 1000}"
-    runner.invoke(args=["users", "create", name, "--role", role, "--password", "password-1"])
-    return runner.invoke(args=["users", "token", name]).output.strip().splitlines()[-1]
+    return cli_token(app, role, f"{role}{threading.get_ident() % 1000}")
 
 
 def _in_parallel(calls):

@@ -17,19 +17,18 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import flask_migrate
 import pytest
 from sqlalchemy import func, select
 
-from app import create_app
 from app.cards.models import LedgerEntry, LedgerKind, Redemption
 from app.extensions import db
 from app.units.models import Unit
-from tests.conftest import Api, BACKENDS, _postgres_database, program_payload, valid_id_number
+from tests.conftest import Api, cli_token, program_payload, valid_id_number
 
 ROOT = Path(__file__).resolve().parent.parent
 PARALLEL = 8
-ENV = {"VIP_SECRET_KEY": "race-secret-key-0123456789abcdef", "VIP_DATA_KEY": "race-data-key-0123456789",
+# The same keys as the fixture's app, so tokens and ID numbers it made read the same in the server.
+ENV = {"VIP_SECRET_KEY": "fresh-secret-0123456789", "VIP_DATA_KEY": "fresh-data-key-0123456789",
        "VIP_PUBLIC_BASE_URL": "https://vip.example.test"}
 
 
@@ -39,17 +38,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(params=BACKENDS)
-def server(request, tmp_path):
-    """A migrated database, an app on it for setting up, and gunicorn serving it."""
-    urls = _postgres_database() if request.param == "postgresql" else iter([f"sqlite:///{tmp_path / 'race.sqlite3'}"])
-    url = next(urls)
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": ENV["VIP_SECRET_KEY"],
-                      "VIP_DATA_KEY": ENV["VIP_DATA_KEY"], "VIP_PUBLIC_BASE_URL": ENV["VIP_PUBLIC_BASE_URL"]})
-    with app.app_context():
-        flask_migrate.upgrade()
+@pytest.fixture
+def server(fresh_app, tmp_path):
+    """gunicorn serving the fresh database (two workers with threads), beside the app used to set it up."""
     port = _free_port()
-    env = os.environ | ENV | {"VIP_DATABASE_URL": url}
+    env = os.environ | ENV | {"VIP_DATABASE_URL": fresh_app.config["SQLALCHEMY_DATABASE_URI"]}
     log = tmp_path / "gunicorn.log"
     with log.open("wb") as out:
         process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "4", "-b",
@@ -64,18 +57,9 @@ def server(request, tmp_path):
     else:
         process.kill()
         pytest.fail("gunicorn did not start: " + log.read_text(errors="replace")[-2000:])
-    yield app, base
+    yield fresh_app, base
     process.terminate()
     process.wait(timeout=20)
-    with app.app_context():
-        db.engine.dispose()
-    next(urls, None)  # PostgreSQL: drop the database
-
-
-def _token(app, role: str, name: str) -> str:
-    runner = app.test_cli_runner()
-    runner.invoke(args=["users", "create", name, "--role", role, "--password", "password-1"])
-    return runner.invoke(args=["users", "token", name]).output.strip().splitlines()[-1]
 
 
 def buy(base: str, token: str, card_token: str, barrier=None) -> tuple[int, str]:
@@ -98,8 +82,8 @@ def _buy_in_process(args) -> tuple[int, str]:
 
 def test_parallel_purchases_of_one_unit_from_threads_and_processes_sell_it_once(server):
     app, base = server
-    admin, consultant = _token(app, "admin", "race-admin"), _token(app, "consultant", "race-consultant")
-    counters = [_token(app, "counter", f"race-counter{i}") for i in range(PARALLEL)]
+    admin, consultant = cli_token(app, "admin", "race-admin"), cli_token(app, "consultant", "race-consultant")
+    counters = [cli_token(app, "counter", f"race-counter{i}") for i in range(PARALLEL)]
     client = app.test_client()
     api_admin, api_consultant = Api(client, admin), Api(client, consultant)
     assert api_admin.post("/programs", program_payload(code="RACE")).status_code == 201

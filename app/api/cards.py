@@ -78,7 +78,8 @@ def verify(token: str):
     require("card.view")
     verdict, card = services.verify_token(token, counter_program=request.args.get("counter_program"),
                                           station=request.args.get("station"))
-    body = {"result": verdict.code, "message": say(verdict), "card": _card_body(card) if card else None}
+    body = {"result": verdict.code, "message": say(verdict),
+            "card": dump_card(card, verify_url=services.verify_url(card), records=False) if card else None}
     if facts := services.redemption_facts(card):  # a used card says when, where and by whom
         body |= {"redeemed_at": facts["redeemed_at"].isoformat(), "redeemed_by": facts["redeemed_by"],
                  "station": facts["station"]}

@@ -80,9 +80,12 @@ def read_redeem(data: Mapping[str, Any]) -> RedeemInput:
     return RedeemInput(item, price, payable, unit, published)
 
 
-def dump_card(card: Any, *, full: bool = True, holder_name: bool = False, verify_url: str | None = None) -> dict[str, Any]:
+def dump_card(card: Any, *, full: bool = True, holder_name: bool = False, verify_url: str | None = None,
+              records: bool = True) -> dict[str, Any]:
     """The public sees status, programme, tier, a masked holder and the last four digits; staff see the card in
-    full. The holder's name is masked unless ``holder_name`` (staff pages; the API gives it via /members/{id})."""
+    full. The holder's name is masked unless ``holder_name`` (staff pages; the API gives it via /members/{id}).
+    Without ``records`` the card's agreements, ledger and redemptions are left out (a scan's answer: the card
+    page and GET /cards/{number} have them)."""
     tier, program = card.tier, card.program
     body: dict[str, Any] = {
         "number_masked": mask_card_number(card.number),
@@ -95,7 +98,6 @@ def dump_card(card: Any, *, full: bool = True, holder_name: bool = False, verify
     }
     if not full:
         return body
-    subscription = next((a for a in card.agreements if a.kind.value == "subscription"), None)
     body.update({
         "number": card.number,
         "number_formatted": format_card_number(card.number),
@@ -117,12 +119,17 @@ def dump_card(card: Any, *, full: bool = True, holder_name: bool = False, verify
         "design": card.design,
         "permit_override": card.permit_override,
         "redeemed_at": card.redeemed_at.isoformat() if card.redeemed_at else None,
-        "agreement_id": subscription.id if subscription else None,
-        "agreements": [{"id": a.id, "number": a.number, "kind": a.kind.value, "status": a.status.value} for a in card.agreements],
-        "ledger": [{"kind": e.kind.value, "amount": format_fen(e.amount_fen), "reference": e.reference,
-                    "at": e.created_at.isoformat()} for e in card.ledger],
-        "redemptions": [dump_redemption(r) for r in card.redemptions],
     })
+    if records:
+        subscription = next((a for a in card.agreements if a.kind.value == "subscription"), None)
+        body.update({
+            "agreement_id": subscription.id if subscription else None,
+            "agreements": [{"id": a.id, "number": a.number, "kind": a.kind.value, "status": a.status.value}
+                           for a in card.agreements],
+            "ledger": [{"kind": e.kind.value, "amount": format_fen(e.amount_fen), "reference": e.reference,
+                        "at": e.created_at.isoformat()} for e in card.ledger],
+            "redemptions": [dump_redemption(r) for r in card.redemptions],
+        })
     if verify_url:
         body["verify_url"] = verify_url
     return body

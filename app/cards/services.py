@@ -11,6 +11,7 @@ from typing import Any, Mapping
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, with_expression
 
 from .. import audit, tokens
 from ..audit import current_actor_id, printable, request_origin
@@ -21,7 +22,7 @@ from ..clock import today, utcnow
 from ..documents.cards import card_png, designs, face_of
 from ..documents.fonts import find_cjk_fonts
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
-from ..extensions import db
+from ..extensions import commit_keeping_loaded, db
 from ..members.models import Member
 from ..members.services import decrypt_id_number
 from ..programs.models import Program
@@ -143,7 +144,8 @@ def _record_scan(action: ScanAction, verdict: Decision, card: Card | None, token
                  counter_program: str | None, station: str | None) -> Scan:
     program_id = None
     if program_code := printable(counter_program, 32):
-        program_id = db.session.scalar(select(Program.id).where(Program.code == program_code.upper()))
+        program_id = card.program_id if card is not None and card.program.code == program_code.upper() else \
+            db.session.scalar(select(Program.id).where(Program.code == program_code.upper()))
     ip, user_agent = request_origin()
     scan = Scan(created_at=utcnow(), action=action, verdict=verdict.code, card=card if card else None,
                 token_excerpt=printable(token, 40), user_id=current_actor_id(), counter_program_id=program_id,
@@ -152,12 +154,26 @@ def _record_scan(action: ScanAction, verdict: Decision, card: Card | None, token
     return scan
 
 
+def _card_to_answer(token: str) -> Card | None:
+    """The scanned card with everything its verdict and answer need, in one SELECT: programme, tier and holder
+    joined, the money held summed by the database."""
+    ids = tokens.read_card_token(token)
+    if ids is None:
+        return None
+    held = (select(func.coalesce(func.sum(LedgerEntry.amount_fen), 0)).where(LedgerEntry.card_id == Card.id)
+            .scalar_subquery())
+    return db.session.scalar(select(Card).options(joinedload(Card.program), joinedload(Card.tier),
+                                                  joinedload(Card.member), with_expression(Card.held_loaded, held))
+                             .where(Card.public_id == ids[0], Card.generation == ids[1]))
+
+
 def verify_token(token: str, *, counter_program: str | None = None, station: str | None = None) -> tuple[Decision, Card | None]:
-    """The verdict for a scanned token; every scan is stored, genuine or not."""
-    card = card_for_token(token)
+    """The verdict for a scanned token; every scan is stored, genuine or not. A crowd scans on opening day, so a
+    verification is two statements and one commit: the card as above, and the scan."""
+    card = _card_to_answer(token)
     verdict = verdict_for(card, counter_program)
     _record_scan(ScanAction.VERIFY, verdict, card, token, counter_program, station)
-    db.session.commit()
+    commit_keeping_loaded()
     return verdict, card
 
 

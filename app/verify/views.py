@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+import hashlib
+
+from flask import Blueprint, current_app, g, render_template, request
 from flask_login import current_user
 
 from ..agreements import checking, services as agreements
@@ -22,13 +24,28 @@ def _limit() -> str:
     return current_app.config["VIP_VERIFY_RATE_LIMIT"]
 
 
+def _card_limit() -> str:
+    return current_app.config["VIP_VERIFY_CARD_RATE_LIMIT"]
+
+
+def _invalid_limit() -> str:
+    return current_app.config["VIP_VERIFY_INVALID_RATE_LIMIT"]
+
+
+def _scanned_code() -> str:
+    return "card:" + hashlib.sha256((request.view_args or {}).get("token", "").encode()).hexdigest()[:32]
+
+
 @bp.get("/v/<path:token>")
 @limiter.limit(_limit)
+@limiter.limit(_card_limit, key_func=_scanned_code)
+@limiter.limit(_invalid_limit, deduct_when=lambda response: bool(g.get("vip_scan_invalid")))
 def card(token: str):
     verdict, found = cards.verify_token(token)
+    g.vip_scan_invalid = found is None  # only codes that name no card count towards the guessing limit
     staff = current_user.is_authenticated and can(current_user, "card.view")
     return render_template("verify/card.html", verdict=verdict, card=found, staff=staff,
-                           data=dump_card(found, full=staff, holder_name=staff) if found else None,
+                           data=dump_card(found, full=staff, holder_name=staff, records=False) if found else None,
                            scans=cards.scans_of(found, 10) if staff and found else [])
 
 
