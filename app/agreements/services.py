@@ -318,16 +318,31 @@ def get_agreement(agreement_id: int) -> Agreement:
     return agreement
 
 
+def _made_at_their_counter(agreement: Agreement, user) -> bool:
+    """A redemption confirmation or 认购书 from a redemption this counter user made themselves."""
+    from ..cards.models import Redemption
+    from ..users.roles import can
+    return agreement.kind in (AgreementKind.REDEMPTION, AgreementKind.PURCHASE_SUBSCRIPTION) and can(
+        user, "card.redeem") and db.session.scalar(select(Redemption.id).where(
+            Redemption.agreement_id == agreement.id, Redemption.redeemed_by_id == user.id)) is not None
+
+
 def downloadable(agreement_id: int, user) -> Agreement:
     """The agreement if this user may download it: those who may see full ID numbers, and the counter staff who made
     a redemption, for that redemption's confirmation (they print it for the holder to sign)."""
-    from ..cards.models import Redemption
     from ..users.roles import can
     agreement = get_agreement(agreement_id)
-    if can(user, "agreement.download"):
+    if can(user, "agreement.download") or _made_at_their_counter(agreement, user):
         return agreement
-    if agreement.kind in (AgreementKind.REDEMPTION, AgreementKind.PURCHASE_SUBSCRIPTION) and can(user, "card.redeem") and db.session.scalar(
-            select(Redemption.id).where(Redemption.agreement_id == agreement.id, Redemption.redeemed_by_id == user.id)):
+    raise Forbidden(refuse("forbidden", N_("Your role does not allow this.")))
+
+
+def signable(agreement_id: int, user) -> Agreement:
+    """The agreement if this user may have it signed: consultants and managers, and counter staff for the
+    confirmations of their own redemptions, signed with the holder on the counter's tablet."""
+    from ..users.roles import can
+    agreement = get_agreement(agreement_id)
+    if can(user, "agreement.sign") or _made_at_their_counter(agreement, user):
         return agreement
     raise Forbidden(refuse("forbidden", N_("Your role does not allow this.")))
 

@@ -143,9 +143,10 @@ def agreement_original(agreement_id: int):
 
 @bp.post("/agreements/<id:agreement_id>/sign")
 def sign_agreement(agreement_id: int):
-    require("agreement.sign")
+    """Consultants and managers; counter staff for the confirmations of their own redemptions."""
+    require("card.view")
     from flask_login import current_user
-    agreements.get_agreement(agreement_id)
+    agreements.signable(agreement_id, current_user)
     # consent: the member ticked "read and agreed" on the integrator's screen; false is refused, absent is not asked
     body = reject_unknown(json_body(), ("member_signature", "consultant_signature", "previous_holder_signature", "consent"))
     return jsonify(dump_agreement(agreements.sign_drawn(agreement_id, body, consultant=current_user)))
@@ -153,9 +154,9 @@ def sign_agreement(agreement_id: int):
 
 @bp.post("/agreements/<id:agreement_id>/scan")
 def upload_scan(agreement_id: int):
-    require("agreement.sign")
+    require("card.view")
     from flask_login import current_user
-    agreements.get_agreement(agreement_id)
+    agreements.signable(agreement_id, current_user)
     upload = request.files.get("scan")
     content = upload.read() if upload else b""
     return jsonify(dump_agreement(agreements.seal_scan(agreement_id, content, upload.filename if upload else None,

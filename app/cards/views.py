@@ -99,7 +99,19 @@ def counter():
     errors: dict[str, str] = {}
     code = (request.form.get("code") or "").strip()
     action = request.form.get("action")
-    if request.method == "POST" and code:
+    if request.method == "POST" and action == "check_in_holder":
+        # The card was left at home: the holder's ID document finds their card.
+        try:
+            arrival, _ = queue.check_in_holder({"program": request.form.get("program") or program or "",
+                                                "id_number": request.form.get("id_number", ""),
+                                                "phone": request.form.get("phone", "")})
+            card = arrival.card
+            code = card.number
+        except ValidationFailed as exc:
+            errors = field_errors(exc)
+        except ServiceError as exc:
+            verdict = exc.decision
+    elif request.method == "POST" and code:
         data = {k: request.form[k] for k in ("item", "price", "unit", "published_discount", "payable")
                 if request.form.get(k)}
         if action == "check_in":
@@ -146,11 +158,11 @@ def _reading(agreement):
 
 
 @bp.route("/agreements/<id:agreement_id>/sign", methods=["GET", "POST"])
-@require("agreement.sign")
+@require("card.view")
 def sign(agreement_id: int):
     """Read, then sign: the whole agreement as pages, its key terms with real dates, the member's consent and pad,
     then the consultant's. A refused submit comes back with the strokes and the consent as they were."""
-    agreement = agreements.get_agreement(agreement_id)
+    agreement = agreements.signable(agreement_id, current_user)
     errors: dict[str, str] = {}
     kept: dict[str, str] = {}
     if request.method == "POST":
@@ -174,18 +186,18 @@ def _sign_page(agreement, errors: dict[str, str], kept: dict[str, str] | None = 
 
 
 @bp.get("/agreements/<id:agreement_id>/pages/<int:page>.png")
-@require("agreement.sign")
+@require("card.view")
 def page_image(agreement_id: int, page: int):
     """One page of the agreement as an image, for reading it on a tablet before signing."""
-    agreement = agreements.get_agreement(agreement_id)
+    agreement = agreements.signable(agreement_id, current_user)
     width = min(max(request.args.get("w", 1200, type=int), 300), 2400)
     return current_app.response_class(reading.page_png(agreement, page, width), mimetype="image/png")
 
 
 @bp.post("/agreements/<id:agreement_id>/scan")
-@require("agreement.sign")
+@require("card.view")
 def scan(agreement_id: int):
-    agreement = agreements.get_agreement(agreement_id)
+    agreement = agreements.signable(agreement_id, current_user)
     upload = request.files.get("scan")
     try:
         agreements.seal_scan(agreement.id, upload.read() if upload else b"", upload.filename if upload else None,

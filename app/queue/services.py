@@ -6,7 +6,12 @@ a card checking in again the same day gets its number back.
 
 from __future__ import annotations
 
-from typing import Any
+import hashlib
+import hmac
+import json
+import re
+import secrets
+from typing import Any, Mapping
 
 from sqlalchemy import func, select
 
@@ -16,10 +21,13 @@ from ..cards import services as cards
 from ..clock import today, utcnow
 from ..errors import Conflict, NotFound
 from ..extensions import db
+from ..cards.models import Card
+from ..members.services import find_by_id_number
 from ..programs.models import Program
+from ..validation import FieldReader
 from ..rules import N_, refuse
 from ..rules.identity import mask_name
-from .models import QueueEntry, QueueStatus
+from .models import CallScreen, LotteryDraw, QueueEntry, QueueStatus
 
 # action: (states it applies to, the state it leaves, why not)
 _MOVES = {
@@ -42,7 +50,35 @@ def check_in(code: str, program_code: str | None) -> tuple[QueueEntry, bool]:
     """The holder arrived: the card must be usable at this programme today; it gets the day's next number, or the
     number it already has. Returns (entry, new)."""
     program = _program(program_code, lock=True)  # one number at a time per programme
-    card = cards.card_for_code(code)
+    return _check_in(program, cards.card_for_code(code))
+
+
+def check_in_holder(data: Mapping[str, Any]) -> tuple[QueueEntry, bool]:
+    """The card was left at home: the holder shows their ID, whose number finds them (the blind index, never a
+    search of clear text); a phone number given as well must be theirs. Their card usable here today checks in."""
+    r = FieldReader(data)
+    program_code = r.text("program", required=True, max_length=32)
+    id_number = r.text("id_number", required=True, max_length=40)
+    phone = r.text("phone", max_length=30)
+    r.raise_if_errors()
+    program = _program(program_code, lock=True)
+    member = find_by_id_number(re.sub(r"\s+", "", id_number).upper())
+    if member is None or (phone and re.sub(r"\D", "", phone)[-11:] != re.sub(r"\D", "", member.phone)[-11:]):
+        raise NotFound(refuse("holder_not_found", N_(
+            "No holder has this ID number (and phone): check the ID document and the digits.")))
+    held = [c for c in db.session.scalars(select(Card).where(Card.member_id == member.id,
+                                                             Card.program_id == program.id).order_by(Card.id))
+            if cards.verdict_for(c, program.code, for_use=True).ok]
+    if not held:
+        mine = db.session.scalar(select(Card).where(Card.member_id == member.id, Card.program_id == program.id)
+                                 .order_by(Card.id.desc()).limit(1))
+        raise Conflict(cards.verdict_for(mine, program.code, for_use=True) if mine else refuse(
+            "no_card_here", N_("This holder has no card of this programme.")))
+    entry, new = _check_in(program, held[0], by_holder=True)
+    return entry, new
+
+
+def _check_in(program: Program, card, *, by_holder: bool = False) -> tuple[QueueEntry, bool]:
     verdict = cards.verdict_for(card, program.code, for_use=True)
     if not verdict.ok:
         raise Conflict(verdict, card_status=card.status.value if card else None)
@@ -57,23 +93,28 @@ def check_in(code: str, program_code: str | None) -> tuple[QueueEntry, bool]:
                        status=QueueStatus.WAITING, checked_in_at=utcnow(), checked_in_by_id=current_actor_id())
     db.session.add(entry)
     db.session.flush()
-    audit.record("queue.checked_in", entry, {"program": program.code, "number": number, "card": card.number})
+    audit.record("queue.checked_in", entry, {"program": program.code, "number": number, "card": card.number,
+                                             **({"by": "holder_id"} if by_holder else {})})
     db.session.commit()
     return entry, True
 
 
 def entries(program_code: str | None) -> list[QueueEntry]:
+    """Today's arrivals in the order they are called: by the draw where there was one, else by arrival."""
     program = _program(program_code)
     return list(db.session.scalars(select(QueueEntry).where(QueueEntry.program_id == program.id,
-                                                            QueueEntry.day == today()).order_by(QueueEntry.number)))
+                                                            QueueEntry.day == today())
+                                   .order_by(QueueEntry.draw_position.is_(None), QueueEntry.draw_position,
+                                             QueueEntry.number)))
 
 
 def call_next(program_code: str | None, station: str | None = None) -> QueueEntry:
     """The lowest waiting number becomes called, at this desk."""
     program = _program(program_code, lock=True)  # two desks calling at once call two different numbers
+    # After a lottery the drawn order decides; those who arrived after the draw follow, in their order of arrival.
     entry = db.session.scalar(select(QueueEntry).where(
         QueueEntry.program_id == program.id, QueueEntry.day == today(), QueueEntry.status == QueueStatus.WAITING)
-        .order_by(QueueEntry.number).limit(1))
+        .order_by(QueueEntry.draw_position.is_(None), QueueEntry.draw_position, QueueEntry.number).limit(1))
     if entry is None:
         raise Conflict(refuse("queue_empty", N_("Nobody is waiting.")))
     entry.status, entry.called_at, entry.called_by_id = QueueStatus.CALLED, utcnow(), current_actor_id()
@@ -109,3 +150,133 @@ def dump_entry(entry: QueueEntry) -> dict[str, Any]:
             "status": entry.status.value, "holder_masked": mask_name(card.member.name), "card": card.number,
             "checked_in_at": entry.checked_in_at.isoformat(),
             "called_at": entry.called_at.isoformat() if entry.called_at else None, "station": entry.station}
+
+
+# Call screens ----------------------------------------------------------------------------------------------------
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_screen(program_code: str | None, data: Mapping[str, Any]) -> tuple[CallScreen, str]:
+    """A link for one display: (screen, the secret for its address, shown this once)."""
+    r = FieldReader(data)
+    name = r.text("name", required=True, max_length=60)
+    english = r.boolean("english", default=False)
+    r.raise_if_errors()
+    program = _program(program_code)
+    secret = secrets.token_urlsafe(24)
+    screen = CallScreen(program=program, name=name, token_hash=_token_hash(secret), english=bool(english),
+                        created_at=utcnow(), created_by_id=current_actor_id())
+    db.session.add(screen)
+    db.session.flush()
+    audit.record("call_screen.created", screen, {"program": program.code, "name": name})
+    db.session.commit()
+    return screen, secret
+
+
+def screens(program_code: str | None) -> list[CallScreen]:
+    program = _program(program_code)
+    return list(db.session.scalars(select(CallScreen).where(CallScreen.program_id == program.id)
+                                   .order_by(CallScreen.id)))
+
+
+def revoke_screen(screen_id: int) -> CallScreen:
+    screen = db.session.get(CallScreen, screen_id)
+    if screen is None:
+        raise NotFound(refuse("call_screen_not_found", N_("No call screen has the number %(id)s."), id=screen_id))
+    if screen.revoked_at is None:
+        screen.revoked_at = utcnow()
+        audit.record("call_screen.revoked", screen, {"name": screen.name})
+        db.session.commit()
+    return screen
+
+
+def screen_for(secret: str) -> CallScreen | None:
+    """The live screen a link names; a revoked or unknown link names none."""
+    if not secret or len(secret) > 100:
+        return None
+    screen = db.session.scalar(select(CallScreen).where(CallScreen.token_hash == _token_hash(secret)))
+    return screen if screen is not None and screen.revoked_at is None else None
+
+
+def board(screen: CallScreen, *, calling: int = 4, next_up: int = 8) -> dict[str, Any]:
+    """What the hall sees: the numbers being called (latest first, with their desk) and the next ones waiting."""
+    day = today()
+    called = db.session.scalars(select(QueueEntry).where(
+        QueueEntry.program_id == screen.program_id, QueueEntry.day == day, QueueEntry.status == QueueStatus.CALLED)
+        .order_by(QueueEntry.called_at.desc(), QueueEntry.id.desc()).limit(calling))
+    waiting = db.session.scalars(select(QueueEntry.number).where(
+        QueueEntry.program_id == screen.program_id, QueueEntry.day == day, QueueEntry.status == QueueStatus.WAITING)
+        .order_by(QueueEntry.draw_position.is_(None), QueueEntry.draw_position, QueueEntry.number).limit(next_up))
+    return {"program": screen.program.project_name, "day": day.isoformat(), "english": screen.english,
+            "calling": [{"number": e.number, "station": e.station} for e in called], "next": list(waiting)}
+
+
+# Lottery (摇号) ---------------------------------------------------------------------------------------------------
+
+ALGORITHM = "hmac-sha256-sort-v1"
+
+
+def draw_order(seed: str, entrants: list[tuple[int, str]]) -> list[int]:
+    """The drawn order of (queue number, card number) pairs: sorted by HMAC-SHA256(key = the seed's UTF-8 bytes,
+    message = the card number), lowest first, ties (impossible in practice) by queue number. Anyone can redo it with
+    the seed and the list: e.g. `python -c "import hmac,hashlib; print(hmac.new(b'SEED', b'CARD', hashlib.sha256)
+    .hexdigest())"` for each card, then sort."""
+    def key(entrant: tuple[int, str]) -> tuple[str, int]:
+        return hmac.new(seed.encode(), entrant[1].encode(), hashlib.sha256).hexdigest(), entrant[0]
+
+    return [number for number, _ in sorted(entrants, key=key)]
+
+
+def run_draw(program_code: str | None, data: Mapping[str, Any]) -> LotteryDraw:
+    """A manager draws the order of today's waiting arrivals, once a day per programme. The seed is given (digits
+    read out before witnesses, or a notary's) or made here from 32 random bytes; it is recorded with the list drawn
+    from and the result, and the arrivals are called in that order."""
+    r = FieldReader(data)
+    seed = r.text("seed", max_length=128) or secrets.token_hex(32)
+    r.raise_if_errors()
+    program = _program(program_code, lock=True)  # no check-in or call slips between the list and the draw
+    day = today()
+    if db.session.scalar(select(LotteryDraw.id).where(LotteryDraw.program_id == program.id, LotteryDraw.day == day)):
+        raise Conflict(refuse("draw_already_run", N_("Today's draw for this programme has already been run.")))
+    waiting = list(db.session.scalars(select(QueueEntry).where(
+        QueueEntry.program_id == program.id, QueueEntry.day == day, QueueEntry.status == QueueStatus.WAITING)
+        .order_by(QueueEntry.number)))
+    if not waiting:
+        raise Conflict(refuse("queue_empty", N_("Nobody is waiting.")))
+    entrants = [(e.number, e.card.number) for e in waiting]
+    order = draw_order(seed, entrants)
+    position = {number: i for i, number in enumerate(order, start=1)}
+    for entry in waiting:
+        entry.draw_position = position[entry.number]
+    draw = LotteryDraw(program=program, day=day, seed=seed, algorithm=ALGORITHM, entrants=json.dumps(entrants),
+                       result=json.dumps(order), drawn_at=utcnow(), drawn_by_id=current_actor_id())
+    db.session.add(draw)
+    db.session.flush()
+    audit.record("lottery.drawn", draw, {"program": program.code, "day": day, "seed": seed, "entrants": len(entrants),
+                                         "order": order})
+    db.session.commit()
+    return draw
+
+
+def get_draw(draw_id: int) -> LotteryDraw:
+    draw = db.session.get(LotteryDraw, draw_id)
+    if draw is None:
+        raise NotFound(refuse("draw_not_found", N_("No draw has the number %(id)s."), id=draw_id))
+    return draw
+
+
+def todays_draw(program_code: str | None) -> LotteryDraw | None:
+    program = _program(program_code)
+    return db.session.scalar(select(LotteryDraw).where(LotteryDraw.program_id == program.id,
+                                                       LotteryDraw.day == today()))
+
+
+def dump_draw(draw: LotteryDraw) -> dict[str, Any]:
+    entrants = [tuple(e) for e in json.loads(draw.entrants)]
+    return {"id": draw.id, "program": draw.program.code, "day": draw.day.isoformat(), "seed": draw.seed,
+            "algorithm": draw.algorithm, "entrants": [{"queue_number": n, "card": c} for n, c in entrants],
+            "order": json.loads(draw.result), "drawn_at": draw.drawn_at.isoformat(),
+            "drawn_by": draw.drawn_by.username if draw.drawn_by else None,
+            "reproduced": draw_order(draw.seed, entrants) == json.loads(draw.result)}

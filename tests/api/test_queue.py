@@ -79,3 +79,77 @@ def test_the_counter_checks_in_and_the_desk_calls_the_number(app, login, make_ca
     from tests.conftest import csrf_token
     response = counter.post("/queue/call-next?program=OPEN-W", data={"csrf_token": csrf_token(page)}, follow_redirects=True)
     assert "请 1 号到场" in response.get_data(as_text=True) and "已叫号" in response.get_data(as_text=True)
+
+
+def _id_number(app, card):
+    from app.members.services import decrypt_id_number
+    return in_request(app, decrypt_id_number, card.member)
+
+
+def test_a_card_left_at_home_checks_in_by_the_holders_id(app, desk, make_card, make_program):
+    program = make_program(code="OPEN-ID")
+    card = make_card(program=program)
+    counter, id_number = desk["counter"], _id_number(app, card)
+    arrived = counter.post("/queue/check-in", {"program": "OPEN-ID", "id_number": id_number.lower()})
+    assert (arrived.status_code, arrived.get_json()["queue_number"], arrived.get_json()["card"]) == (201, 1, card.number)
+    with_card = counter.post(f"/verify/{_token(app, card)}/check-in", {"program": "OPEN-ID"})
+    assert (with_card.status_code, with_card.get_json()["queue_number"]) == (200, 1)  # the same holder, one number
+    wrong_phone = counter.post("/queue/check-in", {"program": "OPEN-ID", "id_number": id_number, "phone": "13900000000"})
+    assert (wrong_phone.status_code, wrong_phone.get_json()["error"]["code"]) == (404, "holder_not_found")
+    unknown = counter.post("/queue/check-in", {"program": "OPEN-ID", "id_number": "11010519491231002X"})
+    assert unknown.get_json()["error"]["code"] == "holder_not_found"
+    elsewhere = counter.post("/queue/check-in", {"program": make_program(code="OPEN-ID2").code, "id_number": id_number})
+    assert elsewhere.get_json()["error"]["code"] == "no_card_here"
+    unsigned = make_card(program=program, signed=False)
+    refused = counter.post("/queue/check-in", {"program": "OPEN-ID", "id_number": _id_number(app, unsigned)})
+    assert (refused.status_code, refused.get_json()["error"]["code"]) == (409, "awaiting_signature")
+    assert counter.post("/queue/check-in", {"program": "OPEN-ID"}).get_json()["error"]["reasons"] == {
+        "id_number": "required"}
+
+
+def test_a_call_screen_shows_the_called_and_next_numbers_until_revoked(app, desk, make_card, make_program):
+    program = make_program(code="OPEN-S")
+    counter, admin = desk["counter"], desk["admin"]
+    for _ in range(4):
+        counter.post(f"/verify/{_token(app, make_card(program=program))}/check-in", {"program": "OPEN-S"})
+    assert counter.post("/queue/screens?program=OPEN-S", {"name": "大厅"}).status_code == 403
+    made = admin.post("/queue/screens?program=OPEN-S", {"name": "大厅", "english": True})
+    assert made.status_code == 201
+    url = made.get_json()["url"]
+    assert url.startswith("https://vip.example.test/screen/")
+    path = url.split("vip.example.test", 1)[1]
+    hall = app.test_client()  # no login: the link is the key
+    page = hall.get(path).get_data(as_text=True)
+    assert "正在叫号" in page and "Now calling" in page and "<span>1</span>" in page
+    counter.post("/queue/call-next?program=OPEN-S&station=3号台")
+    board = hall.get(path + "/board.json").get_json()
+    assert (board["calling"], board["next"]) == ([{"number": 1, "station": "3号台"}], [2, 3, 4])
+    screen_id = admin.get("/queue/screens?program=OPEN-S").get_json()["screens"][0]["id"]
+    assert admin.post(f"/queue/screens/{screen_id}/revoke", {}).get_json()["revoked_at"]
+    assert hall.get(path + "/board.json").status_code == 404 and hall.get(path).status_code == 404
+    assert hall.get("/screen/made-up-link").status_code == 404
+
+
+def test_a_draw_orders_the_waiting_reproducibly_and_the_desks_follow_it(app, desk, make_card, make_program):
+    program = make_program(code="OPEN-L")
+    counter, admin = desk["counter"], desk["admin"]
+    cards = [make_card(program=program) for _ in range(5)]
+    for card in cards:
+        counter.post(f"/verify/{_token(app, card)}/check-in", {"program": "OPEN-L"})
+    drawn = admin.post("/queue/draws?program=OPEN-L", {"seed": "20260520-公证处-7391"})
+    assert drawn.status_code == 201, drawn.get_json()
+    body = drawn.get_json()
+    assert sorted(body["order"]) == [1, 2, 3, 4, 5] and body["reproduced"] is True
+    assert body["algorithm"] == "hmac-sha256-sort-v1"
+    # redone by hand from what was recorded, as a notary would
+    import hashlib
+    import hmac
+    redo = sorted(body["entrants"], key=lambda e: (hmac.new("20260520-公证处-7391".encode(), e["card"].encode(),
+                                                              hashlib.sha256).hexdigest(), e["queue_number"]))
+    assert [e["queue_number"] for e in redo] == body["order"]
+    assert admin.post("/queue/draws?program=OPEN-L", {}).get_json()["error"]["code"] == "draw_already_run"
+    late = make_card(program=program)
+    counter.post(f"/verify/{_token(app, late)}/check-in", {"program": "OPEN-L"})  # number 6, after the draw
+    called = [counter.post("/queue/call-next?program=OPEN-L").get_json()["queue_number"] for _ in range(6)]
+    assert called == body["order"] + [6]
+    assert counter.get(f"/queue/draws/{body['id']}").get_json()["seed"] == "20260520-公证处-7391"
