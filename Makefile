@@ -10,15 +10,15 @@ PORT   ?= 5000
 PUBLIC_HOST := $(if $(filter 0.0.0.0,$(HOST)),$(shell hostname -I 2>/dev/null | cut -d' ' -f1),$(HOST))
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test install install-test browser fonts office translations db clean
+.PHONY: run test install install-test browser fonts office assets translations db clean bench-tools
 
-run: install fonts office $(CATALOGUES)
+run: install fonts office assets $(CATALOGUES)
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop); QR codes point to $${VIP_PUBLIC_BASE_URL:-http://$(PUBLIC_HOST):$(PORT)}"
 	VIP_PUBLIC_BASE_URL=$${VIP_PUBLIC_BASE_URL:-http://$(PUBLIC_HOST):$(PORT)} $(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install-test browser fonts office $(CATALOGUES)
+test: install-test browser fonts office assets $(CATALOGUES)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Card images print Chinese names: they need a CJK font. Installed with apt when none is found and apt may
@@ -58,6 +58,24 @@ browser:
 	      || echo "Could not install chromium: browser tests will be skipped"; \
 	  else echo "No chromium and no root apt-get: browser tests will be skipped (install the 'chromium' package)"; fi; \
 	fi
+
+# The counter's camera decodes QR codes with zxing-wasm from the npm registry (package-lock.json), served from
+# app/static/vendor like every other file: no CDN. Without npm the camera uses the browser's own BarcodeDetector
+# where there is one, and says so where there is none.
+ZXING := app/static/vendor/zxing/zxing_reader.wasm
+assets: $(ZXING)
+$(ZXING): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --no-audit --no-fund --loglevel=error && mkdir -p app/static/vendor/zxing && \
+	  cp node_modules/zxing-wasm/dist/iife/reader/index.js app/static/vendor/zxing/zxing-reader.js && \
+	  cp node_modules/zxing-wasm/dist/reader/zxing_reader.wasm $(ZXING); \
+	else echo "npm is missing: camera scanning at the counter falls back to the browser's BarcodeDetector"; fi
+
+# Benchmarks (not part of `make test`): wrk from Debian's packages; see docs/benchmarks.md.
+bench-tools: install
+	@command -v wrk >/dev/null 2>&1 || { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null); \
+	  else echo "Install wrk (Debian package wrk) to run the benchmarks"; fi; }
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
