@@ -60,60 +60,56 @@ def _setup(app, code: str, seed: int) -> tuple[dict, str]:
 
 
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
-def test_camera_check_in_call_screen_settlement_and_redeem(live_server, tmp_path, lang):
-    if CHROMIUM is None:
-        pytest.skip("no Chromium on this machine: `make test` installs Debian's chromium where apt-get may run")
+def test_camera_check_in_call_screen_settlement_and_redeem(live_server, browser, tmp_path, lang):
     assert ZXING.exists(), "`make assets` installs the QR decoder (npm ci)"
     seed = 930 if lang == "zh-CN" else 931
     code = f"OD-{lang[:2].upper()}"
     card, screen_path = _setup(live_server, code, seed)
     base = live_server.live_url
     camera = _camera_file(card["verify_url"], tmp_path / "card.y4m")
-    from playwright.sync_api import sync_playwright
+    # A Chromium of its own: the fake camera is chosen when the browser starts.
+    with_camera = browser.browser_type.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + [
+        "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={camera}"])
+    try:
+        hall = with_camera.new_context(locale="zh-CN", viewport={"width": 1280, "height": 720}).new_page()
+        hall.goto(f"{base}/{screen_path}")
+        assert "正在叫号" in hall.inner_text("body") and "Now calling" in hall.inner_text("body")
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + [
-            "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-video-capture={camera}"])
-        try:
-            hall = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 720}).new_page()
-            hall.goto(f"{base}/{screen_path}")
-            assert "正在叫号" in hall.inner_text("body") and "Now calling" in hall.inner_text("body")
-
-            counter_context = browser.new_context(locale=lang, viewport={"width": 800, "height": 1280},
+        counter_context = with_camera.new_context(locale=lang, viewport={"width": 800, "height": 1280},
                                                   permissions=["camera"])
-            desk = counter_context.new_page()
-            sign_in(desk, base, f"od-counter{seed}", "password-123")
-            desk.goto(f"{base}/counter?program={code}&lang={'zh_CN' if lang == 'zh-CN' else 'en'}")
-            desk.click("#camera-toggle")
-            desk.wait_for_selector("#verdict", timeout=30_000)  # the camera read the QR and the page answered
-            assert desk.get_attribute("#verdict", "data-tone") == "ok"
-            assert card["number"][-4:] in desk.inner_text(".counter-card")
-            desk.click("#check-in")
-            desk.wait_for_selector("#arrival")
-            assert re.search(r"(排队号|Queue number) 1", desk.inner_text("#arrival"))
-            hall.wait_for_function("document.getElementById('next').textContent.trim() === '1'", timeout=5_000)
+        desk = counter_context.new_page()
+        sign_in(desk, base, f"od-counter{seed}", "password-123")
+        desk.goto(f"{base}/counter?program={code}&lang={'zh_CN' if lang == 'zh-CN' else 'en'}")
+        desk.click("#camera-toggle")
+        desk.wait_for_selector("#verdict", timeout=30_000)  # the camera read the QR and the page answered
+        assert desk.get_attribute("#verdict", "data-tone") == "ok"
+        assert card["number"][-4:] in desk.inner_text(".counter-card")
+        desk.click("#check-in")
+        desk.wait_for_selector("#arrival")
+        assert re.search(r"(排队号|Queue number) 1", desk.inner_text("#arrival"))
+        hall.wait_for_function("document.getElementById('next').textContent.trim() === '1'", timeout=5_000)
 
-            desk.goto(f"{base}/queue?program={code}")
-            desk.click("form[action*='call-next'] button")
-            hall.wait_for_function("document.querySelector('#calling b') && "
-                                   "document.querySelector('#calling b').textContent === '1'", timeout=2_500)
-            assert "Please go to" in hall.inner_text("#calling")
+        desk.goto(f"{base}/queue?program={code}")
+        desk.click("form[action*='call-next'] button")
+        hall.wait_for_function("document.querySelector('#calling b') && "
+                               "document.querySelector('#calling b').textContent === '1'", timeout=2_500)
+        assert "Please go to" in hall.inner_text("#calling")
 
-            desk.goto(f"{base}/counter")
-            desk.evaluate("sessionStorage.removeItem('counter-camera')")
-            desk.fill("#scan-input", card["number"])
-            desk.press("#scan-input", "Enter")
-            desk.wait_for_selector(".redeem-form")
-            desk.fill("input[name=item]", "3-1-1201")
-            desk.fill("input[name=price]", "1000000")
-            desk.click(".redeem-form button.primary")
-            preview = desk.inner_text("#settlement-preview")
-            assert "¥950,000.00" in preview and "¥900,000.00" in preview
-            desk.screenshot(path=str(tmp_path / f"preview-{lang}.png"), full_page=True)
-            desk.click("form.redeem-form button.primary")
-            desk.wait_for_selector("#verdict")
-            assert re.search("本次已核销|REDEEMED NOW", desk.inner_text("#verdict"))
-            assert desk.is_visible("#sign-confirmation")  # the holder signs on this tablet
-        finally:
-            browser.close()
+        desk.goto(f"{base}/counter")
+        desk.evaluate("sessionStorage.removeItem('counter-camera')")
+        desk.fill("#scan-input", card["number"])
+        desk.press("#scan-input", "Enter")
+        desk.wait_for_selector(".redeem-form")
+        desk.fill("input[name=item]", "3-1-1201")
+        desk.fill("input[name=price]", "1000000")
+        desk.click(".redeem-form button.primary")
+        preview = desk.inner_text("#settlement-preview")
+        assert "¥950,000.00" in preview and "¥900,000.00" in preview
+        desk.screenshot(path=str(tmp_path / f"preview-{lang}.png"), full_page=True)
+        desk.click("form.redeem-form button.primary")
+        desk.wait_for_selector("#verdict")
+        assert re.search("本次已核销|REDEEMED NOW", desk.inner_text("#verdict"))
+        assert desk.is_visible("#sign-confirmation")  # the holder signs on this tablet
+    finally:
+        with_camera.close()
