@@ -47,6 +47,9 @@ def _sqlite_on_connect(dbapi_connection, _record):
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA journal_mode=WAL")
+    # 64 MiB of page cache per connection (the default is 2 MiB): a million cards' indexes stay in memory, so a
+    # scan at a million cards costs what it costs at a thousand.
+    cursor.execute("PRAGMA cache_size=-65536")
     cursor.close()
 
 

@@ -31,7 +31,22 @@ def _id_number(n: int) -> str:
     return body + check
 
 
-def generate(count: int, tokens_out: Path, sample: int = 5000) -> None:
+SAMPLE = 5000
+
+
+def sampled(count: int, sample: int = SAMPLE) -> range:
+    """Which of the N cards the token file lists (spread evenly), so a load generator can name them by number too."""
+    return range(0, count, max(count // sample, 1))
+
+
+def card_number(n: int) -> str:
+    """The number generate() gives card n (a valid check digit, so the API accepts it)."""
+    from app.rules.cards import make_card_number
+
+    return make_card_number(2026, f"{n:09d}")
+
+
+def generate(count: int, tokens_out: Path, sample: int = SAMPLE) -> None:
     import flask_migrate
     from sqlalchemy import insert, select
 
@@ -45,7 +60,6 @@ def generate(count: int, tokens_out: Path, sample: int = 5000) -> None:
     from app.programs.services import create_program, get_program
     from app.rules.identity import mask_number
     from app.tokens import card_token
-    from app.rules.cards import make_card_number
 
     app = create_app()
     with app.app_context():
@@ -65,7 +79,7 @@ def generate(count: int, tokens_out: Path, sample: int = 5000) -> None:
         member_id = db.session.scalar(select(db.func.coalesce(db.func.max(Member.id), 0)))
         card_id = db.session.scalar(select(db.func.coalesce(db.func.max(Card.id), 0)))
         sampled: list[str] = []
-        every = max(count // sample, 1)
+        chosen = set(sampled(count, sample))
         for start in range(0, count, BATCH):
             n_rows = range(start, min(start + BATCH, count))
             members, cards, ledger, scans = [], [], [], []
@@ -79,7 +93,7 @@ def generate(count: int, tokens_out: Path, sample: int = 5000) -> None:
                     "created_at": now, "updated_at": now})
                 public_id = secrets.token_urlsafe(8)
                 cards.append({
-                    "id": card_id + n + 1, "number": make_card_number(2026, f"{n:09d}"), "public_id": public_id,
+                    "id": card_id + n + 1, "number": card_number(n), "public_id": public_id,
                     "generation": 1, "program_id": program.id, "tier_id": tier.id, "member_id": member_id + n + 1,
                     "status": "active", "amount_fen": tier.amount_fen, "payment_method": "cash",
                     "receipt_no": f"B{n}", "design": "classic", "issued_on": today, "valid_from": today,
@@ -89,7 +103,7 @@ def generate(count: int, tokens_out: Path, sample: int = 5000) -> None:
                                "created_at": now})
                 scans.append({"created_at": now, "action": ScanAction.VERIFY, "verdict": "valid",
                               "card_id": card_id + n + 1, "token_excerpt": public_id})
-                if n % every == 0:
+                if n in chosen:
                     sampled.append(card_token(public_id, 1))
             db.session.execute(insert(Member), members)
             db.session.execute(insert(Card), cards)
@@ -101,7 +115,8 @@ def generate(count: int, tokens_out: Path, sample: int = 5000) -> None:
             print(f"\r{done:,} of {count:,} cards ({rate:,.0f} a second)", end="", file=sys.stderr, flush=True)
         print(file=sys.stderr)
         if db.engine.dialect.name == "postgresql":
-            with db.engine.connect() as connection:
+            # The planner's statistics, as autovacuum would gather them in time; outside a transaction, so they stay.
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
                 connection.exec_driver_sql("ANALYZE")
         tokens_out.write_text("\n".join(sampled) + "\n")
         print(tokens_out)

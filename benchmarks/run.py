@@ -24,6 +24,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.generate import card_number, sampled  # noqa: E402
 
 
 def _port() -> int:
@@ -32,8 +35,12 @@ def _port() -> int:
         return s.getsockname()[1]
 
 
-def _wrk(url: str, seconds: int, paths: Path | None = None, token: str = "") -> tuple[float, float]:
-    """(requests a second, p99 in ms) of one wrk run."""
+def _ms(value: str, unit: str) -> float:
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def _wrk(url: str, seconds: int, paths: Path | None = None, token: str = "") -> tuple[float, float, float]:
+    """(requests a second, p50 and p99 in ms) of one wrk run."""
     command = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", url]
     env = os.environ | {"TOKEN": token}
     if paths is not None:
@@ -44,11 +51,12 @@ def _wrk(url: str, seconds: int, paths: Path | None = None, token: str = "") -> 
     if errors:
         raise SystemExit(f"{url}: {errors.group(1)} answers were not 2xx:\n{out}")
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", out).groups()
-    return rate, float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+    p50 = _ms(*re.search(r"50%\s+([\d.]+)(us|ms|s)", out).groups())
+    p99 = _ms(*re.search(r"99%\s+([\d.]+)(us|ms|s)", out).groups())
+    return rate, p50, p99
 
 
-def run(tokens: Path, seconds: int, workers: int) -> list[tuple[str, float, float]]:
+def run(tokens: Path, cards: int, seconds: int, workers: int) -> list[tuple[str, float, float, float]]:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: `make bench-tools` (or apt-get install wrk)")
     env = os.environ | {
@@ -75,15 +83,17 @@ def run(tokens: Path, seconds: int, workers: int) -> list[tuple[str, float, floa
             except OSError:
                 time.sleep(0.1)
         with tempfile.TemporaryDirectory() as tmp:
-            verify, public = Path(tmp) / "verify.txt", Path(tmp) / "public.txt"
+            verify, public, lookup = Path(tmp) / "verify.txt", Path(tmp) / "public.txt", Path(tmp) / "lookup.txt"
             lines = [t.strip() for t in tokens.read_text().splitlines() if t.strip()]
             verify.write_text("".join(f"/api/v1/verify/{t}\n" for t in lines))
             public.write_text("".join(f"/v/{t}\n" for t in lines))
-            for warm in (verify, public):  # every worker's first requests open connections and load templates
+            lookup.write_text("".join(f"/api/v1/cards/{card_number(n)}\n" for n in sampled(cards)))
+            for warm in (verify, public, lookup):  # every worker's first requests open connections, load templates
                 _wrk(base, 2, warm, token)
             results = [("bare endpoint", *_wrk(base + "/bare/", seconds)),
                        ("GET /api/v1/verify/{token}", *_wrk(base, seconds, verify, token)),
-                       ("GET /v/{token} (public page)", *_wrk(base, seconds, public))]
+                       ("GET /v/{token} (public page)", *_wrk(base, seconds, public)),
+                       ("GET /api/v1/cards/{number} (card lookup)", *_wrk(base, seconds, lookup, token))]
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -93,15 +103,16 @@ def run(tokens: Path, seconds: int, workers: int) -> list[tuple[str, float, floa
 def main() -> None:
     parser = argparse.ArgumentParser(description="verify against the bare endpoint, one gunicorn, one run")
     parser.add_argument("--tokens", type=Path, required=True, help="the file generate.py printed")
+    parser.add_argument("--cards", type=int, required=True, help="how many cards generate.py made")
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    results = run(args.tokens, args.seconds, args.workers)
-    bare_rate, bare_p99 = results[0][1], results[0][2]
-    print("| what | requests/s | p99 ms | × bare requests/s | × bare p99 |")
-    print("|---|---:|---:|---:|---:|")
-    for name, rate, p99 in results:
-        print(f"| {name} | {rate:,.0f} | {p99:.1f} | {rate / bare_rate:.2f} | {p99 / bare_p99:.1f} |")
+    results = run(args.tokens, args.cards, args.seconds, args.workers)
+    bare_rate, bare_p99 = results[0][1], results[0][3]
+    print("| what | requests/s | p50 ms | p99 ms | × bare requests/s | × bare p99 |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, rate, p50, p99 in results:
+        print(f"| {name} | {rate:,.0f} | {p50:.2f} | {p99:.1f} | {rate / bare_rate:.2f} | {p99 / bare_p99:.1f} |")
 
 
 if __name__ == "__main__":

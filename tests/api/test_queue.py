@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import in_request, program_payload
+from tests.conftest import in_request
 
 
 @pytest.fixture

@@ -1,0 +1,170 @@
+"""Races against a running server (gunicorn, two worker processes with threads) on SQLite and on PostgreSQL, the
+requests sent half from threads of this process and half from separate processes:
+
+- one unit, sold once: eight counters choose the same unit at the same moment; exactly one sale, every other counter
+  hears 409 ``unit_sold``, and the database holds one sale with one 认购书 and one deposit applied;
+- opening-day arrivals: eight holders check in at eight desks at once, one of them at two desks; the numbers are
+  unique, from 1 without gaps, and the holder at two desks has one number."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from app.cards.models import LedgerEntry, LedgerKind, Redemption
+from app.extensions import db
+from app.units.models import Unit
+from tests.conftest import Api, cli_token, program_payload, valid_id_number
+
+ROOT = Path(__file__).resolve().parent.parent
+PARALLEL = 8
+# The same keys as the fixture's app, so tokens and ID numbers it made read the same in the server.
+ENV = {"VIP_SECRET_KEY": "fresh-secret-0123456789", "VIP_DATA_KEY": "fresh-data-key-0123456789",
+       "VIP_PUBLIC_BASE_URL": "https://vip.example.test"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(fresh_app, tmp_path):
+    """gunicorn serving the fresh database (two workers with threads), beside the app used to set it up."""
+    port = _free_port()
+    env = os.environ | ENV | {"VIP_DATABASE_URL": fresh_app.config["SQLALCHEMY_DATABASE_URI"]}
+    log = tmp_path / "gunicorn.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "4", "-b",
+                                    f"127.0.0.1:{port}", "app:create_app()"], cwd=ROOT, env=env, stdout=out, stderr=out)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(f"{base}/healthz", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        pytest.fail("gunicorn did not start: " + log.read_text(errors="replace")[-2000:])
+    yield fresh_app, base
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def buy(base: str, token: str, card_token: str, barrier=None) -> tuple[int, str]:
+    """One counter's purchase of unit 8-1-0808 over HTTP: (status, error code or "sold")."""
+    request = urllib.request.Request(f"{base}/api/v1/verify/{card_token}/redeem", method="POST",
+                                     data=json.dumps({"unit": "8-1-0808"}).encode(),
+                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    if barrier is not None:
+        barrier.wait()
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, "sold"
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())["error"]["code"]
+
+
+def _buy_in_process(args) -> tuple[int, str]:
+    return buy(*args)
+
+
+def check_in(base: str, token: str, card_token: str, barrier=None) -> int:
+    """One desk's check-in over HTTP: the queue number given."""
+    request = urllib.request.Request(f"{base}/api/v1/verify/{card_token}/check-in", method="POST",
+                                     data=json.dumps({"program": "ARRIVE"}).encode(),
+                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    if barrier is not None:
+        barrier.wait()
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read())["queue_number"]
+
+
+def _check_in_in_process(args) -> int:
+    return check_in(*args)
+
+
+def _signed_cards(app, code: str, admin: str, consultant: str, count: int, seed: int) -> list[str]:
+    client = app.test_client()
+    assert Api(client, admin).post("/programs", program_payload(code=code)).status_code == 201
+    tokens = []
+    for n in range(count):
+        member = Api(client, consultant).post("/members", {"name": f"到场{n}", "id_number": valid_id_number(seed + n),
+                                                           "phone": "13800138000"}).get_json()
+        card = Api(client, consultant).post("/cards", {"program": code, "tier": "VIP", "member_id": member["id"],
+                                                       "amount": "50000", "payment_method": "cash",
+                                                       "receipt_no": f"{code}{n}"}).get_json()
+        Api(client, consultant).sign_by_scan(card["agreement_id"])
+        tokens.append(card["verify_url"].rsplit("/v/", 1)[1])
+    return tokens
+
+
+def _race(in_processes, in_threads) -> list:
+    """Run (function, args) pairs at once: the first list in separate processes, the second in threads here."""
+    spawn = multiprocessing.get_context("spawn")
+    with spawn.Pool(len(in_processes)) as pool:
+        pending = pool.map_async(in_processes[0][0], [args for _, args in in_processes])
+        barrier = threading.Barrier(len(in_threads))
+        results: list = [None] * len(in_threads)
+
+        def run(i):
+            function, args = in_threads[i]
+            results[i] = function(*args, barrier)
+
+        threads = [threading.Thread(target=run, args=(i,)) for i in range(len(in_threads))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=90)
+        return pending.get(timeout=90) + results
+
+
+def test_parallel_check_ins_from_threads_and_processes_give_unique_gap_free_numbers(server):
+    app, base = server
+    admin, consultant = cli_token(app, "admin", "arrive-admin"), cli_token(app, "consultant", "arrive-consultant")
+    desks = [cli_token(app, "counter", f"arrive-desk{i}") for i in range(PARALLEL)]
+    cards = _signed_cards(app, "ARRIVE", admin, consultant, PARALLEL - 1, 800)
+    cards.append(cards[0])  # the first holder at two desks at once
+    half = PARALLEL // 2
+    numbers = _race([(_check_in_in_process, (base, desks[i], cards[i])) for i in range(half)],
+                    [(check_in, (base, desks[i], cards[i])) for i in range(half, PARALLEL)])
+    assert sorted(set(numbers)) == list(range(1, PARALLEL)), numbers  # unique, from 1, no gaps
+    assert numbers[0] == numbers[-1]  # one holder, one number
+
+
+def test_parallel_purchases_of_one_unit_from_threads_and_processes_sell_it_once(server):
+    app, base = server
+    admin, consultant = cli_token(app, "admin", "race-admin"), cli_token(app, "consultant", "race-consultant")
+    counters = [cli_token(app, "counter", f"race-counter{i}") for i in range(PARALLEL)]
+    card_tokens = _signed_cards(app, "RACE", admin, consultant, PARALLEL, 700)
+    assert Api(app.test_client(), admin).post("/programs/RACE/units", {
+        "code": "8-1-0808", "building": "8", "unit": "1", "floor": 8, "room": "0808", "use": "residential",
+        "area": "100", "list_price": "2000000"}).status_code == 201
+    half = PARALLEL // 2
+    outcomes = _race([(_buy_in_process, (base, counters[i], card_tokens[i])) for i in range(half)],
+                     [(buy, (base, counters[i], card_tokens[i])) for i in range(half, PARALLEL)])
+
+    assert sorted(outcomes).count((200, "sold")) == 1, outcomes
+    assert sorted(code for status, code in outcomes if status != 200) == ["unit_sold"] * (PARALLEL - 1), outcomes
+    with app.app_context():
+        unit = db.session.scalar(select(Unit).where(Unit.code == "8-1-0808"))
+        live = db.session.scalars(select(Redemption).where(Redemption.unit_id == unit.id,
+                                                           Redemption.annulled_at.is_(None))).all()
+        applied = db.session.scalar(select(func.count(LedgerEntry.id)).where(
+            LedgerEntry.kind == LedgerKind.DEPOSIT_APPLIED))
+        assert (unit.status.value, len(live), applied) == ("sold", 1, 1)
+        assert live[0].agreement.kind.value == "purchase_subscription"
