@@ -416,6 +416,8 @@ def import_units(program: Program, content: bytes, filename: str, *, dry_run: bo
         diff = _set(unit, spec)
         if spec.status is not None and spec.status is not unit.status:
             diff["status"] = {"from": unit.status.value, "to": spec.status.value}
+            if not dry_run:  # every status change is audited, whether by hand or by sheet
+                _status(unit, spec.status, reason=f"import {filename[:60]}")
             unit.status = spec.status
         if diff:
             unit.updated_at = utcnow()

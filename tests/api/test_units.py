@@ -232,6 +232,12 @@ def test_the_sales_centres_sheet_imports_all_or_nothing_and_exports_back(sales, 
     assert (updated.status_code, updated.get_json()["updated"], updated.get_json()["unchanged"]) == (201, 1, 0)
     assert _upload(admin, "/programs/UNITS/units/import", b"just,some\n1,2\n", "x.csv").get_json()["error"]["code"] == \
         "validation_failed"
+    withdrawn = "房号,楼栋,单元,楼层,室号,用途,面积,总价,状态\n1-1-301,1,1,3,301,住宅,89.56,1100000,不售\n".encode()
+    assert _upload(admin, "/programs/UNITS/units/import", withdrawn, "撤销.csv").get_json()["updated"] == 1
+    with app.app_context():
+        logged = db.session.scalars(select(AuditEntry.data).where(AuditEntry.action == "unit.status_changed")).all()
+    assert any('"to": "withdrawn"' in d and "撤销.csv" in d for d in logged)
+    admin.patch("/programs/UNITS/units/1-1-301", {"status": "available"})
     assert _upload(admin, "/programs/UNITS/units/import", b"PK\x03\x04broken", "x.xlsx").status_code == 422
 
     sheet = load_workbook(io.BytesIO(admin.get("/programs/UNITS/units.xlsx").data)).active
