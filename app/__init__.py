@@ -17,6 +17,22 @@ from .extensions import babel, csrf, db, limiter, login_manager, migrate
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def _prepare_sqlite_file(url: str) -> None:
+    """The embedded database holds ID numbers and money: its folder exists (the instance folder is not made by
+    anyone else when the keys come from the environment) and the file is readable by its owner only."""
+    if not url.startswith("sqlite:///") or url in ("sqlite://", "sqlite:///:memory:"):
+        return
+    path = Path(url.removeprefix("sqlite:///").split("?", 1)[0])
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            path.touch(mode=0o600)
+        elif path.stat().st_mode & 0o077:
+            path.chmod(0o600)
+    except OSError:
+        pass  # a read-only or foreign-owned location: the database's own error will say more
+
+
 class IdConverter(IntegerConverter):
     """A database id: a positive integer that fits a 32-bit column, so /members/99999999999 is a 404."""
 
@@ -47,6 +63,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         hops = app.config["VIP_PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     app.config["VIP_PUBLIC_BASE_URL"] = app.config["VIP_PUBLIC_BASE_URL"].rstrip("/")
+    _prepare_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
 
     app.extensions["vip_clock"] = app.config.get("VIP_CLOCK") or Clock(app.config["VIP_TIMEZONE"])
     app.extensions["vip_cipher"] = DataCipher(app.config["VIP_DATA_KEY"])

@@ -164,7 +164,63 @@ def _discount(rate_bp: int) -> str:
     return gettext("pays %(pct)s%% of the price", pct=f"{rate_bp / 100:g}")
 
 
+MAX_JSON_DEPTH = 32  # no request of this API nests deeper than 3; a thousand levels only exhausts the parser
+
+
+def _unstorable(value: Any, *, nul: bool = True, depth: int = 0) -> str | None:
+    """Why text can never be stored: a lone surrogate (not UTF-8), a NUL where no field check will see it
+    (PostgreSQL refuses it), or JSON nested past any real request. None when the value is fine."""
+    if depth > MAX_JSON_DEPTH:
+        return "json_too_deep"
+    if isinstance(value, str):
+        if nul and "\x00" in value:
+            return "nul_character"
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "invalid_unicode"
+        return None
+    if isinstance(value, dict):
+        items = list(value.keys()) + list(value.values())
+    elif isinstance(value, list):
+        items = value
+    else:
+        return None
+    return next((why for item in items if (why := _unstorable(item, nul=nul, depth=depth + 1))), None)
+
+
+_UNSTORABLE_MESSAGES = {
+    "json_too_deep": N_("The request body is nested too deeply."),
+    "nul_character": N_("The request contains a NUL character, which cannot be stored."),
+    "invalid_unicode": N_("The request contains text that is not valid Unicode."),
+}
+# A scanned code is data, whatever it holds: it is cleaned and stored as a failed scan, not refused.
+_SCANNED_PATHS = ("/v/", "/api/v1/verify/", "/d/")
+
+
+def _refuse_unstorable_input():
+    """Before any view: input that no database would store is a 400, never a 500 half-way through a transaction.
+    Body fields are left to the field checks, which name the field (control characters are a 422 there)."""
+    scanned = request.path.startswith(_SCANNED_PATHS)
+    why = _unstorable([request.path], nul=not scanned) or _unstorable([*request.args.keys(), *request.args.values()])
+    if why is None and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        why = _unstorable([*request.form.keys(), *request.form.values()], nul=False)
+    if why is None and request.is_json and request.content_length:
+        try:
+            why = _unstorable(request.get_json(silent=True), nul=False)
+        except RecursionError:
+            why = "json_too_deep"
+    if why is None:
+        return None
+    message = gettext(_UNSTORABLE_MESSAGES[why])
+    if _wants_json():
+        return api_error(400, why, message)
+    return render_template("error.html", status=400, message=message), 400
+
+
 def init_app(app: Flask) -> None:
+    app.before_request(_refuse_unstorable_input)
+
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError):
         if _wants_json():

@@ -44,10 +44,10 @@ def verify_url(agreement: Agreement) -> str:
 def _masked_params(context: Mapping[str, Any]) -> str:
     """What rendered the document, minus the personal numbers (the encrypted document has them)."""
     kept = dict(context)
-    if kept.get("member_id_number"):
-        kept["member_id_number"] = mask_number(kept["member_id_number"])
-    if kept.get("member_phone"):
-        kept["member_phone"] = mask_number(kept["member_phone"])
+    # Every holder's numbers: the member's, and the previous holder's on a transfer agreement.
+    for key in ("member_id_number", "member_phone", "from_id_number", "from_phone"):
+        if kept.get(key):
+            kept[key] = mask_number(str(kept[key]))
     return json.dumps(kept, ensure_ascii=False, sort_keys=True, default=str)
 
 

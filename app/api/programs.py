@@ -76,6 +76,8 @@ def set_seal(code: str):
     require("program.manage")
     program = services.get_program(code)
     body = reject_unknown(json_body(), ("image",))
+    if "image" not in body:  # an empty body must not quietly remove the seal
+        raise ValidationFailed({"image": refuse("required", N_("This field is required."))})
     png = None
     if body.get("image") is not None:
         problem, png = read_signature(body["image"])

@@ -330,7 +330,8 @@ def close_refund(request_id: int, data: Mapping[str, Any], *, by, reject: bool) 
     """Rejected by a second person, or withdrawn by the requester: the card goes back to what it was."""
     request = _close_request(RefundRequest, request_id, data, by=by, reject=reject)
     card = _lock(request.card_id)
-    card.status = CardStatus.REDEEMED if card.redeemed_at is not None else CardStatus.ACTIVE
+    card.status = rules.status_after_refund_closed(redeemed=card.redeemed_at is not None, today=today(),
+                                                   valid_through=card.valid_through)
     audit.record(f"refund.{request.status.value}", request, {"card": card.number, "note": request.decision_note}, actor=by)
     db.session.commit()
     return request

@@ -78,3 +78,13 @@ def check_issuer_termination(kind: ProgramKind) -> Decision:
     if kind is not ProgramKind.PAID_MEMBERSHIP:
         return refuse("termination_not_applicable", N_("Only memberships are terminated; pre-sale cards are refunded."))
     return allow("issuer_termination", N_("Terminated by the issuer: the fee is refunded in full."))
+
+
+def status_after_refund_closed(*, redeemed: bool, today: dt.date, valid_through: dt.date | None) -> CardStatus:
+    """A refund request rejected or withdrawn: the card is what it would be had nobody asked. A card that ran out
+    while the request waited is expired, not active again."""
+    if redeemed:
+        return CardStatus.REDEEMED
+    if valid_through is not None and valid_through < today:
+        return CardStatus.EXPIRED
+    return CardStatus.ACTIVE

@@ -45,7 +45,8 @@ def parse_amount(value: Any) -> tuple[Decision, int | None]:
         return refuse("amount_negative", N_("The amount cannot be negative.")), None
     if number * 100 > MAX_FEN:  # before quantize, which fails beyond 28 digits
         return refuse("amount_too_large", N_("The amount is larger than the service accepts.")), None
-    if number != number.quantize(Decimal("0.01")):
+    # As written, not only as valued: "50000.000" has three decimal places though it equals 50000.00.
+    if number.as_tuple().exponent < -2:
         return refuse("amount_too_precise", N_("Amounts have at most two decimal places (fen).")), None
     return allow("amount_ok", N_("Amount accepted.")), int(number * 100)
 
