@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any, Mapping
 
-from flask import Flask, g, request
+from flask import Flask, g, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -15,6 +16,21 @@ from .crypto import DataCipher
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _session_fresh(app: Flask) -> bool:
+    """A signed-in session lasts VIP_SESSION_IDLE_MINUTES without use and VIP_SESSION_MAX_HOURS in all; its last
+    use is noted at most once a minute, so the cookie is not rewritten on every page."""
+    now = int(time.time())
+    signed_in, seen = session.get("signed_in_at"), session.get("seen_at")
+    if not isinstance(signed_in, int) or not isinstance(seen, int):
+        return False
+    if now - seen > app.config["VIP_SESSION_IDLE_MINUTES"] * 60 or now - signed_in > app.config["VIP_SESSION_MAX_HOURS"] * 3600:
+        session.clear()
+        return False
+    if now - seen >= 60:
+        session["seen_at"] = now
+    return True
 
 
 def _prepare_sqlite_file(url: str) -> None:
@@ -75,6 +91,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from .cli import register_cli
     register_cli(app)
+
+    from .settings import check_data_key
+    with app.app_context():
+        check_data_key(app.config["VIP_DATA_KEY"])  # a wrong key refuses to start, before any request
     return app
 
 
@@ -98,6 +118,7 @@ def _init_extensions(app: Flask) -> None:
     from .members import models as _members  # noqa: F401
     from .programs import models as _programs  # noqa: F401
     from .queue import models as _queue  # noqa: F401
+    from . import settings as _settings  # noqa: F401
     from .signing import models as _signing  # noqa: F401
     from .units import models as _units  # noqa: F401
     from .users.models import User
@@ -105,6 +126,8 @@ def _init_extensions(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(user_id: str):
         if request.blueprint == "api":  # the API trusts bearer tokens only, never the browser session
+            return None
+        if not _session_fresh(app):
             return None
         key, _, fingerprint = user_id.partition(":")
         user = db.session.get(User, int(key)) if key.isdigit() and len(key) < 10 else None

@@ -24,7 +24,8 @@ ENV_KEYS = {
 }
 BOOL_KEYS = {"VIP_DEMO_SIGNING": "VIP_DEMO_SIGNING"}
 LIST_KEYS = {"VIP_TOKEN_KEYS": "VIP_TOKEN_KEYS"}  # comma-separated, oldest first
-INT_KEYS = {"VIP_PROXY_COUNT": "VIP_PROXY_COUNT"}
+INT_KEYS = {"VIP_PROXY_COUNT": "VIP_PROXY_COUNT", "VIP_SESSION_IDLE_MINUTES": "VIP_SESSION_IDLE_MINUTES",
+            "VIP_SESSION_MAX_HOURS": "VIP_SESSION_MAX_HOURS"}
 
 
 def defaults(instance_path: str) -> dict:
@@ -42,6 +43,8 @@ def defaults(instance_path: str) -> dict:
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "VIP_LOGIN_RATE_LIMIT": "10 per minute",
+        "VIP_SESSION_IDLE_MINUTES": 120,  # a desk left signed in ends after two hours unused
+        "VIP_SESSION_MAX_HOURS": 12,  # and any session after a working day
         # Opening day: members scan their own cards on the sales centre's Wi-Fi, one address for hundreds of phones.
         # The address may scan often; one card may not be scanned endlessly; and an address that keeps presenting
         # codes naming no card (guessing) is stopped early. Shared across workers with VIP_RATELIMIT_STORAGE_URI.

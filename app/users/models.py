@@ -4,7 +4,7 @@ import datetime as dt
 import hashlib
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -26,6 +26,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # Part of every session's fingerprint: raising it (signing out) ends the account's sessions everywhere.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user", order_by="ApiToken.id")
 
@@ -34,11 +36,12 @@ class User(UserMixin, db.Model):
         return self.active
 
     def get_id(self) -> str:
-        """The session remembers a fingerprint of the password hash: a password change signs out other sessions."""
+        """The session remembers a fingerprint of the password hash and the session epoch: a password change or a
+        sign-out ends the other sessions, and a copied cookie stops working."""
         return f"{self.id}:{self.session_fingerprint()}"
 
     def session_fingerprint(self) -> str:
-        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:12]
+        return hashlib.sha256(f"{self.password_hash}:{self.session_epoch}".encode()).hexdigest()[:12]
 
 
 class ApiToken(db.Model):

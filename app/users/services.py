@@ -161,6 +161,14 @@ def user_for_token(token: str) -> User | None:
     return row.user
 
 
+def end_sessions(user: User) -> None:
+    """Signing out: every session of the account ends on the server, whoever holds a copy of the cookie."""
+    user = db.session.get(User, user.id)
+    user.session_epoch += 1
+    audit.record("user.signed_out", user, {"username": user.username}, actor=user)
+    db.session.commit()
+
+
 def get_user(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import time
+
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_user, logout_user
 
@@ -35,7 +37,9 @@ def login():
     if request.method == "POST":
         user = services.authenticate(request.form.get("username", ""), request.form.get("password", ""))
         if user is not None:
+            session.clear()  # nothing from before signing in carries over (session fixation)
             login_user(user)
+            session["signed_in_at"] = session["seen_at"] = int(time.time())
             return redirect(_safe_next(request.args.get("next")))
         error = gettext("Wrong username or password, or the account is disabled.")
     return render_template("auth/login.html", error=error, username=request.form.get("username", "")), 401 if error else 200
@@ -43,7 +47,10 @@ def login():
 
 @auth_bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        services.end_sessions(current_user)  # a copied cookie stops working too, on every device
     logout_user()
+    session.clear()
     return redirect(url_for("auth.login"))
 
 

@@ -51,8 +51,7 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('queue_entries') as batch:
-        batch.drop_column('draw_position')
+    op.execute("ALTER TABLE queue_entries DROP COLUMN draw_position")  # no constraint names it: SQLite drops it in place
     op.drop_table('lottery_draws')
     op.drop_index(op.f('ix_call_screens_program_id'), table_name='call_screens')
     op.drop_table('call_screens')

@@ -22,8 +22,8 @@ def test_login_page_then_sign_in_and_out(app, make_user):
 def test_login_never_redirects_off_site(app, make_user):
     make_user("consultant", username="lee")
     client = app.test_client()
-    token = csrf_token(client.get("/login").get_data(as_text=True))
     for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+        token = csrf_token(client.get("/login").get_data(as_text=True))  # signing in and out starts a new session
         response = client.post(f"/login?next={target}", data={"username": "lee", "password": "password-123", "csrf_token": token})
         assert response.headers["Location"] == "/"
         client.post("/logout", data={"csrf_token": csrf_token(client.get("/members/").get_data(as_text=True))})

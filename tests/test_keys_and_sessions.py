@@ -1,0 +1,71 @@
+"""A server started with another VIP_DATA_KEY refuses to start; signing out ends the session on the server (a copied
+cookie stops working); sessions end when idle too long or after a working day; signing in starts a fresh session."""
+
+import time
+
+import flask_migrate
+import pytest
+
+from app import create_app
+from app.settings import WrongDataKey
+from tests.conftest import csrf_token
+
+
+def _app(url: str, data_key: str):
+    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "s" * 20, "VIP_DATA_KEY": data_key})
+
+
+def test_a_different_data_key_refuses_to_start(tmp_path):
+    url = f"sqlite:///{tmp_path / 'k.sqlite3'}"
+    first = _app(url, "the-first-data-key-0123")
+    with first.app_context():
+        flask_migrate.upgrade()
+    _app(url, "the-first-data-key-0123")  # the first start after migrating writes the check value; same key: fine
+    with pytest.raises(WrongDataKey, match="VIP_DATA_KEY is not the key"):
+        _app(url, "another-data-key-456789")
+    _app(url, "the-first-data-key-0123")  # and the right key still starts
+
+
+def _signed_in(app, make_user):
+    user = make_user("consultant", username="sess")
+    client = app.test_client()
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    response = client.post("/login", data={"username": "sess", "password": "password-123", "csrf_token": token})
+    assert response.status_code == 302
+    return client, user
+
+
+def test_signing_out_ends_the_session_for_a_copied_cookie_too(app, make_user):
+    client, _ = _signed_in(app, make_user)
+    assert client.get("/members/").status_code == 200
+    with client.session_transaction() as copied:
+        stolen = dict(copied)  # what someone copying the cookie would hold
+    client.post("/logout", data={"csrf_token": csrf_token(client.get("/members/").get_data(as_text=True))})
+    thief = app.test_client()
+    with thief.session_transaction() as session:
+        session.update(stolen)
+    assert thief.get("/members/").status_code == 302  # to the sign-in page
+
+
+def test_sessions_end_when_idle_and_after_a_working_day(app, make_user):
+    client, _ = _signed_in(app, make_user)
+    with client.session_transaction() as session:
+        session["seen_at"] = int(time.time()) - 121 * 60
+    assert client.get("/members/").status_code == 302
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    client.post("/login", data={"username": "sess", "password": "password-123", "csrf_token": token})
+    assert client.get("/members/").status_code == 200
+    with client.session_transaction() as session:
+        session["signed_in_at"] = int(time.time()) - 13 * 3600
+    assert client.get("/members/").status_code == 302
+
+
+def test_signing_in_starts_a_fresh_session(app, make_user):
+    make_user("consultant", username="fix")
+    client = app.test_client()
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker"
+    client.post("/login", data={"username": "fix", "password": "password-123", "csrf_token": token})
+    with client.session_transaction() as session:
+        assert "planted" not in session and session.get("signed_in_at")
