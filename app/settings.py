@@ -7,7 +7,7 @@ import hashlib
 import hmac
 
 from sqlalchemy import String, inspect, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .extensions import db
@@ -44,8 +44,13 @@ def check_data_key(data_key: str) -> None:
     stored = db.session.scalar(select(AppSetting.value).where(AppSetting.key == DATA_KEY_CHECK))
     if stored is None:
         db.session.add(AppSetting(key=DATA_KEY_CHECK, value=expected))
-        db.session.commit()
-    elif not hmac.compare_digest(stored, expected):
+        try:
+            db.session.commit()
+            return
+        except IntegrityError:  # several workers starting at once: one wrote it first; compare with theirs
+            db.session.rollback()
+            stored = db.session.scalar(select(AppSetting.value).where(AppSetting.key == DATA_KEY_CHECK))
+    if not hmac.compare_digest(stored, expected):
         db.session.rollback()
         raise WrongDataKey(
             "VIP_DATA_KEY is not the key this database was written with: ID numbers could not be read and would "

@@ -6,7 +6,7 @@ from flask import current_app, jsonify, request
 from flask_login import current_user
 
 from ..cards import history, lifecycle, services
-from ..cards.schemas import dump_annul, dump_card, dump_refund, dump_transfer
+from ..cards.schemas import dump_annul, dump_card, dump_refund, dump_transfer, dump_void
 from ..members.services import get_member
 from . import bp, json_body, reject_unknown, require
 
@@ -159,9 +159,37 @@ def terminate(number: str):
 
 @bp.post("/cards/<number>/void")
 def void(number: str):
-    require("card.void")
+    """A request (DESIGN §10.1): 202 with it; a manager other than the requester approves."""
+    require("card.void_request")
     card = services.get_card(number)
-    return _card(lifecycle.void_card(card.id, _body("reason"), admin=current_user))
+    response = jsonify(dump_void(lifecycle.request_void(card.id, _body("reason"), by=current_user)))
+    response.status_code = 202
+    return response
+
+
+@bp.get("/void-requests")
+def void_requests():
+    require("card.view")
+    return jsonify({"void_requests": [dump_void(r) for r in history.pending_voids()]})
+
+
+@bp.post("/void-requests/<id:request_id>/approve")
+def approve_void(request_id: int):
+    require("card.void")
+    request_ = lifecycle.approve_void(request_id, _body("note"), approver=current_user)
+    return jsonify(dump_void(request_) | {"card": dump_card(request_.card, verify_url=services.verify_url(request_.card))})
+
+
+@bp.post("/void-requests/<id:request_id>/reject")
+def reject_void(request_id: int):
+    require("card.void")
+    return jsonify(dump_void(lifecycle.close_void(request_id, _body("note"), by=current_user, reject=True)))
+
+
+@bp.post("/void-requests/<id:request_id>/cancel")
+def cancel_void(request_id: int):
+    require("card.void_request")
+    return jsonify(dump_void(lifecycle.close_void(request_id, _body("note"), by=current_user, reject=False)))
 
 
 @bp.get("/cards/<number>/history")

@@ -29,7 +29,7 @@ from ..rules.windows import check_refund_date
 from ..users.roles import can
 from ..validation import FieldReader
 from ..units import services as units
-from .lifecycle_models import AnnulRequest, Charge, ChargeKind, RefundKind, RefundRequest, RequestStatus, TransferRequest
+from .lifecycle_models import AnnulRequest, VoidRequest, Charge, ChargeKind, RefundKind, RefundRequest, RequestStatus, TransferRequest
 from .models import Card, LedgerEntry, LedgerKind, PaymentMethod, Redemption
 from .services import new_card_number
 
@@ -261,8 +261,8 @@ def _close_request(model, request_id: int, data: Mapping[str, Any], *, by, rejec
 
 def _check_closer(request, by, reject: bool) -> None:
     if reject:
-        _require(by, {RefundRequest: "refund.approve", AnnulRequest: "redemption.annul"}.get(type(request),
-                                                                                           "transfer.approve"))
+        _require(by, {RefundRequest: "refund.approve", AnnulRequest: "redemption.annul",
+                      VoidRequest: "card.void"}.get(type(request), "transfer.approve"))
         _ensure(rules.check_two_people(request.requested_by_id, by.id))
     elif request.requested_by_id != by.id and not can(by, "refund.approve"):
         # Withdrawing someone else's request would be a rejection without a manager.
@@ -483,15 +483,41 @@ def expire_cards() -> list[Card]:
 
 # Void ----------------------------------------------------------------------------------------------------
 
-def void_card(card_id: int, data: Mapping[str, Any], *, admin) -> Card:
-    """Issued in error, noticed the same day (or never signed, any day): every movement of money is reversed and the
-    agreements voided. A transferred card whose new holder never signed goes back to the previous holder."""
-    _require(admin, "card.void")
-    reason = _reason(data, required=True)
-    card = _lock(card_id)
+def _check_voidable(card: Card) -> None:
     _ensure(rules.check_transition("void", card.status))
     _ensure(rules.check_void(card.issued_on, today(), successor=card.predecessor_id is not None,
                              awaiting_signature=card.status is CardStatus.AWAITING_SIGNATURE))
+
+
+def request_void(card_id: int, data: Mapping[str, Any], *, by) -> VoidRequest:
+    """Issued in error, noticed the same day (or never signed, any day): one person asks; nothing moves until a
+    manager other than them approves."""
+    _require(by, "card.void_request")
+    reason = _reason(data, required=True)
+    card = _lock(card_id)
+    _check_voidable(card)
+    if _open_request(VoidRequest, card) is not None:
+        raise Conflict(refuse("void_request_open", N_("A void of this card is already waiting for approval.")))
+    request = VoidRequest(card=card, status=RequestStatus.PENDING, reason=reason, requested_by_id=by.id,
+                          requested_at=utcnow())
+    db.session.add(request)
+    db.session.flush()
+    audit.record("void.requested", request, {"card": card.number, "reason": reason}, actor=by)
+    db.session.commit()
+    return request
+
+
+def approve_void(request_id: int, data: Mapping[str, Any], *, approver) -> VoidRequest:
+    """The second manager approves: every movement of money is reversed and the agreements voided (the rules are
+    checked again: a day later, a card issued in error is refunded instead). A transferred card whose new holder
+    never signed goes back to the previous holder."""
+    _require(approver, "card.void")
+    note = _note(data)
+    request = _lock_request(VoidRequest, request_id)
+    _ensure(rules.check_two_people(request.requested_by_id, approver.id))
+    card = _lock(request.card_id)
+    _check_voidable(card)
+    reason = request.reason
     _close_open_transfer(card, "card.voided")
     undone = None
     if card.predecessor_id is not None:
@@ -502,13 +528,24 @@ def void_card(card_id: int, data: Mapping[str, Any], *, admin) -> Card:
             _ledger(card, LedgerKind.CARRIED_OUT, -held, reference=undone.number)
             _ledger(undone, LedgerKind.CARRIED_IN, held, reference=card.number)
         undone.status = CardStatus.ACTIVE
-        audit.record("card.transfer_undone", undone, {"number": undone.number, "voided": card.number}, actor=admin)
+        audit.record("card.transfer_undone", undone, {"number": undone.number, "voided": card.number}, actor=approver)
     elif card.held_fen:
         _ledger(card, LedgerKind.REVERSED, -card.held_fen, reference=reason[:64])
     for agreement in card.agreements:
         agreement.status = AgreementStatus.VOID
     card.status = CardStatus.VOIDED
-    audit.record("card.voided", card, {"number": card.number, "reason": reason,
-                                       **({"returned_to": undone.number} if undone else {})}, actor=admin)
+    request.status, request.decided_by_id, request.decided_at, request.decision_note = (
+        RequestStatus.DONE, approver.id, utcnow(), note)
+    audit.record("card.voided", card, {"number": card.number, "reason": reason, "requested_by": request.requested_by_id,
+                                       **({"returned_to": undone.number} if undone else {})}, actor=approver)
     db.session.commit()
-    return card
+    return request
+
+
+def close_void(request_id: int, data: Mapping[str, Any], *, by, reject: bool) -> VoidRequest:
+    """Rejected by a manager other than the requester, or withdrawn: the card stays as it is."""
+    request = _close_request(VoidRequest, request_id, data, by=by, reject=reject)
+    audit.record(f"void.{request.status.value}", request, {"card_id": request.card_id, "note": request.decision_note},
+                 actor=by)
+    db.session.commit()
+    return request

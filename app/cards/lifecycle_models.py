@@ -124,6 +124,35 @@ class AnnulRequest(db.Model):
     )
 
 
+class VoidRequest(db.Model):
+    """Voiding reverses every movement of a card's money: one person asks, a manager other than them approves."""
+
+    __tablename__ = "void_requests"
+    audit_type = "void_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id"), index=True)
+    status: Mapped[RequestStatus] = mapped_column(enum_column(RequestStatus, "void_status", 12))
+    reason: Mapped[str] = mapped_column(String(200))
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    decision_note: Mapped[str | None] = mapped_column(String(200))
+
+    card = relationship("Card")
+    requested_by = relationship("User", foreign_keys=[requested_by_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
+
+    __table_args__ = (
+        CheckConstraint("decided_by_id IS NULL OR requested_by_id IS NULL OR decided_by_id <> requested_by_id",
+                        name="two_people"),
+        CheckConstraint("status <> 'done' OR decided_by_id IS NOT NULL", name="done_has_approver"),
+        Index("uq_void_requests_one_open", "card_id", unique=True,
+              sqlite_where=text("status = 'pending'"), postgresql_where=text("status = 'pending'")),
+    )
+
+
 class ChargeKind(str, Enum):
     REISSUE_FEE = "reissue_fee"
     TRANSFER_FEE = "transfer_fee"

@@ -27,7 +27,8 @@ ACTIONS = {
     "renew": ("card.lifecycle", lambda card, form: lifecycle.renew(card.id, form), N_("The card was renewed.")),
     "terminate": ("card.lifecycle", lambda card, form: lifecycle.terminate_membership(card.id, form),
                   N_("The termination is recorded; the card ends when the notice has run.")),
-    "void": ("card.void", lambda card, form: lifecycle.void_card(card.id, form, admin=current_user), N_("The card was voided.")),
+    "void": ("card.void_request", lambda card, form: lifecycle.request_void(card.id, form, by=current_user),
+             N_("The void waits for the approval of a manager other than you.")),
 }
 
 
@@ -71,10 +72,10 @@ def annul(redemption_id: int):
 @require("card.view")
 def approvals():
     return render_template("cards/approvals.html", refunds=history.pending_refunds(), transfers=history.pending_transfers(),
-                           annulments=history.pending_annulments())
+                           annulments=history.pending_annulments(), voids=history.pending_voids())
 
 
-@bp.post("/approvals/<any(refund,transfer,annul):kind>/<id:request_id>/<any(approve,reject,cancel):decision>")
+@bp.post("/approvals/<any(refund,transfer,annul,void):kind>/<id:request_id>/<any(approve,reject,cancel):decision>")
 @require("card.view")
 def decide(kind: str, request_id: int, decision: str):
     form = request.form.to_dict()
@@ -86,7 +87,13 @@ def decide(kind: str, request_id: int, decision: str):
                       "cancellation confirmation is ready to sign.")
             flash(gettext(done), "success")
             return redirect(url_for("cards.detail", number=approved.card.number))
-        if kind == "annul":
+        if kind == "void" and decision == "approve":
+            voided = lifecycle.approve_void(request_id, form, approver=current_user)
+            flash(gettext("The card was voided."), "success")
+            return redirect(url_for("cards.detail", number=voided.card.number))
+        if kind == "void":
+            lifecycle.close_void(request_id, form, by=current_user, reject=decision == "reject")
+        elif kind == "annul":
             lifecycle.close_annulment(request_id, form, by=current_user, reject=decision == "reject")
         elif kind == "refund" and decision == "approve":
             lifecycle.approve_refund(request_id, form, approver=current_user)

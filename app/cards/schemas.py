@@ -209,3 +209,12 @@ def dump_annul(a: Any) -> dict[str, Any]:
             "requested_by": a.requested_by.username if a.requested_by else None,
             "decided_by": a.decided_by.username if a.decided_by else None,
             "decided_at": a.decided_at.isoformat() if a.decided_at else None, "agreement_id": a.agreement_id}
+
+
+def dump_void(v: Any) -> dict[str, Any]:
+    status = {"done": "approved"}.get(v.status.value, v.status.value)
+    return {"id": v.id, "card_number": v.card.number, "status": status, "reason": v.reason,
+            "requested_at": v.requested_at.isoformat(),
+            "requested_by": v.requested_by.username if v.requested_by else None,
+            "decided_by": v.decided_by.username if v.decided_by else None,
+            "decided_at": v.decided_at.isoformat() if v.decided_at else None}

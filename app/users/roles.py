@@ -42,6 +42,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "card.lifecycle": frozenset({Role.CONSULTANT, Role.ADMIN}),
     "refund.approve": frozenset({Role.ADMIN}),
     "transfer.approve": frozenset({Role.ADMIN}),
+    # Voiding reverses money: a consultant or manager asks, a manager other than the requester approves.
+    "card.void_request": frozenset({Role.CONSULTANT, Role.ADMIN}),
     "card.void": frozenset({Role.ADMIN}),
     # Cancelling a purchase (退房) moves money and releases a unit: a consultant or manager asks, another manager approves.
     "redemption.annul_request": frozenset({Role.CONSULTANT, Role.ADMIN}),

@@ -77,10 +77,13 @@ def test_an_unsigned_card_cannot_be_refunded_even_inside_the_window(desk, clock)
 def test_a_manager_voids_an_unsigned_card_any_day_and_the_money_goes_back_in_full(desk, clock):
     card = unsigned_card(desk)
     clock.at = DEFAULT_NOW + dt.timedelta(days=5)  # not the day of issue: a signed card could no longer be voided
-    assert desk["consultant"].post(f"/cards/{card['number']}/void", {"reason": "客户未签"}).status_code == 403
-    voided = desk["admin"].post(f"/cards/{card['number']}/void", {"reason": "客户未签协议"})
+    assert desk["counter"].post(f"/cards/{card['number']}/void", {"reason": "客户未签"}).status_code == 403
+    asked = desk["consultant"].post(f"/cards/{card['number']}/void", {"reason": "客户未签协议"})
+    assert (asked.status_code, asked.get_json()["status"]) == (202, "pending")
+    assert desk["consultant"].get(f"/cards/{card['number']}").get_json()["held_amount"] == "50000.00"  # not yet
+    voided = desk["admin"].post(f"/void-requests/{asked.get_json()['id']}/approve", {})
     assert voided.status_code == 200, voided.get_json()
-    body = voided.get_json()
+    body = voided.get_json()["card"]
     assert (body["status"], body["held_amount"]) == ("voided", "0.00")
     assert {a["status"] for a in body["agreements"]} == {"void"}
     history = desk["admin"].get(f"/cards/{card['number']}/history").get_json()["events"]
@@ -182,11 +185,13 @@ def test_voiding_a_transferred_card_its_new_holder_never_signed_gives_the_card_b
     assert new["status"] == "awaiting_signature"
     assert desk["counter"].get(f"/verify/{token(card)}").get_json()["result"] == "transferred"
 
-    voided = admin.post(f"/cards/{new['number']}/void", {"reason": "受让方未签协议"})
-    assert voided.status_code == 200, voided.get_json()
-    assert (voided.get_json()["status"], voided.get_json()["held_amount"]) == ("voided", "0.00")
+    asked = admin.post(f"/cards/{new['number']}/void", {"reason": "受让方未签协议"}).get_json()
+    approved = desk["admin2"].post(f"/void-requests/{asked['id']}/approve", {})
+    assert approved.status_code == 200, approved.get_json()
+    voided = approved.get_json()["card"]
+    assert (voided["status"], voided["held_amount"]) == ("voided", "0.00")
     back = consultant.get(f"/cards/{card['number']}").get_json()
     assert (back["status"], back["held_amount"]) == ("active", "50000.00")  # the previous holder's card, as it was
     assert desk["counter"].get(f"/verify/{token(card)}").get_json()["result"] == "valid"
     assert desk["counter"].get(f"/verify/{token(new)}").get_json()["result"] == "voided"
-    assert {a["status"] for a in voided.get_json()["agreements"]} == {"void"}
+    assert {a["status"] for a in voided["agreements"]} == {"void"}

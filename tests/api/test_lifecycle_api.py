@@ -217,16 +217,25 @@ def test_renewal_inside_the_window_and_expiry_run_twice(app, desk, clock):
     assert ledger_sums(card["number"])
 
 
-def test_void_same_day_by_an_admin_reverses_the_money(desk, clock):
+def test_void_same_day_needs_a_second_manager_and_reverses_the_money(desk, clock):
     card = setup_card(desk)
-    assert desk["consultant"].post(f"/cards/{card['number']}/void", {"reason": "录错"}).status_code == 403
+    assert desk["counter"].post(f"/cards/{card['number']}/void", {"reason": "录错"}).status_code == 403
     assert desk["admin"].post(f"/cards/{card['number']}/void", {}).get_json()["error"]["reasons"] == {"reason": "required"}
     other = issue(desk, "LIFE", valid_id_number(901), name="王五")
     clock.at = DEFAULT_NOW + dt.timedelta(days=1)
     late = desk["admin"].post(f"/cards/{other['number']}/void", {"reason": "录错"})
     assert late.get_json()["error"]["code"] == "void_same_day_only"
     clock.at = DEFAULT_NOW
-    voided = desk["admin"].post(f"/cards/{card['number']}/void", {"reason": "录错客户"}).get_json()
+    asked = desk["admin"].post(f"/cards/{card['number']}/void", {"reason": "录错客户"})
+    assert (asked.status_code, asked.get_json()["status"]) == (202, "pending")
+    assert desk["admin"].post(f"/cards/{card['number']}/void", {"reason": "再来"}).get_json()["error"]["code"] == \
+        "void_request_open"
+    assert verdict(desk, card) == "valid"  # nothing moved on one manager's say-so
+    alone = desk["admin"].post(f"/void-requests/{asked.get_json()['id']}/approve", {})
+    assert (alone.status_code, alone.get_json()["error"]["code"]) == (409, "approver_is_requester")
+    assert desk["consultant"].post(f"/void-requests/{asked.get_json()['id']}/approve", {}).status_code == 403
+    assert [v["card_number"] for v in desk["admin2"].get("/void-requests").get_json()["void_requests"]] == [card["number"]]
+    voided = desk["admin2"].post(f"/void-requests/{asked.get_json()['id']}/approve", {}).get_json()["card"]
     assert (voided["status"], voided["held_amount"]) == ("voided", "0.00")
     assert {a["status"] for a in voided["agreements"]} == {"void"}
     assert verdict(desk, card) == "voided" and ledger_sums(card["number"])
@@ -389,7 +398,7 @@ def test_redemptions_are_annulled_only_on_the_card_in_use_and_successors_are_not
     new = consultant.post(f"/cards/{card['number']}/reissue", {"id_number": id_number, "fee_receipt_no": "F"}).get_json()
     late = admin.post(f"/redemptions/{redeemed['id']}/annul", {"reason": "合同解除"})
     assert (late.status_code, late.get_json()["error"]["code"]) == (409, "annul_needs_current_card")
-    assert admin.post(f"/cards/{new['number']}/void", {"reason": "x"}).get_json()["error"]["code"] == "void_not_for_successor"
+    assert admin.post(f"/cards/{new['number']}/void", {"reason": "x"}).get_json()["error"]["code"] == "void_not_for_successor"  # refused at the request
     assert ledger_sums(new["number"]) and new["held_amount"] == "40500.00"
 
 

@@ -98,5 +98,10 @@ def test_transfer_annul_and_void_in_the_browser(app, login, make_card, make_prog
     seal_subscription(app, new, make_card.consultant)  # the new holder signed: the transfer is in force
     refused = post(admin, f"/cards/{new.number}/void", {"reason": "录错"}, f"/cards/{new.number}")
     assert "不能作废" in refused.get_data(as_text=True)  # a transferred card is no error of issue
-    voided = post(admin, f"/cards/{counter_card.number}/void", {"reason": "录错"}, f"/cards/{counter_card.number}")
+    asked_void = post(admin, f"/cards/{counter_card.number}/void", {"reason": "录错"}, f"/cards/{counter_card.number}")
+    assert "等待另一位经理批准" in asked_void.get_data(as_text=True)
+    from app.cards.lifecycle_models import VoidRequest
+    void = db.session.scalars(select(VoidRequest)).one()
+    assert counter_card.number[-4:] in login("admin").get("/approvals").get_data(as_text=True)
+    voided = post(login("admin"), f"/approvals/void/{void.id}/approve", {}, "/approvals")
     assert "此卡已作废" in voided.get_data(as_text=True)
