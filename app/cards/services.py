@@ -203,7 +203,7 @@ def _quote(card: Card, spec: RedeemInput, *, lock: bool) -> Quote:
             "This programme keeps no inventory: enter the item and its price instead."))})
     unit = None
     if spec.unit is not None:
-        unit = units.lock_for_sale(card, spec.unit) if lock else units.quote_unit(card, spec.unit)
+        unit = units.for_sale(card, spec.unit, lock=lock)
     published = units.published_for_sale(card.program_id, spec.published_discount) if spec.published_discount else None
     terms = dataclasses.replace(card.tier.terms(), credit_fen=0) if card.credit_void else card.tier.terms()
     decision, priced = settle_from_list_price(card.program.kind, unit.list_price_fen if unit else spec.price_fen,

@@ -1,7 +1,7 @@
 """The inventory and its published discounts: each change one transaction with its audit entry.
 
 Selling and releasing a unit happen inside the purchase and its cancellation (``cards.services.redeem`` and
-``cards.lifecycle.approve_annulment``), which call ``lock_for_sale`` and ``release`` here.
+``cards.lifecycle.approve_annulment``), which call ``for_sale`` and ``release`` here.
 """
 
 from __future__ import annotations
@@ -135,22 +135,14 @@ def update_unit(unit: Unit, data: Mapping[str, Any]) -> Unit:
     return unit
 
 
-def lock_for_sale(card, code: str) -> Unit:
-    """The unit a card is buying, locked for the rest of the transaction and checked under the lock: of two counters
-    choosing it at once, the second reads it sold."""
-    unit = db.session.scalar(select(Unit).where(Unit.program_id == card.program_id, Unit.code == code)
-                             .with_for_update().execution_options(populate_existing=True))
-    if unit is None:
-        raise ValidationFailed({"unit": refuse("unit_not_found", N_("No unit has the number %(code)s."), code=code)})
-    decision = check_sale(unit.status, unit.use, card.program.allowed_uses)
-    if not decision.ok:
-        raise Conflict(decision, unit_status=unit.status.value)
-    return unit
-
-
-def quote_unit(card, code: str) -> Unit:
-    """The unit for a settlement preview: the same checks as selling, without the lock."""
-    unit = db.session.scalar(select(Unit).where(Unit.program_id == card.program_id, Unit.code == code))
+def for_sale(card, code: str, *, lock: bool) -> Unit:
+    """The unit a card is buying, checked by the rules. With ``lock`` (redeeming) its row stays locked for the rest
+    of the transaction and is read again under the lock: of two counters choosing it at once, the second reads it
+    sold. Without (the settlement preview) it is only checked."""
+    query = select(Unit).where(Unit.program_id == card.program_id, Unit.code == code)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    unit = db.session.scalar(query)
     if unit is None:
         raise ValidationFailed({"unit": refuse("unit_not_found", N_("No unit has the number %(code)s."), code=code)})
     decision = check_sale(unit.status, unit.use, card.program.allowed_uses)
