@@ -20,3 +20,15 @@ def test_migrations_leave_every_evidence_table_guarded(app, table):
         names = set(conn.execute(sa.text(
             "SELECT tgname FROM pg_trigger WHERE tgrelid = CAST(:t AS regclass) AND NOT tgisinternal"), {"t": table}).scalars())
         assert any(name.endswith("_no_change") for name in names)
+
+
+@pytest.mark.parametrize("table", APPEND_ONLY)
+def test_evidence_tables_refuse_truncate_on_postgresql(app, table):
+    """One TRUNCATE used to empty the ledger or the documents: only the audit log refused it."""
+    conn = db.session.connection()
+    if conn.dialect.name != "postgresql":
+        pytest.skip("SQLite has no TRUNCATE; its row triggers guard DELETE")
+    savepoint = conn.begin_nested()
+    with pytest.raises(sa.exc.DBAPIError, match="append-only"):
+        conn.exec_driver_sql(f"TRUNCATE {table} CASCADE")
+    savepoint.rollback()
