@@ -69,3 +69,27 @@ def test_signing_in_starts_a_fresh_session(app, make_user):
     client.post("/login", data={"username": "fix", "password": "password-123", "csrf_token": token})
     with client.session_transaction() as session:
         assert "planted" not in session and session.get("signed_in_at")
+
+
+def test_an_account_locks_after_ten_wrong_passwords_from_any_address(app, make_user, clock):
+    import datetime as dt
+
+    from app.extensions import limiter
+    from tests.conftest import DEFAULT_NOW
+
+    make_user("consultant", username="target")
+    limiter.reset()
+
+    def attempt(password: str, address: str):
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = address
+        token = csrf_token(client.get("/login").get_data(as_text=True))
+        return client.post("/login", data={"username": "target", "password": password, "csrf_token": token})
+
+    for n in range(10):  # spread over addresses: the per-address limit never sees them together
+        assert attempt(f"guess-{n}", f"10.1.0.{n}").status_code == 401
+    locked = attempt("password-123", "10.1.0.99")  # the right password, from a new address
+    assert locked.status_code == 401 and "锁定 15 分钟" in locked.get_data(as_text=True)
+    clock.at = DEFAULT_NOW + dt.timedelta(minutes=16)
+    assert attempt("password-123", "10.1.0.99").status_code == 302  # the lockout has passed
+    limiter.reset()

@@ -7,11 +7,13 @@ import hashlib
 import secrets
 from typing import Any, Mapping
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import audit
+from ..audit import AuditEntry
 from ..clock import utcnow
 from ..errors import Conflict, NotFound
 from ..extensions import commit_keeping_loaded, db
@@ -91,10 +93,32 @@ def update_user(user: User, data: Mapping[str, Any], *, actor: User) -> User:
 _DUMMY_HASH = generate_password_hash("not-a-password")
 
 
+def locked_out(user: User) -> bool:
+    """Too many wrong passwords for this account lately, from any address: it waits, whatever is typed next (the
+    per-address limit cannot stop guesses spread over many addresses)."""
+    since = utcnow() - dt.timedelta(minutes=current_app.config["VIP_LOGIN_LOCKOUT_MINUTES"])
+    if user.last_login_at is not None and user.last_login_at > since:
+        since = user.last_login_at  # a successful sign-in starts the count again
+    failures = db.session.scalar(select(func.count(AuditEntry.id)).where(
+        AuditEntry.object_type == "user", AuditEntry.object_id == str(user.id),
+        AuditEntry.action == "user.login_failed", AuditEntry.created_at > since))
+    return failures >= current_app.config["VIP_LOGIN_LOCKOUT_ATTEMPTS"]
+
+
+def username_locked_out(username: str) -> bool:
+    user = db.session.scalar(select(User).where(User.username == (username or "").strip().lower()))
+    return user is not None and locked_out(user)
+
+
 def authenticate(username: str, password: str) -> User | None:
-    """The user for these credentials, or None; failures are logged without the password."""
+    """The user for these credentials, or None; failures are logged without the password. A locked-out account
+    signs in with nothing, not even the right password, until the lockout has passed."""
     user = db.session.scalar(select(User).where(User.username == (username or "").strip().lower()))
     password_ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password or "")
+    if user is not None and locked_out(user):
+        audit.record("user.login_locked", user, {"username": user.username}, actor=_Anonymous(user.username))
+        db.session.commit()
+        return None
     if user is None or not user.active or not password_ok:
         # An unknown "username" is often a password typed in the wrong box: keep only a hint of it.
         typed = user.username if user else mask_name((username or "").strip()[:40])

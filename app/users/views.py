@@ -42,6 +42,10 @@ def login():
             session["signed_in_at"] = session["seen_at"] = int(time.time())
             return redirect(_safe_next(request.args.get("next")))
         error = gettext("Wrong username or password, or the account is disabled.")
+        if services.username_locked_out(request.form.get("username", "")):
+            error = gettext("Too many wrong passwords for this account: it is locked for %(minutes)s minutes. A "
+                            "manager can see the attempts in the audit log.",
+                            minutes=current_app.config["VIP_LOGIN_LOCKOUT_MINUTES"])
     return render_template("auth/login.html", error=error, username=request.form.get("username", "")), 401 if error else 200
 
 
