@@ -43,6 +43,7 @@ def defaults(instance_path: str) -> dict:
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "VIP_LOGIN_RATE_LIMIT": "10 per minute",
+        "VIP_REVEAL_RATE_LIMIT": "30 per hour",  # full ID numbers one user may see: a desk's day, not a database
         "VIP_LOGIN_LOCKOUT_ATTEMPTS": 10,  # wrong passwords for one account, from any address…
         "VIP_LOGIN_LOCKOUT_MINUTES": 15,  # …within this long lock it for this long
         "VIP_SESSION_IDLE_MINUTES": 120,  # a desk left signed in ends after two hours unused

@@ -4,6 +4,7 @@ from flask import jsonify, request, url_for
 
 from ..members import services
 from ..members.schemas import dump_member
+from ..extensions import limiter
 from . import bp, json_body, reject_unknown, require
 
 MEMBER_FIELDS = ("name", "id_type", "id_number", "phone", "address", "postal_code")
@@ -39,10 +40,11 @@ def update_member(member_id: int):
 
 
 @bp.post("/members/<id:member_id>/reveal")
+@limiter.limit(services.reveal_limit, key_func=services.revealer)
 def reveal_member(member_id: int):
-    """The full ID number and phone; logged with the caller and the reason given."""
+    """The full ID number and phone, with a reason; logged, and limited per user (VIP_REVEAL_RATE_LIMIT)."""
     require("member.reveal_id")
     member = services.get_member(member_id)
     body = json_body() if request.content_length else {}
-    reason = body.get("reason") if isinstance(body.get("reason"), str) else None
+    reason = body.get("reason")
     return jsonify({"id": member.id, **services.reveal_identity(member, reason=reason)})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
+from flask import current_app
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -15,6 +16,7 @@ from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db
 from ..rules import N_, refuse
 from ..rules.identity import check_id_number, mask_number
+from ..validation import FieldReader
 from .models import Member
 from .schemas import IdType, MemberInput, read_member
 
@@ -108,8 +110,21 @@ def decrypt_id_number(member: Member) -> str:
     return cipher().decrypt(member.id_number_encrypted, context=_CONTEXT)
 
 
+def reveal_limit() -> str:
+    return current_app.config["VIP_REVEAL_RATE_LIMIT"]
+
+
+def revealer() -> str:
+    """Reveals are counted per person, whichever address or token they use."""
+    return f"reveal:{getattr(current_user, 'id', None)}"
+
+
 def reveal_identity(member: Member, *, reason: str | None = None) -> dict[str, str]:
-    """The full ID number and phone, for the person asking; every reveal is in the audit log."""
+    """The full ID number and phone, for the person asking, who says why; every reveal is in the audit log (and the
+    views limit how many an hour one user may see)."""
+    r = FieldReader({"reason": reason})
+    r.text("reason", required=True, max_length=200)
+    r.raise_if_errors()
     number = decrypt_id_number(member)
     audit.record("member.identity_revealed", member,
                  {"id_number_masked": member.id_number_masked, "reason": (reason or "")[:200]})

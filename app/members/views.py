@@ -4,6 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
 from ..errors import Conflict, ValidationFailed
+from ..extensions import limiter
 from ..web import field_errors, require
 from ..cards.history import member_timeline
 from ..cards.services import cards_of
@@ -52,6 +53,7 @@ def detail(member_id: int):
 
 @bp.post("/<id:member_id>/reveal")
 @require("member.reveal_id")
+@limiter.limit(services.reveal_limit, key_func=services.revealer)
 def reveal(member_id: int):
     member = services.get_member(member_id)
     revealed = services.reveal_identity(member, reason=request.form.get("reason"))

@@ -78,7 +78,7 @@ def test_reissue_checks_the_id_and_only_the_newest_qr_is_valid(desk):
     other_id = valid_id_number(4242)
     wrong = consultant.post(f"/cards/{card['number']}/reissue", {"id_number": other_id, "fee_receipt_no": "F1"})
     assert (wrong.status_code, wrong.get_json()["error"]["reasons"]) == (422, {"id_number": "id_number_mismatch"})
-    member_id_number = consultant.post(f"/members/{card['member']['id']}/reveal").get_json()["id_number"]
+    member_id_number = consultant.post(f"/members/{card['member']['id']}/reveal", {"reason": "补办核对"}).get_json()["id_number"]
     no_receipt = consultant.post(f"/cards/{card['number']}/reissue", {"id_number": member_id_number})
     assert no_receipt.get_json()["error"]["reasons"] == {"fee_receipt_no": "fee_receipt_required"}
     new = consultant.post(f"/cards/{card['number']}/reissue", {"id_number": member_id_number, "fee_receipt_no": "F1"})
@@ -312,7 +312,7 @@ def test_each_transition_writes_its_document(desk, clock):
     consultant, admin, admin2 = desk["consultant"], desk["admin"], desk["admin2"]
     card = setup_card(desk, code="DOCS", transfer_policy="with_approval", transfer_fee="300.00")
     consultant.post(f"/cards/{card['number']}/report-loss", {"reason": "钱包被偷"})
-    id_number = consultant.post(f"/members/{card['member']['id']}/reveal").get_json()["id_number"]
+    id_number = consultant.post(f"/members/{card['member']['id']}/reveal", {"reason": "补办核对"}).get_json()["id_number"]
     reissued = consultant.post(f"/cards/{card['number']}/reissue", {"id_number": id_number, "fee_receipt_no": "F7"}).get_json()
     text = _docx_text(consultant.get(f"/agreements/{reissued['agreements'][0]['id']}/document.docx").data)
     assert "挂失补办申请书" in text and "钱包被偷" in text and "¥20.00" in text and id_number in text
@@ -394,7 +394,7 @@ def test_redemptions_are_annulled_only_on_the_card_in_use_and_successors_are_not
     token = card["verify_url"].rsplit("/v/", 1)[1]
     redeemed = desk["counter"].post(f"/verify/{token}/redeem", {"item": "车位", "price": "10000"}).get_json()
     consultant.post(f"/cards/{card['number']}/report-loss", {"reason": "丢失"})
-    id_number = consultant.post(f"/members/{card['member']['id']}/reveal").get_json()["id_number"]
+    id_number = consultant.post(f"/members/{card['member']['id']}/reveal", {"reason": "补办核对"}).get_json()["id_number"]
     new = consultant.post(f"/cards/{card['number']}/reissue", {"id_number": id_number, "fee_receipt_no": "F"}).get_json()
     late = admin.post(f"/redemptions/{redeemed['id']}/annul", {"reason": "合同解除"})
     assert (late.status_code, late.get_json()["error"]["code"]) == (409, "annul_needs_current_card")

@@ -82,3 +82,21 @@ def test_ids_beyond_the_database_range_are_404(api_as):
 def test_timestamps_are_utc_on_every_backend(api_as):
     body = api_as("consultant").post("/members", ZHANG).get_json()
     assert body["created_at"] == "2026-05-20T02:00:00+00:00"  # the fixed clock's 10:00 in Shanghai
+
+
+def test_reveals_need_a_reason_and_one_user_sees_only_so_many_an_hour(app, api_as):
+    from app.extensions import limiter
+
+    consultant, colleague = api_as("consultant"), api_as("consultant")
+    member = consultant.post("/members", ZHANG).get_json()
+    no_reason = consultant.post(f"/members/{member['id']}/reveal", {})
+    assert (no_reason.status_code, no_reason.get_json()["error"]["reasons"]) == (422, {"reason": "required"})
+    limiter.reset()
+    saved, app.config["VIP_REVEAL_RATE_LIMIT"] = app.config["VIP_REVEAL_RATE_LIMIT"], "3 per hour"
+    try:
+        statuses = [consultant.post(f"/members/{member['id']}/reveal", {"reason": "核对"}).status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]  # the probe read 200 ID numbers in 3.4 s with one token
+        assert colleague.post(f"/members/{member['id']}/reveal", {"reason": "核对"}).status_code == 200  # per person
+    finally:
+        app.config["VIP_REVEAL_RATE_LIMIT"] = saved
+        limiter.reset()

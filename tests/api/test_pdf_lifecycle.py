@@ -35,7 +35,7 @@ def test_subscription_loss_reissue_transfer_and_refund_as_pdfs(desk, clock):  # 
     card = setup_card(desk, code="PDFS", transfer_policy="with_approval", transfer_fee="300.00")
     # The subscription was sealed by an uploaded scan; a new holder's, still a draft, is made from its .docx below.
     consultant.post(f"/cards/{card['number']}/report-loss", {"reason": "钱包被偷"})
-    id_number = consultant.post(f"/members/{card['member']['id']}/reveal").get_json()["id_number"]
+    id_number = consultant.post(f"/members/{card['member']['id']}/reveal", {"reason": "补办核对"}).get_json()["id_number"]
     reissued = consultant.post(f"/cards/{card['number']}/reissue", {"id_number": id_number, "fee_receipt_no": "F8"}).get_json()
     assert "挂失补办申请书" in _check(consultant, reissued["agreements"][0]["id"], "张三")
 
