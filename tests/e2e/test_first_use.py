@@ -43,5 +43,6 @@ def test_admin_creates_a_programme_and_a_member_in_the_browser(live_server, page
     assert "王小明" in detail and "510***********3211" in detail and "139****5678" in detail
     page.screenshot(path=str(tmp_path / "member.png"), full_page=True)
 
+    page.fill("input[name=reason]", "核对身份证")  # a reveal says why
     page.click("text=显示完整证件号码和手机号")
     assert "510108199003073211" in page.inner_text("main") and "本次查看已记录" in page.inner_text("main")
