@@ -464,7 +464,7 @@ def cancellation() -> Document:
         ("办理日期", "{{ cancelled_on }}"),
     ], "经双方协商一致，解除上述认购，该房屋由甲方收回另行销售。乙方已转入定金的认筹金退回至上述VIP卡，VIP卡恢复可用，"
        "按原VIP协议的约定继续有效或申请退卡，不计利息。", "{{ credit_text }}",
-       "本确认书签署后，原认购书终止，双方就该房屋的认购再无其他争议。", left="乙方（认购人）", right="甲方（出卖人）")
+       "本确认书签署后，原认购书终止，双方就该房屋的认购再无其他争议。")  # the parties as its header names them
 
 
 TEMPLATES = {
