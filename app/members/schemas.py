@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Mapping
 
-from ..rules.identity import check_id_number, check_mobile_phone, check_postal_code, mask_name, mask_number
+from ..rules.identity import check_person_name, check_id_number, check_mobile_phone, check_postal_code, mask_name, mask_number
 from ..rules import N_
 from ..validation import FieldReader
 
@@ -38,6 +38,8 @@ def read_member(data: Mapping[str, Any], *, today: dt.date, partial: bool = Fals
     r = FieldReader(data, partial=partial)
     spec = MemberInput()
     spec.name = r.text("name", required=True, max_length=60)
+    if spec.name is not None and not (decision := check_person_name(spec.name)).ok:
+        r.fail("name", decision)
     spec.id_type = r.choice("id_type", IdType) or (None if partial else IdType.RESIDENT_ID)
     if r.has("id_number") or not partial:
         raw = r.text("id_number", required=True, max_length=40)

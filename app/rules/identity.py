@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 import phonenumbers
 from stdnum import exceptions as stdnum_errors
@@ -116,3 +117,18 @@ def mask_name(value: str) -> str:
     if len(name) == 2:
         return name[0] + "*"
     return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+_NAME_PUNCTUATION = set(" ·•.-'’()（）&,，、")
+
+
+def check_person_name(name: str) -> Decision:
+    """A name as an ID document or business licence prints it: letters of any script (and marks), digits and the
+    punctuation of company names. Emoji and other symbols are refused: no ID carries them, and no card can print
+    them."""
+    odd = next((c for c in name if not (unicodedata.category(c)[0] in "LM" or unicodedata.category(c) == "Nd"
+                                        or c in _NAME_PUNCTUATION)), None)
+    if odd is not None:
+        return refuse("name_characters", N_("A name is written in letters as on the ID document: remove symbols and "
+                                            "emoji."))
+    return allow("name_ok", N_("Name accepted."))

@@ -94,3 +94,9 @@ def test_the_embedded_database_file_and_its_folder_are_made_private(tmp_path, mo
     made.chmod(0o644)
     create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "k" * 20, "VIP_DATA_KEY": "d" * 20})
     assert stat.S_IMODE(os.stat(made).st_mode) == 0o600
+
+
+def test_a_name_with_an_emoji_is_refused_before_any_card_prints_it(api_as):
+    refused = api_as("consultant").post("/members", {"name": "张三😀", "id_number": valid_id_number(515),
+                                                      "phone": "13800138000"})
+    assert (refused.status_code, refused.get_json()["error"]["reasons"]) == (422, {"name": "name_characters"})
