@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Any, Mapping
@@ -33,20 +34,69 @@ def _session_fresh(app: Flask) -> bool:
     return True
 
 
+def _settle_keys(app: Flask) -> None:
+    """Three keys, each for one thing: sessions (SECRET_KEY), personal data (VIP_DATA_KEY) and card and document QR
+    codes (VIP_TOKEN_KEYS), so changing the session key never voids a printed card. The built-in SQLite install
+    makes its own once; a shared database needs them from the environment. Outside tests each must be strong."""
+    default_db = config_module.defaults(app.instance_path)["SQLALCHEMY_DATABASE_URI"]
+    if not app.config.get("SECRET_KEY") or not app.config.get("VIP_DATA_KEY") or not app.config.get("VIP_TOKEN_KEYS"):
+        if app.config["SQLALCHEMY_DATABASE_URI"] == default_db:
+            for key, value in config_module.ensure_instance_secrets(app.instance_path).items():
+                if not app.config.get(key):
+                    app.config[key] = value
+        elif app.testing and app.config.get("SECRET_KEY"):
+            app.config.setdefault("VIP_TOKEN_KEYS", [app.config["SECRET_KEY"]])
+    missing = [name for name, key in (("VIP_SECRET_KEY", "SECRET_KEY"), ("VIP_DATA_KEY", "VIP_DATA_KEY"),
+                                      ("VIP_TOKEN_KEYS", "VIP_TOKEN_KEYS")) if not app.config.get(key)]
+    if missing:
+        # Several machines sharing a database must share the keys; a per-machine key would make ID numbers
+        # unreadable elsewhere and blind the duplicate check.
+        raise RuntimeError(
+            f"Set {', '.join(missing)}: keys are generated only for the built-in SQLite database. To keep cards "
+            "printed so far valid, start VIP_TOKEN_KEYS with the VIP_SECRET_KEY they were signed under.")
+    if app.testing:
+        return
+    from .rules.keys import key_strength
+    named = [("VIP_SECRET_KEY", app.config["SECRET_KEY"]), ("VIP_DATA_KEY", app.config["VIP_DATA_KEY"])]
+    named += [(f"VIP_TOKEN_KEYS[{i}]", key) for i, key in enumerate(app.config["VIP_TOKEN_KEYS"])]
+    for name, value in named:
+        decision = key_strength(value)
+        if not decision.ok:
+            raise RuntimeError(f"{name} is too weak: {decision.sentence()} "
+                               "Make one with: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'")
+
+
+def _refuse_private_rate_limits(app: Flask) -> None:
+    """Rate limits kept in a worker's own memory are multiplied by the number of workers: with four, ten wrong
+    passwords a minute become forty. gunicorn.conf.py tells the app how many workers serve (VIP_WORKERS)."""
+    workers = int(os.environ.get("VIP_WORKERS", "1") or 1)
+    if workers > 1 and app.config["RATELIMIT_STORAGE_URI"].startswith("memory"):
+        raise RuntimeError(
+            f"{workers} workers would each count rate limits alone (logins, reveals, the public verify page): set "
+            "VIP_RATELIMIT_STORAGE_URI=redis://… so they count together, or serve with one worker.")
+
+
 def _prepare_sqlite_file(url: str) -> None:
     """The embedded database holds ID numbers and money: its folder exists (the instance folder is not made by
-    anyone else when the keys come from the environment) and the file is readable by its owner only."""
+    anyone else when the keys come from the environment), SQLite can write there (its journal lives beside the
+    file: a read-only folder would make every request that writes a 500), and the file is its owner's only."""
     if not url.startswith("sqlite:///") or url in ("sqlite://", "sqlite:///:memory:"):
         return
     path = Path(url.removeprefix("sqlite:///").split("?", 1)[0])
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        probe = path.parent / f".write-check-{os.getpid()}"
+        probe.touch()
+        probe.unlink()
         if not path.exists():
             path.touch(mode=0o600)
         elif path.stat().st_mode & 0o077:
             path.chmod(0o600)
-    except OSError:
-        pass  # a read-only or foreign-owned location: the database's own error will say more
+        with path.open("r+b"):
+            pass
+    except OSError as exc:
+        raise RuntimeError(f"The database folder {path.parent} must exist and be writable by this user "
+                           f"(SQLite writes its journal there): {exc.strerror}") from exc
 
 
 class IdConverter(IntegerConverter):
@@ -64,15 +114,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(config_module.from_environment())
     if test_config is not None:
         app.config.from_mapping(test_config)
-    if not app.config.get("SECRET_KEY") or not app.config.get("VIP_DATA_KEY"):
-        default_db = config_module.defaults(app.instance_path)["SQLALCHEMY_DATABASE_URI"]
-        if app.config["SQLALCHEMY_DATABASE_URI"] != default_db:
-            # Several machines sharing a database must share the keys; a per-machine key would make
-            # ID numbers unreadable elsewhere and blind the duplicate check.
-            raise RuntimeError("Set VIP_SECRET_KEY and VIP_DATA_KEY: they are generated only for the built-in SQLite database")
-        for key, value in config_module.ensure_instance_secrets(app.instance_path).items():
-            if not app.config.get(key):
-                app.config[key] = value
+    _settle_keys(app)
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", app.config["VIP_SESSION_MAX_HOURS"] * 3600)
     if app.config["VIP_PUBLIC_BASE_URL"].startswith("https://"):
         app.config["SESSION_COOKIE_SECURE"] = True
     if app.config["VIP_PROXY_COUNT"]:
@@ -80,6 +123,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     app.config["VIP_PUBLIC_BASE_URL"] = app.config["VIP_PUBLIC_BASE_URL"].rstrip("/")
     _prepare_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
+    _refuse_private_rate_limits(app)
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A connection the server dropped (restart, failover, pg_terminate_backend) is replaced, not served a 500.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": True}
 
     app.extensions["vip_clock"] = app.config.get("VIP_CLOCK") or Clock(app.config["VIP_TIMEZONE"])
     app.extensions["vip_cipher"] = DataCipher(app.config["VIP_DATA_KEY"])

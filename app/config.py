@@ -39,7 +39,6 @@ def defaults(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": 11 * 1024 * 1024,  # a 10 MB scan plus the form around it
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "WTF_CSRF_TIME_LIMIT": None,
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "VIP_LOGIN_RATE_LIMIT": "10 per minute",
@@ -76,23 +75,36 @@ def from_environment() -> dict:
 
 
 def ensure_instance_secrets(instance_path: str) -> dict:
-    """First start of a single-machine install: make random keys once and keep them in instance/secrets.json.
+    """First start of a single-machine install: make random keys once and keep them in instance/secrets.json:
+    one for sessions, one for personal data and one for card and document QR codes.
 
     Written to a temporary file and linked into place, so several workers starting together agree on
-    one set of keys and never read a half-written file.
+    one set of keys and never read a half-written file. A file from before card keys were separate gets one
+    equal to its session key, so the cards printed so far keep verifying after the session key is changed.
     """
     path = Path(instance_path) / "secrets.json"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        values = {"SECRET_KEY": secrets.token_urlsafe(32), "VIP_DATA_KEY": secrets.token_urlsafe(32)}
-        tmp = path.with_name(f".secrets-{os.getpid()}-{secrets.token_hex(4)}.json")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            json.dump(values, fh)
-        try:
+        _write_secrets(path, {"SECRET_KEY": secrets.token_urlsafe(32), "VIP_DATA_KEY": secrets.token_urlsafe(32),
+                              "VIP_TOKEN_KEYS": [secrets.token_urlsafe(32)]}, replace=False)
+    values = json.loads(path.read_text())
+    if not values.get("VIP_TOKEN_KEYS"):
+        values["VIP_TOKEN_KEYS"] = [values["SECRET_KEY"]]  # the same for every worker, so a race writes alike
+        _write_secrets(path, values, replace=True)
+    return values
+
+
+def _write_secrets(path: Path, values: dict, *, replace: bool) -> None:
+    tmp = path.with_name(f".secrets-{os.getpid()}-{secrets.token_hex(4)}.json")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        json.dump(values, fh)
+    try:
+        if replace:
+            os.replace(tmp, path)
+        else:
             os.link(tmp, path)
-        except FileExistsError:
-            pass  # another worker won; use its keys
-        finally:
-            tmp.unlink()
-    return json.loads(path.read_text())
+    except FileExistsError:
+        pass  # another worker won; use its keys
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -60,8 +60,11 @@ def run(tokens: Path, cards: int, seconds: int, workers: int) -> list[tuple[str,
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: `make bench-tools` (or apt-get install wrk)")
     env = os.environ | {
-        "VIP_SECRET_KEY": os.environ.get("VIP_SECRET_KEY", "bench-secret-0123456789"),
-        "VIP_DATA_KEY": os.environ.get("VIP_DATA_KEY", "bench-data-key-0123456789"),
+        "VIP_SECRET_KEY": os.environ.get("VIP_SECRET_KEY", "bench-session-key-7a1c9e3b5d2f4086"),
+        "VIP_DATA_KEY": os.environ.get("VIP_DATA_KEY", "bench-data-key-0123456789-abcdefgh"),
+        "VIP_TOKEN_KEYS": os.environ.get("VIP_TOKEN_KEYS", "bench-card-key-4e8a2c6f1b3d509712"),
+        # several workers must count rate limits together (the app refuses its own memory with more than one)
+        "VIP_RATELIMIT_STORAGE_URI": os.environ.get("VIP_RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0"),
         # the limits protect the public from one address; here one address is the whole crowd on purpose
         "VIP_VERIFY_RATE_LIMIT": "10000000 per minute", "VIP_VERIFY_CARD_RATE_LIMIT": "10000000 per minute",
         "VIP_VERIFY_INVALID_RATE_LIMIT": "10000000 per minute",

@@ -50,6 +50,12 @@ def _postgres_database() -> Iterator[str]:
         admin.dispose()
 
 
+# Keys as strong as a real install must use (create_app refuses weak ones outside tests): for apps and servers that
+# run without TESTING and must read what the fixtures wrote.
+FRESH_KEYS = {"SECRET_KEY": "fresh-session-key-3f9a7c1e5b2d804633", "VIP_DATA_KEY": "fresh-data-key-8c2e4a6f1b3d507911",
+              "VIP_TOKEN_KEYS": ["fresh-card-key-5d1f7b3a9e2c408622"]}
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def database_url(request, tmp_path_factory) -> Iterator[str]:
     if request.param == "sqlite":
@@ -120,8 +126,7 @@ def fresh_app(request, tmp_path):
     requests, servers in other processes, and counting what one request costs. SQLite and PostgreSQL."""
     urls = _postgres_database() if request.param == "postgresql" else iter([f"sqlite:///{tmp_path / 'fresh.sqlite3'}"])
     url = next(urls)
-    application = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "fresh-secret-0123456789",
-                              "VIP_DATA_KEY": "fresh-data-key-0123456789", "VIP_CLOCK": FixedClock(DEFAULT_NOW),
+    application = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, **FRESH_KEYS, "VIP_CLOCK": FixedClock(DEFAULT_NOW),
                               "VIP_PUBLIC_BASE_URL": "https://vip.example.test"})
     with application.app_context():
         flask_migrate.upgrade()

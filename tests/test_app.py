@@ -3,11 +3,12 @@
 import pytest
 
 from app import create_app
+from tests.conftest import FRESH_KEYS
 
 
 def test_unexpected_errors_answer_json_on_the_api_and_log_no_parameters(tmp_path):
     app = create_app({"TESTING": False, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}",
-                      "SECRET_KEY": "k", "VIP_DATA_KEY": "data-key-0123456789"})
+                      **FRESH_KEYS})
 
     @app.get("/api/v1/_boom")
     def boom():

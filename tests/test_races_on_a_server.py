@@ -26,13 +26,15 @@ from sqlalchemy import func, select
 from app.cards.models import LedgerEntry, LedgerKind, Redemption
 from app.extensions import db
 from app.units.models import Unit
-from tests.conftest import Api, cli_token, program_payload, valid_id_number
+from tests.conftest import FRESH_KEYS, Api, cli_token, program_payload, valid_id_number
 
 ROOT = Path(__file__).resolve().parent.parent
 PARALLEL = 8
 # The same keys as the fixture's app, so tokens and ID numbers it made read the same in the server.
-ENV = {"VIP_SECRET_KEY": "fresh-secret-0123456789", "VIP_DATA_KEY": "fresh-data-key-0123456789",
-       "VIP_PUBLIC_BASE_URL": "https://vip.example.test"}
+# Several workers count rate limits together in Redis (the app refuses its own memory with more than one).
+ENV = {"VIP_SECRET_KEY": FRESH_KEYS["SECRET_KEY"], "VIP_DATA_KEY": FRESH_KEYS["VIP_DATA_KEY"],
+       "VIP_TOKEN_KEYS": ",".join(FRESH_KEYS["VIP_TOKEN_KEYS"]), "VIP_PUBLIC_BASE_URL": "https://vip.example.test",
+       "VIP_RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0"}
 
 
 def _free_port() -> int:

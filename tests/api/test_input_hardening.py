@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from app.agreements.models import Agreement, AgreementKind
 from app.extensions import db
-from tests.conftest import DEFAULT_NOW, in_request, program_payload, valid_id_number
+from tests.conftest import DEFAULT_NOW, FRESH_KEYS, in_request, program_payload, valid_id_number
 
 
 def _raw(api, method, path, body: bytes):
@@ -88,11 +88,11 @@ def test_a_transfer_agreement_keeps_no_full_id_number_in_its_parameters(app, api
 def test_the_embedded_database_file_and_its_folder_are_made_private(tmp_path, monkeypatch):
     from app import create_app
     url = f"sqlite:///{tmp_path / 'instance-not-yet' / 'vipcards.sqlite3'}"
-    create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "k" * 20, "VIP_DATA_KEY": "d" * 20})
+    create_app({"SQLALCHEMY_DATABASE_URI": url, **FRESH_KEYS})
     made = tmp_path / "instance-not-yet" / "vipcards.sqlite3"
     assert made.exists() and stat.S_IMODE(os.stat(made).st_mode) == 0o600
     made.chmod(0o644)
-    create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "k" * 20, "VIP_DATA_KEY": "d" * 20})
+    create_app({"SQLALCHEMY_DATABASE_URI": url, **FRESH_KEYS})
     assert stat.S_IMODE(os.stat(made).st_mode) == 0o600
 
 

@@ -12,7 +12,7 @@ from werkzeug.serving import make_server
 from app import create_app
 from app.clock import FixedClock
 from app.extensions import db
-from tests.conftest import DEFAULT_NOW
+from tests.conftest import DEFAULT_NOW, FRESH_KEYS
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # What this machine's closed network needs: no calls home, no sandbox as root, no GPU.
@@ -23,7 +23,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.sqlite3'}"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "e2e-secret", "VIP_DATA_KEY": "e2e-data-key-0123456789",
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, **FRESH_KEYS,
                       "VIP_CLOCK": FixedClock(DEFAULT_NOW), "VIP_PUBLIC_BASE_URL": "http://127.0.0.1"})
     with app.app_context():
         flask_migrate.upgrade()
