@@ -36,14 +36,15 @@ def register_cli(app: Flask) -> None:
     @users.command("token")
     @click.argument("username")
     @click.option("--name", default="cli", help="A label to tell tokens apart.")
-    def token(username: str, name: str):
+    @click.option("--days", default=90, show_default=True, type=click.IntRange(1, 365), help="How long it lasts.")
+    def token(username: str, name: str, days: int):
         """Issue a new API token; it is printed once, as the last line."""
         from .users.services import find_user, issue_token
         try:
             user = find_user(username)
         except ServiceError as exc:
             _fail(exc)
-        click.echo(issue_token(user, name))
+        click.echo(issue_token(user, name, days=days))
 
     @users.command("list")
     def list_users():

@@ -31,7 +31,13 @@ def authenticate():
 
 
 def _unauthorized_message() -> str:
-    from flask_babel import gettext
+    from flask_babel import format_date, gettext
+
+    from ..users.services import expired_token
+    expired = expired_token(request.headers.get("Authorization", "").removeprefix("Bearer ").strip())
+    if expired is not None:
+        return gettext("This API token expired on %(date)s: ask an administrator for a new one.",
+                       date=format_date(expired.expires_at))
     return gettext("Send a valid API token as 'Authorization: Bearer …'.")
 
 

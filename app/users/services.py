@@ -15,7 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .. import audit
 from ..audit import AuditEntry
 from ..clock import utcnow
-from ..errors import Conflict, NotFound
+from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import commit_keeping_loaded, db
 from ..rules import N_, refuse
 from ..rules.identity import mask_name
@@ -26,7 +26,8 @@ from .roles import Role
 USERNAME_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.-]{1,39}"
 MIN_PASSWORD = 8
 TOKEN_PREFIX = "vip_"
-TOKEN_TOUCH_INTERVAL = dt.timedelta(minutes=1)  # how fresh a token's "last used" needs to be
+TOKEN_TOUCH_INTERVAL = dt.timedelta(minutes=1)
+TOKEN_DAYS_DEFAULT, TOKEN_DAYS_MAX = 90, 365  # a POS integration renews its token each quarter, at most yearly  # how fresh a token's "last used" needs to be
 
 
 def _check_password(r: FieldReader, key: str, *, required: bool) -> str | None:
@@ -146,13 +147,19 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(user: User, name: str = "api", *, actor: User | None = None) -> str:
-    """Create a token and return it in clear; this is the only time it can be seen."""
+def issue_token(user: User, name: str = "api", *, days: int = TOKEN_DAYS_DEFAULT, actor: User | None = None) -> str:
+    """Create a token valid for ``days`` and return it in clear; this is the only time it can be seen."""
+    if not 1 <= days <= TOKEN_DAYS_MAX:
+        raise ValidationFailed({"days": refuse("token_days", N_("A token lasts from 1 to %(max)s days."),
+                                               max=TOKEN_DAYS_MAX)})
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    row = ApiToken(user=user, name=(name or "api")[:80], prefix=token[:12], token_hash=_hash_token(token), created_at=utcnow())
+    now = utcnow()
+    row = ApiToken(user=user, name=(name or "api")[:80], prefix=token[:12], token_hash=_hash_token(token),
+                   created_at=now, expires_at=now + dt.timedelta(days=days))
     db.session.add(row)
     db.session.flush()
-    audit.record("api_token.issued", row, {"user": user.username, "name": row.name, "prefix": row.prefix}, actor=actor)
+    audit.record("api_token.issued", row, {"user": user.username, "name": row.name, "prefix": row.prefix,
+                                           "days": days}, actor=actor)
     db.session.commit()
     return token
 
@@ -176,13 +183,21 @@ def user_for_token(token: str) -> User | None:
         return None
     row = db.session.scalar(select(ApiToken).options(joinedload(ApiToken.user))
                             .where(ApiToken.token_hash == _hash_token(token)))
-    if row is None or row.revoked_at is not None or not row.user.active:
-        return None
     now = utcnow()
+    if row is None or row.revoked_at is not None or row.expires_at <= now or not row.user.active:
+        return None
     if row.last_used_at is None or now - row.last_used_at >= TOKEN_TOUCH_INTERVAL:
         row.last_used_at = now
         commit_keeping_loaded()
     return row.user
+
+
+def expired_token(token: str) -> ApiToken | None:
+    """The token, if it is genuine but past its last day: the refusal can then say so instead of "invalid"."""
+    if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 100:
+        return None
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(token)))
+    return row if row is not None and row.revoked_at is None and row.expires_at <= utcnow() else None
 
 
 def end_sessions(user: User) -> None:

@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext
 from flask_login import current_user, login_user, logout_user
 
+from ..clock import utcnow
 from ..errors import ValidationFailed
 from ..extensions import limiter
 from ..web import field_errors, require
@@ -95,15 +96,18 @@ def edit(user_id: int):
             flash(gettext("Saved."), "success")
             return redirect(url_for("users.edit", user_id=user.id))
     return render_template("users/form.html", user=user, form=request.form, errors=errors,
-                           new_token=None), 422 if errors else 200
+                           new_token=None, now=utcnow()), 422 if errors else 200
 
 
 @admin_bp.post("/<id:user_id>/tokens")
 @require("user.manage")
 def issue_token(user_id: int):
     user = services.get_user(user_id)
-    token = services.issue_token(user, request.form.get("name", "api").strip() or "api", actor=current_user)
-    return render_template("users/form.html", user=user, form={}, errors={}, new_token=token)
+    days = request.form.get("days", "")
+    token = services.issue_token(user, request.form.get("name", "api").strip() or "api",
+                                 days=int(days) if days.isdigit() and len(days) < 4 else services.TOKEN_DAYS_DEFAULT,
+                                 actor=current_user)
+    return render_template("users/form.html", user=user, form={}, errors={}, new_token=token, now=utcnow())
 
 
 @admin_bp.post("/<id:user_id>/tokens/<id:token_id>/revoke")

@@ -38,3 +38,26 @@ def test_user_form_errors_and_role_changes(login):
 def test_only_admins_manage_users(login):
     assert login("consultant").get("/admin/users/").status_code == 403
     assert login("auditor").get("/admin/users/new").status_code == 403
+
+
+def test_api_tokens_end_on_their_last_day_and_say_so(login, app, clock):
+    import datetime as dt
+    admin = login("admin")
+    user_id = admin.user.id
+    page = admin.get(f"/admin/users/{user_id}").get_data(as_text=True)
+    assert '<option value="90" selected>90 天</option>' in page
+    issued = admin.post(f"/admin/users/{user_id}/tokens", data={"name": "POS", "days": "30", "csrf_token": csrf_token(page)})
+    token = re.search(r'<code class="token">(vip_[^<]+)</code>', issued.get_data(as_text=True)).group(1)
+    row = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user_id)).one()
+    assert row.expires_at - row.created_at == dt.timedelta(days=30)
+    api = app.test_client()
+    headers = {"Authorization": f"Bearer {token}", "Accept-Language": "zh-CN"}
+    clock.at += dt.timedelta(days=29, hours=23)
+    assert api.get("/api/v1/me", headers=headers).status_code == 200
+    clock.at += dt.timedelta(hours=1)
+    expired = api.get("/api/v1/me", headers=headers)
+    assert expired.status_code == 401
+    assert "已于 2026年6月19日 过期" in expired.get_json()["error"]["message"]
+    assert "已过期" in admin.get(f"/admin/users/{user_id}").get_data(as_text=True)
+    too_long = admin.post(f"/admin/users/{user_id}/tokens", data={"days": "400", "csrf_token": csrf_token(page)})
+    assert too_long.status_code == 422 and "1 到 365 天" in too_long.get_data(as_text=True)
