@@ -129,7 +129,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": True}
 
     app.extensions["vip_clock"] = app.config.get("VIP_CLOCK") or Clock(app.config["VIP_TIMEZONE"])
-    app.extensions["vip_cipher"] = DataCipher(app.config["VIP_DATA_KEY"])
+    app.extensions["vip_cipher"] = DataCipher(app.config["VIP_DATA_KEY"], app.config.get("VIP_DATA_KEY_PREVIOUS") or ())
 
     app.url_map.converters["id"] = IdConverter
     _init_extensions(app)
@@ -141,7 +141,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from .settings import check_data_key
     with app.app_context():
-        check_data_key(app.config["VIP_DATA_KEY"])  # a wrong key refuses to start, before any request
+        try:  # a wrong key refuses to start, before any request
+            check_data_key(app.config["VIP_DATA_KEY"], app.config.get("VIP_DATA_KEY_PREVIOUS") or ())
+        except Exception:
+            db.engine.dispose()  # no pooled connection outlives the app that was refused
+            raise
     return app
 
 

@@ -1,6 +1,8 @@
-"""flask --app app users …, demo."""
+"""flask --app app users …, cards …, signing …, backup, restore, keys …, demo."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -79,6 +81,52 @@ def register_cli(app: Flask) -> None:
         click.echo(f"wrote the demo CA certificate to {path} (DEMO - NOT FOR PRODUCTION)")
 
     app.cli.add_command(signing)
+
+    def _counts(summary: dict) -> str:
+        return ", ".join(f"{name} {value:,}" for name, value in summary.items())
+
+    @app.cli.command("backup")
+    @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+    def backup(path: Path):
+        """Copy the SQLite database (documents and signing keys included) to PATH while the service runs."""
+        from .maintenance.backup import backup as make_backup
+        try:
+            summary = make_backup(path)
+        except ServiceError as exc:
+            _fail(exc)
+        click.echo(f"backed up to {path}: {_counts(summary)}. The keys are not in it: keep instance/secrets.json "
+                   "(or your secret store) safe, apart from the backup.")
+
+    @app.cli.command("restore")
+    @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--yes", is_flag=True, help="Replace the live database without asking.")
+    def restore(path: Path, yes: bool):
+        """Replace the SQLite database with a backup made by `backup` under the same data key. Stop the service first."""
+        from .maintenance.backup import restore as restore_backup
+        if not yes:
+            click.confirm(f"Replace the live database with {path}? Everything written since that backup is lost", abort=True)
+        try:
+            summary = restore_backup(path)
+        except ServiceError as exc:
+            _fail(exc)
+        click.echo(f"restored {path}: {_counts(summary)}. Run `flask --app app db upgrade` if the backup is older.")
+
+    keys = AppGroup("keys", help="The installation's keys.")
+
+    @keys.command("rotate-data-key")
+    @click.option("--batch-size", default=200, show_default=True, type=click.IntRange(1, 10_000))
+    def rotate_data_key(batch_size: int):
+        """Re-encrypt ID numbers, documents and signing keys under VIP_DATA_KEY, reading what VIP_DATA_KEY_PREVIOUS
+        wrote. Resumable: run it again after an interruption. Then remove VIP_DATA_KEY_PREVIOUS and restart."""
+        from .maintenance.keys import rotate_data_key as rotate
+        try:
+            changed = rotate(batch_size=batch_size, progress=lambda table, n: click.echo(f"  {table}: {n:,}"))
+        except ServiceError as exc:
+            _fail(exc)
+        click.echo(f"re-encrypted under the new key: {_counts(changed)}. The database is now checked by the new key; "
+                   "remove VIP_DATA_KEY_PREVIOUS and restart the service.")
+
+    app.cli.add_command(keys)
 
     @app.cli.command("demo")
     @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users.")

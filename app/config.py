@@ -23,7 +23,8 @@ ENV_KEYS = {
     "VIP_UNOSERVER": "VIP_UNOSERVER",
 }
 BOOL_KEYS = {"VIP_DEMO_SIGNING": "VIP_DEMO_SIGNING"}
-LIST_KEYS = {"VIP_TOKEN_KEYS": "VIP_TOKEN_KEYS"}  # comma-separated, oldest first
+# comma-separated; token keys oldest first, previous data keys only while `keys rotate-data-key` runs
+LIST_KEYS = {"VIP_TOKEN_KEYS": "VIP_TOKEN_KEYS", "VIP_DATA_KEY_PREVIOUS": "VIP_DATA_KEY_PREVIOUS"}
 INT_KEYS = {"VIP_PROXY_COUNT": "VIP_PROXY_COUNT", "VIP_SESSION_IDLE_MINUTES": "VIP_SESSION_IDLE_MINUTES",
             "VIP_SESSION_MAX_HOURS": "VIP_SESSION_MAX_HOURS"}
 

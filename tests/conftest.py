@@ -136,6 +136,22 @@ def fresh_app(request, tmp_path):
     next(urls, None)  # PostgreSQL: drop the database
 
 
+def signed_cards(app, code: str, admin: str, consultant: str, count: int, seed: int) -> list[str]:
+    """Cards issued and sealed through the API on a fresh app; their verify tokens."""
+    client = app.test_client()
+    assert Api(client, admin).post("/programs", program_payload(code=code)).status_code == 201
+    tokens = []
+    for n in range(count):
+        member = Api(client, consultant).post("/members", {"name": f"到场{n}", "id_number": valid_id_number(seed + n),
+                                                           "phone": "13800138000"}).get_json()
+        card = Api(client, consultant).post("/cards", {"program": code, "tier": "VIP", "member_id": member["id"],
+                                                       "amount": "50000", "payment_method": "cash",
+                                                       "receipt_no": f"{code}{n}"}).get_json()
+        Api(client, consultant).sign_by_scan(card["agreement_id"])
+        tokens.append(card["verify_url"].rsplit("/v/", 1)[1])
+    return tokens
+
+
 def cli_token(app, role: str, name: str) -> str:
     """A user made with the CLI, and a new API token for them."""
     runner = app.test_cli_runner()

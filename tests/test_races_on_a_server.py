@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from app.cards.models import LedgerEntry, LedgerKind, Redemption
 from app.extensions import db
 from app.units.models import Unit
-from tests.conftest import FRESH_KEYS, Api, cli_token, program_payload, valid_id_number
+from tests.conftest import FRESH_KEYS, Api, cli_token, program_payload, signed_cards, valid_id_number
 
 ROOT = Path(__file__).resolve().parent.parent
 PARALLEL = 8
@@ -100,21 +100,6 @@ def _check_in_in_process(args) -> int:
     return check_in(*args)
 
 
-def _signed_cards(app, code: str, admin: str, consultant: str, count: int, seed: int) -> list[str]:
-    client = app.test_client()
-    assert Api(client, admin).post("/programs", program_payload(code=code)).status_code == 201
-    tokens = []
-    for n in range(count):
-        member = Api(client, consultant).post("/members", {"name": f"到场{n}", "id_number": valid_id_number(seed + n),
-                                                           "phone": "13800138000"}).get_json()
-        card = Api(client, consultant).post("/cards", {"program": code, "tier": "VIP", "member_id": member["id"],
-                                                       "amount": "50000", "payment_method": "cash",
-                                                       "receipt_no": f"{code}{n}"}).get_json()
-        Api(client, consultant).sign_by_scan(card["agreement_id"])
-        tokens.append(card["verify_url"].rsplit("/v/", 1)[1])
-    return tokens
-
-
 def _race(in_processes, in_threads) -> list:
     """Run (function, args) pairs at once: the first list in separate processes, the second in threads here."""
     spawn = multiprocessing.get_context("spawn")
@@ -139,7 +124,7 @@ def test_parallel_check_ins_from_threads_and_processes_give_unique_gap_free_numb
     app, base = server
     admin, consultant = cli_token(app, "admin", "arrive-admin"), cli_token(app, "consultant", "arrive-consultant")
     desks = [cli_token(app, "counter", f"arrive-desk{i}") for i in range(PARALLEL)]
-    cards = _signed_cards(app, "ARRIVE", admin, consultant, PARALLEL - 1, 800)
+    cards = signed_cards(app, "ARRIVE", admin, consultant, PARALLEL - 1, 800)
     cards.append(cards[0])  # the first holder at two desks at once
     half = PARALLEL // 2
     numbers = _race([(_check_in_in_process, (base, desks[i], cards[i])) for i in range(half)],
@@ -152,7 +137,7 @@ def test_parallel_purchases_of_one_unit_from_threads_and_processes_sell_it_once(
     app, base = server
     admin, consultant = cli_token(app, "admin", "race-admin"), cli_token(app, "consultant", "race-consultant")
     counters = [cli_token(app, "counter", f"race-counter{i}") for i in range(PARALLEL)]
-    card_tokens = _signed_cards(app, "RACE", admin, consultant, PARALLEL, 700)
+    card_tokens = signed_cards(app, "RACE", admin, consultant, PARALLEL, 700)
     assert Api(app.test_client(), admin).post("/programs/RACE/units", {
         "code": "8-1-0808", "building": "8", "unit": "1", "floor": 8, "room": "0808", "use": "residential",
         "area": "100", "list_price": "2000000"}).status_code == 201

@@ -16,7 +16,7 @@ from ..clock import today, utcnow
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..members.models import Member
-from ..members.services import id_index, decrypt_id_number
+from ..members.services import decrypt_id_number, id_indexes
 from ..rules import N_, Decision, refuse
 from ..rules import cards as card_rules
 from ..rules import lifecycle as rules
@@ -150,7 +150,7 @@ def reissue(card_id: int, data: Mapping[str, Any]) -> Card:
     problem, id_number = check_id_number(raw, card.member.id_type.value)
     if id_number is None:
         raise ValidationFailed({"id_number": problem})
-    identity = check_reissue_identity(holder_id_index=card.member.id_number_index, presented_id_index=id_index(id_number))
+    identity = check_reissue_identity(holder_id_index=card.member.id_number_index, presented_id_indexes=id_indexes(id_number))
     if not identity.ok:
         raise ValidationFailed({"id_number": identity})
     new = _successor(card, card.member)

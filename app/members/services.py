@@ -28,12 +28,17 @@ def id_index(id_number: str) -> str:
     return cipher().blind_index(id_number, context=_CONTEXT)
 
 
+def id_indexes(id_number: str) -> list[str]:
+    """Every index the number may be stored under: more than one only while the data key is rotated."""
+    return cipher().blind_indexes(id_number, context=_CONTEXT)
+
+
 def _same_person(a: str, b: str) -> bool:
     return re.sub(r"\s+", "", a).casefold() == re.sub(r"\s+", "", b).casefold()
 
 
 def find_by_id_number(id_number: str) -> Member | None:
-    return db.session.scalar(select(Member).where(Member.id_number_index == id_index(id_number)))
+    return db.session.scalar(select(Member).where(Member.id_number_index.in_(id_indexes(id_number))))
 
 
 def _set_id_number(member: Member, spec: MemberInput) -> None:
@@ -148,7 +153,7 @@ def search_members(query: str) -> list[Member]:
     for id_type in IdType:
         _, number = check_id_number(q, id_type.value)
         if number is not None:
-            return list(db.session.scalars(stmt.where(Member.id_number_index == id_index(number))))
+            return list(db.session.scalars(stmt.where(Member.id_number_index.in_(id_indexes(number)))))
     digits = re.sub(r"[\s-]", "", q.removeprefix("+86"))
     if digits.isdigit():
         return list(db.session.scalars(stmt.where(Member.phone.contains(digits, autoescape=True))))

@@ -58,9 +58,10 @@ def check_transfer(terms: ProgramTerms, *, from_member_id: int, to_member_id: in
     return allow("transfer_needs_approval", N_("A transfer needs a manager's approval."))
 
 
-def check_reissue_identity(*, holder_id_index: str, presented_id_index: str) -> Decision:
-    """Reissue is in person: the ID number presented must be the holder's (compared by blind index)."""
-    if holder_id_index != presented_id_index:
+def check_reissue_identity(*, holder_id_index: str, presented_id_indexes: list[str]) -> Decision:
+    """Reissue is in person: the ID number presented must be the holder's (compared by blind index; during a data key
+    rotation the presented number has one index per key)."""
+    if holder_id_index not in presented_id_indexes:
         return refuse("id_number_mismatch", N_("The ID number does not match the card holder's."))
     return allow("id_number_matches", N_("The ID number matches the holder."))
 

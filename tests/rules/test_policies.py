@@ -50,8 +50,9 @@ def test_transfer_follows_the_programme_policy():
 
 
 def test_reissue_needs_the_holders_id_number():
-    assert policies.check_reissue_identity(holder_id_index="abc", presented_id_index="abc").ok
-    assert policies.check_reissue_identity(holder_id_index="abc", presented_id_index="abd").code == "id_number_mismatch"
+    assert policies.check_reissue_identity(holder_id_index="abc", presented_id_indexes=["abc"]).ok
+    assert policies.check_reissue_identity(holder_id_index="old", presented_id_indexes=["new", "old"]).ok
+    assert policies.check_reissue_identity(holder_id_index="abc", presented_id_indexes=["abd"]).code == "id_number_mismatch"
 
 
 def test_member_termination_after_the_window_runs_out_the_notice_within_the_term():

@@ -1,0 +1,1 @@
+"""Looking after an installation: backups and restores, and changing the data key. Run from the CLI."""
