@@ -394,7 +394,21 @@ def signature_data_url(text: str = "签名", size: tuple[int, int] = (400, 150))
     return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode()
 
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"  # the smallest file our scan check accepts as a PDF
+def plain_pdf(pages: int = 1) -> bytes:
+    """A plain PDF of blank A4 pages, as a scanner's simplest output: what the scan check accepts."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(595, 842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF_BYTES = plain_pdf()
 
 
 def decode_qr(png: bytes) -> list[str]:

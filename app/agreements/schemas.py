@@ -9,6 +9,7 @@ from typing import Any
 
 from PIL import Image, ImageChops, UnidentifiedImageError
 
+from ..documents.uploads import check_image, check_pdf
 from ..rules import N_, Decision, refuse
 from ..rules.identity import mask_name
 
@@ -68,16 +69,8 @@ def read_scan(data: bytes) -> tuple[Decision | None, tuple[str, str] | None]:
     kind = next((v for magic, v in SCAN_TYPES.items() if data.startswith(magic)), None)
     if kind is None:
         return refuse("scan_wrong_type", N_("Upload the scan as a PDF, JPEG or PNG file.")), None
-    if kind[0] == "application/pdf":
-        if b"%%EOF" not in data[-2048:]:
-            return refuse("scan_damaged", N_("The file is damaged or incomplete.")), None
-    else:
-        try:
-            with Image.open(io.BytesIO(data)) as probe:
-                probe.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
-            return refuse("scan_damaged", N_("The file is damaged or incomplete.")), None
-    return None, kind
+    problem = check_pdf(data) if kind[0] == "application/pdf" else check_image(data)
+    return (problem, None) if problem else (None, kind)
 
 
 def dump_agreement(a: Any, *, public: bool = False) -> dict[str, Any]:

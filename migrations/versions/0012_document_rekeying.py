@@ -1,5 +1,6 @@
 """Documents stay append-only, except that their encrypted bytes may be re-encrypted under a new data key
-(`flask keys rotate-data-key`): every other column, the plaintext's SHA-256 among them, still refuses to change.
+(`flask keys rotate-data-key`): an UPDATE must change those bytes and nothing else; every other column, the
+plaintext's SHA-256 among them, still refuses to change.
 
 Revision ID: 0012_document_rekeying
 Revises: 0011_token_lifetimes
@@ -23,10 +24,12 @@ def upgrade():
         op.execute("""CREATE TRIGGER documents_no_delete BEFORE DELETE ON documents
                       FOR EACH ROW EXECUTE FUNCTION row_is_append_only()""")
         op.execute("""CREATE TRIGGER documents_no_change BEFORE UPDATE ON documents FOR EACH ROW
-                      WHEN ((to_jsonb(NEW) - 'content_encrypted') IS DISTINCT FROM (to_jsonb(OLD) - 'content_encrypted'))
+                      WHEN (NEW.content_encrypted IS NOT DISTINCT FROM OLD.content_encrypted
+                            OR (to_jsonb(NEW) - 'content_encrypted') IS DISTINCT FROM (to_jsonb(OLD) - 'content_encrypted'))
                       EXECUTE FUNCTION row_is_append_only()""")
     else:
-        changed = " OR ".join(f"NEW.{column} IS NOT OLD.{column}" for column in KEPT)
+        changed = " OR ".join(["NEW.content_encrypted IS OLD.content_encrypted"]
+                              + [f"NEW.{column} IS NOT OLD.{column}" for column in KEPT])
         op.execute("DROP TRIGGER documents_no_update")
         op.execute(f"""CREATE TRIGGER documents_no_update BEFORE UPDATE ON documents WHEN {changed}
                        BEGIN SELECT RAISE(ABORT, 'documents is append-only'); END""")
