@@ -271,6 +271,16 @@ class Api:
     def put(self, path: str, json: Any = None, **kw):
         return self.client.put(f"/api/v1{path}", json=json, headers=self._headers(kw.pop("headers", None)), **kw)
 
+    def renew(self, app) -> "Api":
+        """A token for the same user issued today (the fixed clock's): after a jump of months, as staff would have."""
+        from sqlalchemy import select
+
+        from app.users.models import ApiToken
+        from app.users.services import _hash_token, issue_token
+        user = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(self.token))).user
+        self.token = in_request(app, issue_token, user, "renewed")
+        return self
+
     def sign_by_scan(self, agreement_id: int):
         """Seal an agreement with an uploaded scan of the ink-signed copy (the quick way to put a card in force)."""
         import io

@@ -8,6 +8,7 @@ requests sent half from threads of this process and half from separate processes
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import multiprocessing
 import os
@@ -46,6 +47,9 @@ def _free_port() -> int:
 @pytest.fixture
 def server(fresh_app, tmp_path):
     """gunicorn serving the fresh database (two workers with threads), beside the app used to set it up."""
+    # The server reads the real clock: the setup here reads the same time, so what it writes (API tokens that last
+    # 90 days, the day cards were issued) means the same to the server.
+    fresh_app.extensions["vip_clock"].at = dt.datetime.now(dt.timezone.utc)
     port = _free_port()
     env = os.environ | ENV | {"VIP_DATABASE_URL": fresh_app.config["SQLALCHEMY_DATABASE_URI"]}
     log = tmp_path / "gunicorn.log"

@@ -32,6 +32,15 @@ ACTIONS = {
 }
 
 
+# kind of request: (who may approve or reject it, who may withdraw it), as the API decides
+DECIDERS = {"refund": ("refund.approve", "card.lifecycle"), "transfer": ("transfer.approve", "card.lifecycle"),
+            "annul": ("redemption.annul", "redemption.annul_request"), "void": ("card.void", "card.void_request")}
+
+
+def _forbidden():
+    return render_template("error.html", status=403, message=gettext("Your role does not allow this.")), 403
+
+
 def _explain(error: ServiceError) -> str:
     if isinstance(error, ValidationFailed):
         return " ".join(field_errors(error).values())
@@ -43,7 +52,7 @@ def _explain(error: ServiceError) -> str:
 def card_action(number: str, action: str):
     permission, call, message = ACTIONS[action]
     if not can(current_user, permission):
-        return render_template("error.html", status=403, message=gettext("Your role does not allow this.")), 403
+        return _forbidden()
     card = services.get_card(number)
     try:
         result = call(card, request.form.to_dict())
@@ -78,6 +87,8 @@ def approvals():
 @bp.post("/approvals/<any(refund,transfer,annul,void):kind>/<id:request_id>/<any(approve,reject,cancel):decision>")
 @require("card.view")
 def decide(kind: str, request_id: int, decision: str):
+    if not can(current_user, DECIDERS[kind][decision == "cancel"]):
+        return _forbidden()
     form = request.form.to_dict()
     done = N_("Done.")
     try:

@@ -81,12 +81,12 @@ def create(code: str):
 @bp.route("/units/<unit_code>", methods=["GET", "POST"])
 @require("program.view")
 def edit(code: str, unit_code: str):
+    if request.method == "POST" and not can(current_user, "program.manage"):
+        return render_template("error.html", status=403, message=gettext("Your role does not allow this.")), 403
     program = get_program(code)
     unit = services.get_unit(program, unit_code)
     errors: dict[str, str] = {}
     if request.method == "POST":
-        if not can(current_user, "program.manage"):
-            return render_template("error.html", status=403, message=gettext("Your role does not allow this.")), 403
         try:
             services.update_unit(unit, {k: v for k, v in request.form.items() if k in UNIT_FIELDS and k != "code"})
         except ValidationFailed as exc:

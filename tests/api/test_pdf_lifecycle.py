@@ -63,6 +63,7 @@ def test_redemption_and_renewal_confirmations_as_pdfs(app, api_as, make_card, ma
 
     membership = make_card(program=make_program("online_membership"))
     clock.at = clock.at + dt.timedelta(days=360)
+    consultant.renew(app)  # a year on, API tokens (90 days) were renewed
     renewed = consultant.post(f"/cards/{membership.number}/renew", {"payment_method": "cash", "receipt_no": "RN-2"}).get_json()
     renewal = next(a for a in renewed["agreements"] if a["kind"] == "renewal")
     assert "会员续期确认书" in _check(consultant, renewal["id"], membership.member.name)
