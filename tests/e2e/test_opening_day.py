@@ -88,11 +88,11 @@ def test_camera_check_in_call_screen_settlement_and_redeem(live_server, browser,
         desk.click("#check-in")
         desk.wait_for_selector("#arrival")
         assert re.search(r"(排队号|Queue number) 1", desk.inner_text("#arrival"))
-        hall.wait_for_function("document.getElementById('next').textContent.trim() === '1'", timeout=5_000)
+        hall.wait_for_function("() => document.getElementById('next').textContent.trim() === '1'", timeout=5_000)
 
         desk.goto(f"{base}/queue?program={code}")
         desk.click("form[action*='call-next'] button")
-        hall.wait_for_function("document.querySelector('#calling b') && "
+        hall.wait_for_function("() => document.querySelector('#calling b') && "
                                "document.querySelector('#calling b').textContent === '1'", timeout=2_500)
         assert "Please go to" in hall.inner_text("#calling")
 

@@ -79,7 +79,7 @@ def test_manager_imports_the_sheet_the_counter_sells_and_the_grid_shows_it_sold(
     assert "认购书" in counter.inner_text("main")
 
     # The manager's sheet, left open, follows by itself.
-    manager.wait_for_function("document.querySelector('td[data-unit=\"6-1-1002\"]').className === 'unit unit-sold'",
+    manager.wait_for_function("() => document.querySelector('td[data-unit=\"6-1-1002\"]').className === 'unit unit-sold'",
                               timeout=10_000)
     assert manager.inner_text('td[data-count="sold"]') == "1"
     manager.reload()
