@@ -10,7 +10,7 @@ PORT   ?= 5000
 PUBLIC_HOST := $(if $(filter 0.0.0.0,$(HOST)),$(shell hostname -I 2>/dev/null | cut -d' ' -f1),$(HOST))
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
 
-.PHONY: run test install install-test browser fonts office assets translations db clean bench-tools
+.PHONY: run test fuzz install install-test browser fonts office assets translations db clean bench-tools
 
 run: install fonts office assets $(CATALOGUES)
 	$(FLASK) db upgrade
@@ -20,6 +20,10 @@ run: install fonts office assets $(CATALOGUES)
 
 test: install-test browser fonts office assets $(CATALOGUES)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The long runs `make test` keeps short: property tests with 20,000 examples each, and the kill -9 rounds (docs/reliability.md).
+fuzz: install-test $(CATALOGUES)
+	HYPOTHESIS_PROFILE=long VIP_KILL_ROUNDS=40 $(PY) -m pytest -q tests/rules/test_properties.py tests/test_kill_during_issuing.py $(PYTEST_ARGS)
 
 # Card images print Chinese names: they need a CJK font. Installed with apt when none is found and apt may
 # run; otherwise the card image answers with a message naming the package (and its tests fail, as they should).

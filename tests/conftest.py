@@ -14,6 +14,7 @@ import secrets
 from typing import Any, Iterator
 
 import flask
+import hypothesis
 import flask_migrate
 import pytest
 import sqlalchemy as sa
@@ -24,6 +25,10 @@ from app.clock import FixedClock
 from app.extensions import db
 
 POSTGRES_URL = os.environ.get("VIP_TEST_POSTGRES_URL", "").strip()
+# Property tests: a bounded run in `make test`, a long one with `make fuzz` (HYPOTHESIS_PROFILE=long).
+hypothesis.settings.register_profile("suite", max_examples=300, deadline=None, derandomize=True)
+hypothesis.settings.register_profile("long", max_examples=20_000, deadline=None)
+hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 # A fixed "now" for date rules: 2026-05-20 10:00 in Shanghai.
 DEFAULT_NOW = dt.datetime(2026, 5, 20, 10, 0, tzinfo=SHANGHAI)
