@@ -26,7 +26,7 @@ BOOL_KEYS = {"VIP_DEMO_SIGNING": "VIP_DEMO_SIGNING"}
 # comma-separated; token keys oldest first, previous data keys only while `keys rotate-data-key` runs
 LIST_KEYS = {"VIP_TOKEN_KEYS": "VIP_TOKEN_KEYS", "VIP_DATA_KEY_PREVIOUS": "VIP_DATA_KEY_PREVIOUS"}
 INT_KEYS = {"VIP_PROXY_COUNT": "VIP_PROXY_COUNT", "VIP_SESSION_IDLE_MINUTES": "VIP_SESSION_IDLE_MINUTES",
-            "VIP_SESSION_MAX_HOURS": "VIP_SESSION_MAX_HOURS"}
+            "VIP_SESSION_MAX_HOURS": "VIP_SESSION_MAX_HOURS", "VIP_REVEAL_BURST": "VIP_REVEAL_BURST"}
 
 
 def defaults(instance_path: str) -> dict:
@@ -44,6 +44,7 @@ def defaults(instance_path: str) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         "VIP_LOGIN_RATE_LIMIT": "10 per minute",
         "VIP_REVEAL_RATE_LIMIT": "30 per hour",  # full ID numbers one user may see: a desk's day, not a database
+        "VIP_REVEAL_BURST": 10,  # one user's reveals within ten minutes that alert the managers
         "VIP_LOGIN_LOCKOUT_ATTEMPTS": 10,  # wrong passwords for one account, from any address…
         "VIP_LOGIN_LOCKOUT_MINUTES": 15,  # …within this long lock it for this long
         "VIP_SESSION_IDLE_MINUTES": 120,  # a desk left signed in ends after two hours unused

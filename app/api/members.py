@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask import jsonify, request, url_for
+from flask_login import current_user
 
 from ..members import services
 from ..members.schemas import dump_member
@@ -47,4 +48,4 @@ def reveal_member(member_id: int):
     member = services.get_member(member_id)
     body = json_body() if request.content_length else {}
     reason = body.get("reason")
-    return jsonify({"id": member.id, **services.reveal_identity(member, reason=reason)})
+    return jsonify({"id": member.id, **services.reveal_identity(member, reason=reason, user=current_user)})

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from ..errors import ServiceError, ValidationFailed
 from ..i18n import say
+from ..members.services import reveal_bursts
 from ..rules import N_
 from ..users.roles import can
 from ..web import field_errors, require
@@ -81,7 +82,8 @@ def annul(redemption_id: int):
 @require("card.view")
 def approvals():
     return render_template("cards/approvals.html", refunds=history.pending_refunds(), transfers=history.pending_transfers(),
-                           annulments=history.pending_annulments(), voids=history.pending_voids())
+                           annulments=history.pending_annulments(), voids=history.pending_voids(),
+                           bursts=reveal_bursts() if can(current_user, "member.reveal_any") else [])
 
 
 @bp.post("/approvals/<any(refund,transfer,annul,void):kind>/<id:request_id>/<any(approve,reject,cancel):decision>")

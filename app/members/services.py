@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any, Mapping
 
 from flask import current_app
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .. import audit
+from ..audit import AuditEntry
+from ..cards.models import Card
 from ..clock import today, utcnow
 from ..crypto import cipher
-from ..errors import Conflict, NotFound, ValidationFailed
+from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db
 from ..rules import N_, refuse
-from ..rules.identity import check_id_number, mask_number
+from ..rules.identity import check_id_number, check_reveal_scope, is_reveal_burst, mask_number
+from ..users.roles import can
 from ..validation import FieldReader
 from .models import Member
 from .schemas import IdType, MemberInput, read_member
@@ -124,17 +128,50 @@ def revealer() -> str:
     return f"reveal:{getattr(current_user, 'id', None)}"
 
 
-def reveal_identity(member: Member, *, reason: str | None = None) -> dict[str, str]:
-    """The full ID number and phone, for the person asking, who says why; every reveal is in the audit log (and the
-    views limit how many an hour one user may see)."""
+def reveal_identity(member: Member, *, reason: str | None = None, user) -> dict[str, str]:
+    """The full ID number and phone, for ``user``, who says why and serves this member; every reveal is in the audit
+    log, the views limit how many an hour one user may see, and a burst of them alerts the managers."""
     r = FieldReader({"reason": reason})
     r.text("reason", required=True, max_length=200)
     r.raise_if_errors()
+    scope = check_reveal_scope(
+        sees_everyone=can(user, "member.reveal_any"), registered_them=member.created_by_id == user.id,
+        issued_them_a_card=db.session.scalar(select(Card.id).where(
+            Card.member_id == member.id, Card.issued_by_id == user.id).limit(1)) is not None)
+    if not scope.ok:
+        raise Forbidden(scope)
     number = decrypt_id_number(member)
     audit.record("member.identity_revealed", member,
-                 {"id_number_masked": member.id_number_masked, "reason": (reason or "")[:200]})
+                 {"id_number_masked": member.id_number_masked, "reason": (reason or "")[:200]}, actor=user)
+    _alert_on_burst(user)
     db.session.commit()
     return {"id_number": number, "phone": member.phone}
+
+
+REVEAL_BURST_WINDOW = dt.timedelta(minutes=10)
+
+
+def _alert_on_burst(user) -> None:
+    """In the reveal's transaction: the managers' alert, once per window, when one user's reveals reach the burst."""
+    db.session.flush()
+    since = utcnow() - REVEAL_BURST_WINDOW
+    recent = db.session.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.action == "member.identity_revealed", AuditEntry.actor_id == user.id, AuditEntry.created_at >= since))
+    if not is_reveal_burst(recent, current_app.config["VIP_REVEAL_BURST"]):
+        return
+    alerted = db.session.scalar(select(AuditEntry.id).where(
+        AuditEntry.action == "member.reveal_burst", AuditEntry.object_id == str(user.id),
+        AuditEntry.created_at >= since).limit(1))
+    if alerted is None:
+        audit.record("member.reveal_burst", user, {"username": user.username, "count": recent,
+                                                   "minutes": int(REVEAL_BURST_WINDOW.total_seconds() // 60)}, actor=user)
+
+
+def reveal_bursts(hours: int = 24) -> list[AuditEntry]:
+    """The alerts managers see: bursts of reveals in the last ``hours``."""
+    return list(db.session.scalars(select(AuditEntry).where(
+        AuditEntry.action == "member.reveal_burst", AuditEntry.created_at >= utcnow() - dt.timedelta(hours=hours))
+        .order_by(AuditEntry.created_at.desc())))
 
 
 def get_member(member_id: int) -> Member:

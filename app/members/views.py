@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
+from flask_login import current_user
 
 from ..errors import Conflict, ValidationFailed
 from ..extensions import limiter
@@ -56,7 +57,7 @@ def detail(member_id: int):
 @limiter.limit(services.reveal_limit, key_func=services.revealer)
 def reveal(member_id: int):
     member = services.get_member(member_id)
-    revealed = services.reveal_identity(member, reason=request.form.get("reason"))
+    revealed = services.reveal_identity(member, reason=request.form.get("reason"), user=current_user)
     return render_template("members/detail.html", member=member, revealed=revealed, cards=cards_of(member),
                            timeline=member_timeline(member))
 

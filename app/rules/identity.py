@@ -132,3 +132,17 @@ def check_person_name(name: str) -> Decision:
         return refuse("name_characters", N_("A name is written in letters as on the ID document: remove symbols and "
                                             "emoji."))
     return allow("name_ok", N_("Name accepted."))
+
+
+def check_reveal_scope(*, sees_everyone: bool, registered_them: bool, issued_them_a_card: bool) -> Decision:
+    """A consultant serves their own clients: the full ID number of a member they registered or issued a card to;
+    managers any member's."""
+    if sees_everyone or registered_them or issued_them_a_card:
+        return allow("reveal_in_scope", N_("This member is one you serve."))
+    return refuse("reveal_out_of_scope", N_(
+        "You may see the full ID numbers of the members you registered or issued a card to; ask a manager for others."))
+
+
+def is_reveal_burst(reveals_in_window: int, threshold: int) -> bool:
+    """Many full ID numbers seen in a short time is how a leak looks: managers are told when it reaches the threshold."""
+    return reveals_in_window >= threshold

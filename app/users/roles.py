@@ -29,6 +29,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "member.manage": frozenset({Role.CONSULTANT, Role.ADMIN}),
     # Seeing a full ID number is logged every time; auditors review, they do not need it.
     "member.reveal_id": frozenset({Role.CONSULTANT, Role.ADMIN}),
+    # Consultants see the full numbers of the members they serve (registered or issued a card to); managers any.
+    "member.reveal_any": frozenset({Role.ADMIN}),
     "card.view": _ALL,
     "card.issue": frozenset({Role.CONSULTANT, Role.ADMIN}),
     # Opening day is busy: consultants stand at the counter too.

@@ -62,9 +62,9 @@ def test_search_by_exact_id_number_phone_digits_or_name(app, ctx):
     assert set(services.search_members("")) == {a, b}
 
 
-def test_reveal_returns_the_number_and_is_logged(app, ctx):
+def test_reveal_returns_the_number_and_is_logged(app, ctx, make_user):
     member, _ = register()
-    assert services.reveal_identity(member, reason="核对协议") == {"id_number": ID, "phone": "13800138000"}
+    assert services.reveal_identity(member, reason="核对协议", user=make_user("admin")) == {"id_number": ID, "phone": "13800138000"}
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "member.identity_revealed")).one()
     assert entry.payload == {"id_number_masked": "110***********002X", "reason": "核对协议"}
 

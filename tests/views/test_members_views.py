@@ -55,6 +55,8 @@ def test_search_list_and_edit(login, make_member):
 def test_showing_the_full_number_is_an_explicit_logged_action(login, make_member):
     member = make_member(name="李四", id_number="11010519491231002X", phone="13800138000")
     client = login("consultant")
+    member.created_by_id = client.user.id  # the consultant who registered them: one of the members they serve
+    db.session.commit()
     detail = client.get(f"/members/{member.id}").get_data(as_text=True)
     assert member.id_number_masked in detail
     revealed = client.post(f"/members/{member.id}/reveal", data={"reason": "核对协议", "csrf_token": csrf_token(detail)})
