@@ -159,3 +159,93 @@ def test_parallel_purchases_of_one_unit_from_threads_and_processes_sell_it_once(
             LedgerEntry.kind == LedgerKind.DEPOSIT_APPLIED))
         assert (unit.status.value, len(live), applied) == ("sold", 1, 1)
         assert live[0].agreement.kind.value == "purchase_subscription"
+
+
+def send(base: str, token: str, path: str, body: dict, barrier=None) -> tuple[int, str]:
+    """One POST over HTTP: (status, error code, or "ok")."""
+    request = urllib.request.Request(f"{base}/api/v1{path}", method="POST", data=json.dumps(body).encode(),
+                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    if barrier is not None:
+        barrier.wait()
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, "ok"
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())["error"]["code"]
+
+
+def _send_in_process(args) -> tuple[int, str]:
+    return send(*args)
+
+
+def _both_ways(base: str, calls: list[tuple[str, str, dict]]) -> list[tuple[int, str]]:
+    """The same calls, half from other processes and half from threads here, all at once."""
+    half = len(calls) // 2
+    return _race([(_send_in_process, (base, *call)) for call in calls[:half]],
+                 [(send, (base, *call)) for call in calls[half:]])
+
+
+def _money_adds_up(app) -> None:
+    """Every card's ledger sums to the money it holds, and no card holds less than nothing."""
+    from app.cards.models import Card
+    with app.app_context():
+        for card in db.session.scalars(select(Card)):
+            assert card.held_fen == sum(e.amount_fen for e in card.ledger) >= 0, card.number
+        db.session.remove()
+
+
+def _issued(app, code: str, admins: list[str], consultant: str, count: int, seed: int, **program) -> list[dict]:
+    client = app.test_client()
+    assert Api(client, admins[0]).post("/programs", program_payload(code=code, **program)).status_code == 201
+    cards = []
+    for n in range(count):
+        member = Api(client, consultant).post("/members", {"name": f"并发{seed + n}", "id_number": valid_id_number(seed + n),
+                                                           "phone": "13800138000"}).get_json()
+        card = Api(client, consultant).post("/cards", {"program": code, "tier": "VIP", "member_id": member["id"],
+                                                       "amount": "50000", "payment_method": "cash",
+                                                       "receipt_no": f"{code}{n}"}).get_json()
+        Api(client, consultant).sign_by_scan(card["agreement_id"])
+        cards.append(card)
+    return cards
+
+
+def test_two_managers_approving_one_refund_or_one_void_pay_once(server):
+    app, base = server
+    admins = [cli_token(app, "admin", f"boss{n}") for n in range(PARALLEL)]
+    consultant = cli_token(app, "consultant", "kim")
+    today = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+    refund_card, void_card = _issued(app, "TWICE", admins, consultant, 2, 1200,
+                                     opening_date=(today - dt.timedelta(days=20)).isoformat())
+    client = app.test_client()
+    refund = Api(client, consultant).post(f"/cards/{refund_card['number']}/refund-requests", {"reason": "不买了"})
+    void = Api(client, consultant).post(f"/cards/{void_card['number']}/void", {"reason": "录入错误"})
+    assert (refund.status_code, void.status_code) == (201, 202), (refund.get_json(), void.get_json())  # 202: waits for a manager
+
+    paid = _both_ways(base, [(admins[i], f"/refund-requests/{refund.get_json()['id']}/approve",
+                              {"payout_method": "alipay", "payout_reference": f"A{i}"}) for i in range(PARALLEL)])
+    voided = _both_ways(base, [(admins[i], f"/void-requests/{void.get_json()['id']}/approve", {})
+                               for i in range(PARALLEL)])
+    for outcomes in (paid, voided):
+        assert sorted(outcomes).count((200, "ok")) == 1, outcomes
+        assert all(status == 409 for status, _ in outcomes if status != 200), outcomes
+    with app.app_context():
+        for kind in (LedgerKind.REFUND_PAID, LedgerKind.REVERSED):  # one refund paid out, one void reversed: once each
+            assert [e.amount_fen for e in db.session.scalars(select(LedgerEntry).where(LedgerEntry.kind == kind))] \
+                == [-5_000_000], kind
+        db.session.remove()
+    _money_adds_up(app)
+
+
+def test_parallel_issues_for_one_member_stop_at_the_programmes_card_limit(server):
+    app, base = server
+    admin, consultant = cli_token(app, "admin", "ada"), cli_token(app, "consultant", "kim")
+    client = app.test_client()
+    assert Api(client, admin).post("/programs", program_payload(code="LIMIT")).status_code == 201
+    member = Api(client, consultant).post("/members", {"name": "限一张", "id_number": valid_id_number(1300),
+                                                       "phone": "13800138000"}).get_json()
+    outcomes = _both_ways(base, [(consultant, "/cards", {"program": "LIMIT", "tier": "VIP", "member_id": member["id"],
+                                                         "amount": "50000", "payment_method": "cash",
+                                                         "receipt_no": f"L{i}"}) for i in range(PARALLEL)])
+    assert sorted(outcomes).count((201, "ok")) == 1, outcomes
+    assert sorted(code for status, code in outcomes if status != 201) == ["member_card_limit"] * (PARALLEL - 1)
+    _money_adds_up(app)

@@ -74,8 +74,6 @@ def read_scan(data: bytes) -> tuple[Decision | None, tuple[str, str] | None]:
 
 
 def dump_agreement(a: Any, *, public: bool = False) -> dict[str, Any]:
-    from flask import url_for
-
     member = a.card.member
     body = {
         "id": a.id,
@@ -93,6 +91,4 @@ def dump_agreement(a: Any, *, public: bool = False) -> dict[str, Any]:
         "signers": [{"role": s.role.value, "name": s.signer_name if not public else mask_name(s.signer_name),
                      "method": s.method.value, "signed_at": s.signed_at.isoformat()} for s in a.signatures],
     }
-    if not public:
-        body["document_url"] = url_for("api.agreement_document", agreement_id=a.id)
     return body

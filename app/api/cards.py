@@ -106,10 +106,14 @@ def redeem_token(token: str):
                     **dump_redemption(redemption)})
 
 
+def _agreement_body(agreement) -> dict:
+    return dump_agreement(agreement) | {"document_url": url_for("api.agreement_document", agreement_id=agreement.id)}
+
+
 @bp.get("/agreements/<id:agreement_id>")
 def get_agreement(agreement_id: int):
     require("card.view")
-    return jsonify(dump_agreement(agreements.get_agreement(agreement_id)))
+    return jsonify(_agreement_body(agreements.get_agreement(agreement_id)))
 
 
 def _send(document):
@@ -149,7 +153,7 @@ def sign_agreement(agreement_id: int):
     agreements.signable(agreement_id, current_user)
     # consent: the member ticked "read and agreed" on the integrator's screen; false is refused, absent is not asked
     body = reject_unknown(json_body(), ("member_signature", "consultant_signature", "previous_holder_signature", "consent"))
-    return jsonify(dump_agreement(agreements.sign_drawn(agreement_id, body, consultant=current_user)))
+    return jsonify(_agreement_body(agreements.sign_drawn(agreement_id, body, consultant=current_user)))
 
 
 @bp.post("/agreements/<id:agreement_id>/scan")
@@ -159,7 +163,7 @@ def upload_scan(agreement_id: int):
     agreements.signable(agreement_id, current_user)
     upload = request.files.get("scan")
     content = upload.read() if upload else b""
-    return jsonify(dump_agreement(agreements.seal_scan(agreement_id, content, upload.filename if upload else None,
+    return jsonify(_agreement_body(agreements.seal_scan(agreement_id, content, upload.filename if upload else None,
                                                        consultant=current_user)))
 
 

@@ -435,18 +435,6 @@ def cards_of(member: Member) -> list[Card]:
     return list(db.session.scalars(select(Card).where(Card.member_id == member.id).order_by(Card.id.desc())))
 
 
-def redeem_token(token: str, data: Mapping[str, Any], *, counter_program: str | None = None,
-                 station: str | None = None) -> Redemption:
-    """Redeem the card a scanned token names; a forged token is stored as a failed redemption scan."""
-    read_redeem(data)  # a missing price is the counter's mistake: answer it before touching any card
-    card = card_for_token(token)
-    if card is None:
-        _record_scan(ScanAction.REDEEM, card_rules.INVALID, None, token, counter_program, station)
-        db.session.commit()
-        raise Conflict(card_rules.INVALID)
-    return redeem(card.id, data, token=token, counter_program=counter_program, station=station)
-
-
 def card_image(card: Card, config_font: str | None) -> bytes:
     design = card.design if card.design in designs() else next(iter(designs()))
     return card_png(face_of(card, verify_url(card)), design, find_cjk_fonts(config_font))

@@ -12,7 +12,7 @@ from app.agreements.models import Agreement, Document
 from app.audit import AuditEntry
 from app.cards.models import Card, LedgerEntry, Scan
 from app.extensions import db
-from tests.conftest import PDF_BYTES, in_request, program_payload, signature_data_url, valid_id_number
+from tests.conftest import PDF_BYTES, in_request, signature_data_url
 
 
 @pytest.fixture

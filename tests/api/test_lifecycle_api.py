@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app import tokens
 from app.cards.models import Card
 from app.extensions import db
-from tests.conftest import DEFAULT_NOW, in_request, program_payload, signature_data_url, valid_id_number
+from tests.conftest import DEFAULT_NOW, program_payload, signature_data_url, valid_id_number
 
 
 @pytest.fixture

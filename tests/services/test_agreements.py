@@ -7,7 +7,6 @@ import pytest
 from pypdf import PdfReader
 import sqlalchemy as sa
 from docx import Document as Docx
-from docx.shared import Cm
 from flask_login import login_user
 from sqlalchemy import select
 

@@ -5,7 +5,7 @@ from flask_login import login_user
 from sqlalchemy import func, select
 
 from app import tokens
-from app.agreements.models import Agreement, AgreementStatus, Document
+from app.agreements.models import Agreement, Document
 from app.audit import AuditEntry
 from app.cards import services
 from app.cards.models import Card, LedgerEntry, Redemption, Scan

@@ -6,7 +6,7 @@ from app.audit import AuditEntry
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.programs import services
-from app.programs.models import Program, Tier
+from app.programs.models import Tier
 from tests.conftest import program_payload
 
 

@@ -117,7 +117,7 @@ def test_check_tells_the_original_from_an_altered_a_resaved_and_a_foreign_pdf(ap
 
     # Saved again with something added after sealing (an incremental update): the sealed part alone is genuine.
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.pdf_utils.generic import NameObject, TextStringObject
+    from pyhanko.pdf_utils.generic import TextStringObject
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     writer.root["/Lang"] = TextStringObject("en")
     writer.update_root()

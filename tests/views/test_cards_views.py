@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.cards.models import Card
 from app.extensions import db, limiter
-from tests.conftest import PDF_BYTES, browser_form, csrf_token, form_post, signature_data_url
+from tests.conftest import PDF_BYTES, browser_form, csrf_token, signature_data_url
 
 
 def test_a_consultant_issues_a_card_and_signs_on_screen(login, make_program, make_member):
