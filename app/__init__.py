@@ -164,7 +164,8 @@ def _init_extensions(app: Flask) -> None:
     # Import every model so metadata, migrations and relationships see them all.
     from . import audit  # noqa: F401
     from .agreements import models as _agreements  # noqa: F401
-    from .cards import lifecycle_models as _lifecycle  # noqa: F401
+    from .approvals import models as _approvals  # noqa: F401
+    from .cards import charges as _charges  # noqa: F401
     from .cards import models as _cards  # noqa: F401
     from .members import models as _members  # noqa: F401
     from .programs import models as _programs  # noqa: F401
@@ -197,6 +198,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .api import bp as api_bp
+    from .approvals.views import bp as approvals_bp
     from .cards.lifecycle_views import bp as lifecycle_bp
     from .cards.views import bp as cards_bp
     from .members.views import bp as members_bp
@@ -207,8 +209,8 @@ def _register_blueprints(app: Flask) -> None:
     from .verify.views import bp as public_bp
     from .web import bp as web_bp
 
-    for blueprint in (web_bp, auth_bp, admin_bp, programs_bp, units_bp, members_bp, cards_bp, lifecycle_bp, queue_bp,
-                      public_bp):
+    for blueprint in (web_bp, auth_bp, admin_bp, programs_bp, units_bp, members_bp, cards_bp, lifecycle_bp, approvals_bp,
+                      queue_bp, public_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)

@@ -46,3 +46,9 @@ class Forbidden(ServiceError):
 
 class Conflict(ServiceError):
     status = 409
+
+
+def ensure(decision: Decision) -> None:
+    """A rule's refusal becomes a 409 with its reason code and sentence."""
+    if not decision.ok:
+        raise Conflict(decision)

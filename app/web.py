@@ -16,7 +16,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
-from .errors import ServiceError
+from .errors import ServiceError, ValidationFailed
 from .extensions import db
 from .cards import labels
 from .documents.cards import design_labels
@@ -217,6 +217,17 @@ def _refuse_unstorable_input():
         return api_error(400, why, message)
     return render_template("error.html", status=400, message=message), 400
 
+
+
+def explain(error: ServiceError) -> str:
+    """A refused service call as one sentence for a flash message."""
+    if isinstance(error, ValidationFailed):
+        return " ".join(field_errors(error).values())
+    return say(error.decision)
+
+
+def forbidden():
+    return render_template("error.html", status=403, message=gettext("Your role does not allow this.")), 403
 
 # Scripts, styles and images from this service only, never inline: an injected <script> or onclick does not run. The
 # counter's decoder compiles WebAssembly; the signature pad and camera frames are data: and blob: images.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, jsonify, request
 from flask_login import current_user
 
+from ..approvals import services as approvals
 from ..cards import history, lifecycle, services
 from ..cards.schemas import dump_annul, dump_card, dump_refund, dump_transfer, dump_void
 from ..members.services import get_member
@@ -54,7 +55,7 @@ def transfer(number: str):
 @bp.get("/transfer-requests")
 def transfer_requests():
     require("card.view")
-    return jsonify({"transfer_requests": [dump_transfer(r) for r in history.pending_transfers()]})
+    return jsonify({"transfer_requests": [dump_transfer(r) for r in approvals.pending_transfers()]})
 
 
 @bp.post("/transfer-requests/<id:request_id>/approve")
@@ -87,7 +88,7 @@ def request_refund(number: str):
 @bp.get("/refund-requests")
 def refund_requests():
     require("card.view")
-    return jsonify({"refund_requests": [dump_refund(r) for r in history.pending_refunds()]})
+    return jsonify({"refund_requests": [dump_refund(r) for r in approvals.pending_refunds()]})
 
 
 @bp.post("/refund-requests/<id:request_id>/approve")
@@ -121,7 +122,7 @@ def annul_redemption(redemption_id: int):
 @bp.get("/annul-requests")
 def annul_requests():
     require("card.view")
-    return jsonify({"annul_requests": [dump_annul(r) for r in history.pending_annulments()]})
+    return jsonify({"annul_requests": [dump_annul(r) for r in approvals.pending_annulments()]})
 
 
 @bp.post("/annul-requests/<id:request_id>/approve")
@@ -170,7 +171,7 @@ def void(number: str):
 @bp.get("/void-requests")
 def void_requests():
     require("card.view")
-    return jsonify({"void_requests": [dump_void(r) for r in history.pending_voids()]})
+    return jsonify({"void_requests": [dump_void(r) for r in approvals.pending_voids()]})
 
 
 @bp.post("/void-requests/<id:request_id>/approve")

@@ -17,41 +17,11 @@ from ..extensions import db
 from ..rules.money import format_fen
 from ..users.models import User
 from ..validation import FieldReader
-from .lifecycle_models import AnnulRequest, VoidRequest, Charge, RefundRequest, RequestStatus, TransferRequest
+from ..approvals.models import RefundRequest, TransferRequest
+from .charges import Charge
 from .models import Card, LedgerEntry, Redemption, Scan
 
 AUDIT_PAGE = 200
-
-
-def pending_refunds() -> list[RefundRequest]:
-    return list(db.session.scalars(select(RefundRequest).where(RefundRequest.status == RequestStatus.PENDING)
-                                   .order_by(RefundRequest.requested_at)))
-
-
-def pending_voids() -> list[VoidRequest]:
-    return list(db.session.scalars(select(VoidRequest).where(VoidRequest.status == RequestStatus.PENDING)
-                                   .order_by(VoidRequest.requested_at, VoidRequest.id)))
-
-
-def pending_annulments() -> list[AnnulRequest]:
-    return list(db.session.scalars(select(AnnulRequest).where(AnnulRequest.status == RequestStatus.PENDING)
-                                   .order_by(AnnulRequest.requested_at, AnnulRequest.id)))
-
-
-def pending_transfers() -> list[TransferRequest]:
-    return list(db.session.scalars(select(TransferRequest).where(TransferRequest.status == RequestStatus.PENDING)
-                                   .order_by(TransferRequest.requested_at)))
-
-
-def pending_for(card: Card) -> dict[str, Any]:
-    return {"refund": db.session.scalar(select(RefundRequest).where(RefundRequest.card_id == card.id,
-                                                                    RefundRequest.status == RequestStatus.PENDING)),
-            "transfer": db.session.scalar(select(TransferRequest).where(TransferRequest.card_id == card.id,
-                                                                        TransferRequest.status == RequestStatus.PENDING)),
-            "void": db.session.scalar(select(VoidRequest).where(VoidRequest.card_id == card.id,
-                                                                VoidRequest.status == RequestStatus.PENDING)),
-            "annul": set(db.session.scalars(select(AnnulRequest.redemption_id).where(
-                AnnulRequest.card_id == card.id, AnnulRequest.status == RequestStatus.PENDING)))}
 
 
 def _lineage(card: Card) -> list[Card]:

@@ -13,11 +13,11 @@ from ..agreements.models import AgreementKind, AgreementStatus
 from ..agreements.services import create_agreement, render_subscription
 from ..audit import current_actor_id
 from ..clock import today, utcnow
-from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
+from ..errors import Conflict, NotFound, ValidationFailed, ensure
 from ..extensions import db
 from ..members.models import Member
 from ..members.services import decrypt_id_number, id_indexes
-from ..rules import N_, Decision, refuse
+from ..rules import N_, refuse
 from ..rules import cards as card_rules
 from ..rules import lifecycle as rules
 from ..rules.identity import check_id_number
@@ -26,10 +26,12 @@ from ..rules.policies import check_card_limit, check_reissue_identity, check_tra
 from ..rules.terms import CardStatus
 from ..rules.validity import check_renewal, renewed_through
 from ..rules.windows import check_refund_date
-from ..users.roles import can
+from ..users.roles import can, require_permission
 from ..validation import FieldReader
 from ..units import services as units
-from .lifecycle_models import AnnulRequest, VoidRequest, Charge, ChargeKind, RefundKind, RefundRequest, RequestStatus, TransferRequest
+from ..approvals import services as approvals
+from ..approvals.models import AnnulRequest, RefundKind, RefundRequest, RequestStatus, TransferRequest, VoidRequest
+from .charges import Charge, ChargeKind
 from .models import Card, LedgerEntry, LedgerKind, PaymentMethod, Redemption
 from .services import new_card_number
 
@@ -42,32 +44,15 @@ def _lock(card_id: int) -> Card:
     return card
 
 
-def _ensure(decision: Decision) -> None:
-    if not decision.ok:
-        raise Conflict(decision)
-
-
-def _require(user, permission: str) -> None:
-    if not can(user, permission):
-        raise Forbidden(refuse("forbidden", N_("Your role does not allow this.")))
-
-
 def _ledger(card: Card, kind: LedgerKind, amount_fen: int, *, method: PaymentMethod | None = None,
             reference: str | None = None) -> None:
     db.session.add(LedgerEntry(card=card, kind=kind, amount_fen=amount_fen, payment_method=method, reference=reference,
                                created_at=utcnow(), actor_id=current_actor_id()))
 
 
-def _note(data: Mapping[str, Any]) -> str | None:
-    r = FieldReader(data)
-    note = r.text("note", max_length=200)
-    r.raise_if_errors()
-    return note
-
-
 def _close_open_transfer(card: Card, why: str) -> None:
     """A card leaving active takes its waiting transfer with it, so no approval is left hanging."""
-    request = _open_request(TransferRequest, card)
+    request = approvals.open_request(TransferRequest, card)
     if request is not None:
         request.status, request.decided_at, request.decision_note = RequestStatus.CANCELLED, utcnow(), why
         audit.record("transfer.cancelled", request, {"card": card.number, "why": why})
@@ -117,7 +102,7 @@ def _fee_receipt(r: FieldReader, fee_fen: int) -> str | None:
 def _set_status(card_id: int, data: Mapping[str, Any], action: str, to: CardStatus, audit_action: str) -> Card:
     reason = _reason(data, required=False)
     card = _lock(card_id)
-    _ensure(rules.check_transition(action, card.status))
+    ensure(rules.check_transition(action, card.status))
     card.status = to
     card.loss_reason = (reason or None) if to is CardStatus.LOST else None
     if to is not CardStatus.ACTIVE:
@@ -146,7 +131,7 @@ def reissue(card_id: int, data: Mapping[str, Any]) -> Card:
     receipt = _fee_receipt(r, fee)
     reason = r.text("reason", max_length=200) or card.loss_reason or ""
     r.raise_if_errors()
-    _ensure(rules.check_transition("reissue", card.status))
+    ensure(rules.check_transition("reissue", card.status))
     problem, id_number = check_id_number(raw, card.member.id_type.value)
     if id_number is None:
         raise ValidationFailed({"id_number": problem})
@@ -174,13 +159,13 @@ def request_transfer(card_id: int, data: Mapping[str, Any]) -> TransferRequest:
     fee = card.program.transfer_fee_fen
     receipt = _fee_receipt(r, fee)
     r.raise_if_errors()
-    _ensure(rules.check_transition("transfer", card.status))
+    ensure(rules.check_transition("transfer", card.status))
     to_member = db.session.get(Member, to_member_id)
     if to_member is None:
         raise ValidationFailed({"to_member_id": refuse("member_not_found", N_("No member has the number %(member_id)s."),
                                                        member_id=to_member_id)})
-    _ensure(check_transfer(card.program.terms(), from_member_id=card.member_id, to_member_id=to_member.id))
-    if _open_request(TransferRequest, card) is not None:
+    ensure(check_transfer(card.program.terms(), from_member_id=card.member_id, to_member_id=to_member.id))
+    if approvals.open_request(TransferRequest, card) is not None:
         raise Conflict(refuse("transfer_pending", N_("A transfer of this card is already waiting for approval.")))
     request = TransferRequest(card=card, to_member=to_member, status=RequestStatus.PENDING, fee_fen=fee,
                               fee_receipt_no=receipt, requested_by_id=current_actor_id(), requested_at=utcnow())
@@ -191,34 +176,20 @@ def request_transfer(card_id: int, data: Mapping[str, Any]) -> TransferRequest:
     return request
 
 
-def _open_request(model, card: Card):
-    return db.session.scalar(select(model).where(model.card_id == card.id, model.status == RequestStatus.PENDING))
-
-
-def _lock_request(model, request_id: int):
-    request = db.session.scalar(select(model).where(model.id == request_id).with_for_update()
-                                .execution_options(populate_existing=True))
-    if request is None:
-        raise NotFound(refuse("request_not_found", N_("No request has the number %(id)s."), id=request_id))
-    if request.status is not RequestStatus.PENDING:
-        raise Conflict(refuse("request_decided", N_("This request was already decided.")))
-    return request
-
-
 def approve_transfer(request_id: int, data: Mapping[str, Any], *, approver) -> Card:
     """A manager approves: the new holder gets a new card and agreement; the old QR answers "transferred"."""
-    _require(approver, "transfer.approve")
-    note = _note(data)
-    request = _lock_request(TransferRequest, request_id)
-    _ensure(rules.check_two_people(request.requested_by_id, approver.id))
+    require_permission(approver, "transfer.approve")
+    note = approvals.read_note(data)
+    request = approvals.lock_request(TransferRequest, request_id)
+    ensure(rules.check_two_people(request.requested_by_id, approver.id))
     card = _lock(request.card_id)
-    _ensure(rules.check_transition("transfer", card.status))
+    ensure(rules.check_transition("transfer", card.status))
     # The programme may have changed since the request: its rule now is the one that counts.
-    _ensure(check_transfer(card.program.terms(), from_member_id=card.member_id, to_member_id=request.to_member_id))
+    ensure(check_transfer(card.program.terms(), from_member_id=card.member_id, to_member_id=request.to_member_id))
     held = db.session.scalar(select(func.count(Card.id)).where(
         Card.member_id == request.to_member_id, Card.program_id == card.program_id,
         Card.status.in_(card_rules.HOLDING_STATUSES)))
-    _ensure(check_card_limit(card.program.terms(), held))
+    ensure(check_card_limit(card.program.terms(), held))
     # The new holder signs a subscription agreement of their own; until then the card is not in force.
     new = _successor(card, request.to_member, CardStatus.AWAITING_SIGNATURE)
     card.status = CardStatus.TRANSFERRED
@@ -240,33 +211,11 @@ def approve_transfer(request_id: int, data: Mapping[str, Any], *, approver) -> C
 
 def close_transfer(request_id: int, data: Mapping[str, Any], *, by, reject: bool) -> TransferRequest:
     """Rejected by a manager other than the requester, or withdrawn by the requester (or a manager)."""
-    request = _close_request(TransferRequest, request_id, data, by=by, reject=reject)
+    request = approvals.close_request(TransferRequest, request_id, data, by=by, reject=reject)
     audit.record(f"transfer.{request.status.value}", request, {"card_id": request.card_id, "note": request.decision_note},
                  actor=by)
     db.session.commit()
     return request
-
-
-def _close_request(model, request_id: int, data: Mapping[str, Any], *, by, reject: bool):
-    """Mark a waiting request rejected (a second person decided) or cancelled (withdrawn); the caller commits."""
-    note = _note(data)
-    request = _lock_request(model, request_id)
-    _check_closer(request, by, reject)
-    request.status = RequestStatus.REJECTED if reject else RequestStatus.CANCELLED
-    request.decided_at, request.decision_note = utcnow(), note
-    if reject:
-        request.decided_by_id = by.id
-    return request
-
-
-def _check_closer(request, by, reject: bool) -> None:
-    if reject:
-        _require(by, {RefundRequest: "refund.approve", AnnulRequest: "redemption.annul",
-                      VoidRequest: "card.void"}.get(type(request), "transfer.approve"))
-        _ensure(rules.check_two_people(request.requested_by_id, by.id))
-    elif request.requested_by_id != by.id and not can(by, "refund.approve"):
-        # Withdrawing someone else's request would be a rejection without a manager.
-        raise Forbidden(refuse("not_your_request", N_("Only the person who made the request, or a manager, can withdraw it.")))
 
 
 # Refunds -------------------------------------------------------------------------------------------------
@@ -278,14 +227,14 @@ def request_refund(card_id: int, data: Mapping[str, Any], *, by) -> RefundReques
     kind = r.choice("kind", RefundKind) or RefundKind.REFUND
     r.raise_if_errors()
     card = _lock(card_id)
-    _ensure(rules.check_transition("refund", card.status))
+    ensure(rules.check_transition("refund", card.status))
     if kind is RefundKind.ISSUER_TERMINATION:
-        _require(by, "refund.approve")
-        _ensure(rules.check_issuer_termination(card.program.kind))
+        require_permission(by, "refund.approve")
+        ensure(rules.check_issuer_termination(card.program.kind))
     else:
-        _ensure(check_refund_date(card.program.terms(), today(), issue_date=card.issued_on, expiry_date=card.valid_through))
+        ensure(check_refund_date(card.program.terms(), today(), issue_date=card.issued_on, expiry_date=card.valid_through))
     decision, amount = rules.refund_amount(card.held_fen)
-    _ensure(decision)
+    ensure(decision)
     request = RefundRequest(card=card, kind=kind, status=RequestStatus.PENDING, amount_fen=amount, reason=reason,
                             requested_by_id=by.id, requested_at=utcnow())
     db.session.add(request)
@@ -300,15 +249,15 @@ def request_refund(card_id: int, data: Mapping[str, Any], *, by) -> RefundReques
 
 def approve_refund(request_id: int, data: Mapping[str, Any], *, approver) -> RefundRequest:
     """The second person pays out: the ledger records it, any credit is voided, the card is refunded."""
-    _require(approver, "refund.approve")
+    require_permission(approver, "refund.approve")
     r = FieldReader(data)
     method = r.choice("payout_method", PaymentMethod, required=True)
     reference = r.text("payout_reference", required=True, max_length=64)
     r.raise_if_errors()
-    request = _lock_request(RefundRequest, request_id)
-    _ensure(rules.check_two_people(request.requested_by_id, approver.id))
+    request = approvals.lock_request(RefundRequest, request_id)
+    ensure(rules.check_two_people(request.requested_by_id, approver.id))
     card = _lock(request.card_id)
-    _ensure(rules.check_payout(request.amount_fen, card.held_fen))
+    ensure(rules.check_payout(request.amount_fen, card.held_fen))
     _ledger(card, LedgerKind.REFUND_PAID, -request.amount_fen, method=method, reference=reference)
     if card.tier.credit_fen and not card.credit_void:
         _ledger(card, LedgerKind.CREDIT_VOIDED, 0, reference=format_yuan(card.tier.credit_fen))
@@ -328,7 +277,7 @@ def approve_refund(request_id: int, data: Mapping[str, Any], *, approver) -> Ref
 
 def close_refund(request_id: int, data: Mapping[str, Any], *, by, reject: bool) -> RefundRequest:
     """Rejected by a second person, or withdrawn by the requester: the card goes back to what it was."""
-    request = _close_request(RefundRequest, request_id, data, by=by, reject=reject)
+    request = approvals.close_request(RefundRequest, request_id, data, by=by, reject=reject)
     card = _lock(request.card_id)
     card.status = rules.status_after_refund_closed(redeemed=card.redeemed_at is not None, today=today(),
                                                    valid_through=card.valid_through)
@@ -341,10 +290,10 @@ def terminate_membership(card_id: int, data: Mapping[str, Any]) -> Card:
     """The member ends the membership after the cooling-off days: no refund; the card runs to the end of the notice."""
     reason = _reason(data, required=True)
     card = _lock(card_id)
-    _ensure(rules.check_transition("terminate", card.status))
+    ensure(rules.check_transition("terminate", card.status))
     decision, last_day = member_termination(card.program.terms(), today(), issue_date=card.issued_on,
                                             valid_through=card.valid_through)
-    _ensure(decision)
+    ensure(decision)
     card.valid_through = last_day
     audit.record("card.termination_notified", card, {"number": card.number, "last_day": str(last_day), "reason": reason})
     db.session.commit()
@@ -375,7 +324,7 @@ def _lock_current_card(redemption: Redemption) -> Card:
 
 def request_annulment(redemption_id: int, data: Mapping[str, Any], *, by) -> AnnulRequest:
     """The purchase is being cancelled (退房): recorded as a request; a manager other than the requester decides."""
-    _require(by, "redemption.annul_request")
+    require_permission(by, "redemption.annul_request")
     reason = _reason(data, required=True)
     redemption = _lock_redemption(redemption_id)
     card = _lock_current_card(redemption)
@@ -395,10 +344,10 @@ def approve_annulment(request_id: int, data: Mapping[str, Any], *, approver) -> 
     """A second person approves the cancellation: the unit goes back on sale, the deposit applied returns to the card,
     any credit is void (settlement is on money actually paid), the 认购书 no longer holds, and the 退房确认书 is drawn
     up for both parties to sign."""
-    _require(approver, "redemption.annul")
-    note = _note(data)
-    request = _lock_request(AnnulRequest, request_id)
-    _ensure(rules.check_two_people(request.requested_by_id, approver.id))
+    require_permission(approver, "redemption.annul")
+    note = approvals.read_note(data)
+    request = approvals.lock_request(AnnulRequest, request_id)
+    ensure(rules.check_two_people(request.requested_by_id, approver.id))
     redemption = _lock_redemption(request.redemption_id)
     card = _lock_current_card(redemption)
     redemption.annulled_at, redemption.annulled_by_id, redemption.annul_reason = utcnow(), approver.id, request.reason
@@ -433,7 +382,7 @@ def approve_annulment(request_id: int, data: Mapping[str, Any], *, approver) -> 
 
 def close_annulment(request_id: int, data: Mapping[str, Any], *, by, reject: bool) -> AnnulRequest:
     """Rejected by a manager other than the requester, or withdrawn: the purchase stands."""
-    request = _close_request(AnnulRequest, request_id, data, by=by, reject=reject)
+    request = approvals.close_request(AnnulRequest, request_id, data, by=by, reject=reject)
     audit.record(f"annul.{request.status.value}", request, {"card_id": request.card_id, "note": request.decision_note},
                  actor=by)
     db.session.commit()
@@ -453,8 +402,8 @@ def renew(card_id: int, data: Mapping[str, Any]) -> Card:
             if not value and key not in r.errors:
                 r.fail(key, refuse("required", N_("This field is required.")))
     r.raise_if_errors()
-    _ensure(rules.check_transition("renew", card.status))
-    _ensure(check_renewal(card.program.terms(), today(), valid_through=card.valid_through))
+    ensure(rules.check_transition("renew", card.status))
+    ensure(check_renewal(card.program.terms(), today(), valid_through=card.valid_through))
     old_through = card.valid_through
     card.valid_through = renewed_through(card.program.terms(), today(), valid_through=card.valid_through)
     card.status = CardStatus.ACTIVE
@@ -484,19 +433,19 @@ def expire_cards() -> list[Card]:
 # Void ----------------------------------------------------------------------------------------------------
 
 def _check_voidable(card: Card) -> None:
-    _ensure(rules.check_transition("void", card.status))
-    _ensure(rules.check_void(card.issued_on, today(), successor=card.predecessor_id is not None,
+    ensure(rules.check_transition("void", card.status))
+    ensure(rules.check_void(card.issued_on, today(), successor=card.predecessor_id is not None,
                              awaiting_signature=card.status is CardStatus.AWAITING_SIGNATURE))
 
 
 def request_void(card_id: int, data: Mapping[str, Any], *, by) -> VoidRequest:
     """Issued in error, noticed the same day (or never signed, any day): one person asks; nothing moves until a
     manager other than them approves."""
-    _require(by, "card.void_request")
+    require_permission(by, "card.void_request")
     reason = _reason(data, required=True)
     card = _lock(card_id)
     _check_voidable(card)
-    if _open_request(VoidRequest, card) is not None:
+    if approvals.open_request(VoidRequest, card) is not None:
         raise Conflict(refuse("void_request_open", N_("A void of this card is already waiting for approval.")))
     request = VoidRequest(card=card, status=RequestStatus.PENDING, reason=reason, requested_by_id=by.id,
                           requested_at=utcnow())
@@ -511,10 +460,10 @@ def approve_void(request_id: int, data: Mapping[str, Any], *, approver) -> VoidR
     """The second manager approves: every movement of money is reversed and the agreements voided (the rules are
     checked again: a day later, a card issued in error is refunded instead). A transferred card whose new holder
     never signed goes back to the previous holder."""
-    _require(approver, "card.void")
-    note = _note(data)
-    request = _lock_request(VoidRequest, request_id)
-    _ensure(rules.check_two_people(request.requested_by_id, approver.id))
+    require_permission(approver, "card.void")
+    note = approvals.read_note(data)
+    request = approvals.lock_request(VoidRequest, request_id)
+    ensure(rules.check_two_people(request.requested_by_id, approver.id))
     card = _lock(request.card_id)
     _check_voidable(card)
     reason = request.reason
@@ -544,7 +493,7 @@ def approve_void(request_id: int, data: Mapping[str, Any], *, approver) -> VoidR
 
 def close_void(request_id: int, data: Mapping[str, Any], *, by, reject: bool) -> VoidRequest:
     """Rejected by a manager other than the requester, or withdrawn: the card stays as it is."""
-    request = _close_request(VoidRequest, request_id, data, by=by, reject=reject)
+    request = approvals.close_request(VoidRequest, request_id, data, by=by, reject=reject)
     audit.record(f"void.{request.status.value}", request, {"card_id": request.card_id, "note": request.decision_note},
                  actor=by)
     db.session.commit()

@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext
 from flask_login import current_user
 
+from ..approvals import services as approvals
 from ..agreements import reading, services as agreements
 from ..units import services as units
 from ..errors import Conflict, ServiceError, ValidationFailed
@@ -66,7 +67,7 @@ def detail(number: str):
     return render_template("cards/detail.html", card=card,
                            data=dump_card(card, holder_name=True, verify_url=services.verify_url(card)),
                            scans=services.scans_of(card, 20), timeline=history.card_timeline(card),
-                           pending=history.pending_for(card), refund=services.refund_dates(card),
+                           pending=approvals.pending_for(card), refund=services.refund_dates(card),
                            unsigned=services.unsigned_subscription(card))
 
 

@@ -12,7 +12,7 @@ from ..i18n import say
 from ..programs.services import get_program
 from ..rules import N_
 from ..users.roles import can
-from ..web import field_errors, require
+from ..web import field_errors, forbidden, require
 from . import services
 from .schemas import UNIT_FIELDS, dump_published_discount
 
@@ -82,7 +82,7 @@ def create(code: str):
 @require("program.view")
 def edit(code: str, unit_code: str):
     if request.method == "POST" and not can(current_user, "program.manage"):
-        return render_template("error.html", status=403, message=gettext("Your role does not allow this.")), 403
+        return forbidden()
     program = get_program(code)
     unit = services.get_unit(program, unit_code)
     errors: dict[str, str] = {}

@@ -59,3 +59,12 @@ def can(user, permission: str) -> bool:
     if permission not in PERMISSIONS:
         raise KeyError(f"unknown permission {permission!r}")
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.role in PERMISSIONS[permission])
+
+
+def require_permission(user, permission: str) -> None:
+    """For services, which take the acting user explicitly: a role without the permission is a 403."""
+    from ..errors import Forbidden
+    from ..rules import refuse
+
+    if not can(user, permission):
+        raise Forbidden(refuse("forbidden", N_("Your role does not allow this.")))

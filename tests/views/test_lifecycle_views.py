@@ -4,7 +4,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from app.cards.lifecycle_models import RefundRequest
+from app.approvals.models import RefundRequest
 from app.cards.models import Card
 from app.extensions import db
 from tests.conftest import DEFAULT_NOW, csrf_token
@@ -75,7 +75,7 @@ def test_transfer_annul_and_void_in_the_browser(app, login, make_card, make_prog
     page = f"/cards/{card.number}"
     asked = post(consultant, f"/cards/{card.number}/transfer", {"to_member_id": newcomer.id, "fee_receipt_no": "T9"}, page)
     assert "等待经理审批" in asked.get_data(as_text=True)
-    from app.cards.lifecycle_models import TransferRequest
+    from app.approvals.models import TransferRequest
     request = db.session.scalars(select(TransferRequest)).one()
     assert "赵新" in admin.get("/approvals").get_data(as_text=True)
     post(admin, f"/approvals/transfer/{request.id}/approve", {}, "/approvals")
@@ -89,7 +89,7 @@ def test_transfer_annul_and_void_in_the_browser(app, login, make_card, make_prog
     redemption = in_request(app, redeem, counter_card.id, {"item": "5-5-505", "price": "900000"})
     asked = post(consultant, f"/redemptions/{redemption.id}/annul", {"reason": "合同解除"}, f"/cards/{counter_card.number}")
     assert "等待经理审批" in asked.get_data(as_text=True)
-    from app.cards.lifecycle_models import AnnulRequest
+    from app.approvals.models import AnnulRequest
     annul = db.session.scalars(select(AnnulRequest)).one()
     assert "5-5-505" in admin.get("/approvals").get_data(as_text=True)
     approved = post(admin, f"/approvals/annul/{annul.id}/approve", {}, "/approvals")
@@ -100,8 +100,12 @@ def test_transfer_annul_and_void_in_the_browser(app, login, make_card, make_prog
     assert "不能作废" in refused.get_data(as_text=True)  # a transferred card is no error of issue
     asked_void = post(admin, f"/cards/{counter_card.number}/void", {"reason": "录错"}, f"/cards/{counter_card.number}")
     assert "等待另一位经理批准" in asked_void.get_data(as_text=True)
-    from app.cards.lifecycle_models import VoidRequest
+    from app.approvals.models import VoidRequest
     void = db.session.scalars(select(VoidRequest)).one()
-    assert counter_card.number[-4:] in login("admin").get("/approvals").get_data(as_text=True)
+    other_manager = login("admin").get("/approvals").get_data(as_text=True)
+    assert counter_card.number[-4:] in other_manager
+    # the menu counts what waits, for those who decide; a consultant sees no count
+    assert '<span class="badge" title="等待审批的申请">1</span>' in other_manager
+    assert 'class="badge"' not in consultant.get("/approvals").get_data(as_text=True)
     voided = post(login("admin"), f"/approvals/void/{void.id}/approve", {}, "/approvals")
     assert "此卡已作废" in voided.get_data(as_text=True)

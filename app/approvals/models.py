@@ -1,4 +1,5 @@
-"""Requests that need a second person: refunds and transfers; and fees charged for services."""
+"""Requests that need a second person (DESIGN §9): refunds, transfers, cancelled purchases and voids. The person who
+asks cannot decide; each kind allows one open request per card or purchase."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..models_common import UTCDateTime, enum_column
-from .models import PaymentMethod
+from ..cards.models import PaymentMethod
 
 
 class RequestStatus(str, Enum):
@@ -151,28 +152,3 @@ class VoidRequest(db.Model):
         Index("uq_void_requests_one_open", "card_id", unique=True,
               sqlite_where=text("status = 'pending'"), postgresql_where=text("status = 'pending'")),
     )
-
-
-class ChargeKind(str, Enum):
-    REISSUE_FEE = "reissue_fee"
-    TRANSFER_FEE = "transfer_fee"
-    RENEWAL_FEE = "renewal_fee"  # a new term's fee: income from the day the term begins
-
-
-class Charge(db.Model):
-    """A fee for a service (reissue, transfer). Income, not money held for the member: kept off the card's ledger."""
-
-    __tablename__ = "charges"
-    audit_type = "charge"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id"), index=True)
-    kind: Mapped[ChargeKind] = mapped_column(enum_column(ChargeKind, "charge_kind"))
-    amount_fen: Mapped[int] = mapped_column(BigInteger)
-    receipt_no: Mapped[str | None] = mapped_column(String(64))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-
-    card = relationship("Card")
-
-    __table_args__ = (CheckConstraint("amount_fen > 0", name="amount_positive"),)

@@ -1,0 +1,37 @@
+"""Fees charged for services (reissue, transfer, renewal): income, kept off the card's ledger of money held."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..models_common import UTCDateTime, enum_column
+
+
+class ChargeKind(str, Enum):
+    REISSUE_FEE = "reissue_fee"
+    TRANSFER_FEE = "transfer_fee"
+    RENEWAL_FEE = "renewal_fee"  # a new term's fee: income from the day the term begins
+
+
+class Charge(db.Model):
+    """A fee for a service (reissue, transfer). Income, not money held for the member: kept off the card's ledger."""
+
+    __tablename__ = "charges"
+    audit_type = "charge"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id"), index=True)
+    kind: Mapped[ChargeKind] = mapped_column(enum_column(ChargeKind, "charge_kind"))
+    amount_fen: Mapped[int] = mapped_column(BigInteger)
+    receipt_no: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    card = relationship("Card")
+
+    __table_args__ = (CheckConstraint("amount_fen > 0", name="amount_positive"),)
