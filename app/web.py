@@ -219,6 +219,11 @@ def _refuse_unstorable_input():
 
 
 
+def revealer() -> str:
+    """The rate-limit key of full-ID reveals: per person, whichever address, page or token they use."""
+    return f"reveal:{getattr(current_user, 'id', None)}"
+
+
 def explain(error: ServiceError) -> str:
     """A refused service call as one sentence for a flash message."""
     if isinstance(error, ValidationFailed):

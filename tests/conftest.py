@@ -479,7 +479,6 @@ def make_card(app, make_program, make_member, make_user):
     """Issue a card as a consultant would, and have its agreement signed (``signed=False`` leaves it awaiting
     signature); the programme and member are made unless given."""
     from app.cards.services import issue_card
-    from flask_login import login_user
 
     consultant = make_user("consultant")
 
@@ -494,9 +493,7 @@ def make_card(app, make_program, make_member, make_user):
         if "program_code" in overrides:  # an unknown programme code, for error tests
             data["program"] = overrides.pop("program_code")
         data.update(overrides)
-        with app.test_request_context("/"):
-            login_user(consultant)
-            card = issue_card(data)
+        card = in_request(app, issue_card, data, by=consultant)
         return seal_subscription(app, card, consultant) if signed else card
 
     make.consultant = consultant

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask import current_app, jsonify, request, url_for
+from flask_login import current_user
 
 from ..agreements import services as agreements
 from ..agreements.schemas import MAX_SCAN_BYTES, dump_agreement
@@ -18,7 +19,7 @@ def _card_body(card) -> dict:
 @bp.post("/cards")
 def issue_card():
     require("card.issue")
-    card = services.issue_card(reject_unknown(json_body(), ISSUE_FIELDS))
+    card = services.issue_card(reject_unknown(json_body(), ISSUE_FIELDS), by=current_user)
     response = jsonify(_card_body(card))
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_card", number=card.number)
@@ -30,7 +31,6 @@ def list_cards():
     """A page of cards, newest first: ``status`` (e.g. awaiting_signature), ``program``, ``mine=1`` for the cards the
     caller issued; ``page`` and ``per_page`` (at most 200)."""
     require("card.view")
-    from flask_login import current_user
     filters = {k: request.args[k] for k in ("status", "program", "page", "per_page") if k in request.args}
     mine = request.args.get("mine", "").lower() in ("1", "true", "yes")
     cards, total, page, per_page = services.list_cards(filters, issued_by_id=current_user.id if mine else None)
@@ -68,7 +68,8 @@ def redeem_card(number: str):
     require("card.redeem")
     card = services.get_card(number)
     body = _redeem_body()
-    redemption = services.redeem(card.id, body, counter_program=body.get("counter_program"), station=body.get("station"))
+    redemption = services.redeem(card.id, body, counter_program=body.get("counter_program"), station=body.get("station"),
+                                 by=current_user)
     return jsonify({"status": redemption.card.status.value, "card": _card_body(redemption.card),
                     **dump_redemption(redemption)})
 
@@ -101,7 +102,7 @@ def redeem_token(token: str):
     require("card.redeem")
     body = _redeem_body()
     redemption = services.redeem_code(token, body, counter_program=body.get("counter_program"),
-                                      station=body.get("station"))
+                                      station=body.get("station"), by=current_user)
     return jsonify({"status": redemption.card.status.value, "card": _card_body(redemption.card),
                     **dump_redemption(redemption)})
 
@@ -125,14 +126,12 @@ def _send(document):
 @bp.get("/agreements/<id:agreement_id>/document.docx")
 def agreement_document(agreement_id: int):
     """The Word document: signed and sealed when signed on screen, else the draft to print and sign."""
-    from flask_login import current_user
     return _send(agreements.word_document(agreements.downloadable(agreement_id, current_user)))
 
 
 @bp.get("/agreements/<id:agreement_id>/document.pdf")
 def agreement_pdf(agreement_id: int):
     """The PDF: certificate-signed once sealed (or the scan, as a PDF), else the draft; made on first need."""
-    from flask_login import current_user
     content, filename = agreements.download_pdf(agreements.downloadable(agreement_id, current_user))
     return current_app.response_class(content, mimetype="application/pdf",
                                       headers={"Content-Disposition": f'attachment; filename="{filename}"'})
@@ -141,7 +140,6 @@ def agreement_pdf(agreement_id: int):
 @bp.get("/agreements/<id:agreement_id>/document")
 def agreement_original(agreement_id: int):
     """The authoritative file: the sealed original in its own format (Word or the uploaded scan), else the draft."""
-    from flask_login import current_user
     return _send(agreements.current_document(agreements.downloadable(agreement_id, current_user)))
 
 
@@ -149,7 +147,6 @@ def agreement_original(agreement_id: int):
 def sign_agreement(agreement_id: int):
     """Consultants and managers; counter staff for the confirmations of their own redemptions."""
     require("card.view")
-    from flask_login import current_user
     agreements.signable(agreement_id, current_user)
     # consent: the member ticked "read and agreed" on the integrator's screen; false is refused, absent is not asked
     body = reject_unknown(json_body(), ("member_signature", "consultant_signature", "previous_holder_signature", "consent"))
@@ -159,7 +156,6 @@ def sign_agreement(agreement_id: int):
 @bp.post("/agreements/<id:agreement_id>/scan")
 def upload_scan(agreement_id: int):
     require("card.view")
-    from flask_login import current_user
     agreements.signable(agreement_id, current_user)
     upload = request.files.get("scan")
     content = upload.read() if upload else b""

@@ -6,6 +6,7 @@ from flask_login import current_user
 from ..members import services
 from ..members.schemas import dump_member
 from ..extensions import limiter
+from ..web import revealer
 from . import bp, json_body, reject_unknown, require
 
 MEMBER_FIELDS = ("name", "id_type", "id_number", "phone", "address", "postal_code")
@@ -20,7 +21,7 @@ def search_members():
 @bp.post("/members")
 def register_member():
     require("member.manage")
-    member, created = services.register_member(reject_unknown(json_body(), MEMBER_FIELDS))
+    member, created = services.register_member(reject_unknown(json_body(), MEMBER_FIELDS), by=current_user)
     response = jsonify({**dump_member(member), "created": created})
     response.status_code = 201 if created else 200
     response.headers["Location"] = url_for("api.get_member", member_id=member.id)
@@ -41,7 +42,7 @@ def update_member(member_id: int):
 
 
 @bp.post("/members/<id:member_id>/reveal")
-@limiter.limit(services.reveal_limit, key_func=services.revealer)
+@limiter.limit(services.reveal_limit, key_func=revealer)
 def reveal_member(member_id: int):
     """The full ID number and phone, with a reason; logged, and limited per user (VIP_REVEAL_RATE_LIMIT)."""
     require("member.reveal_id")

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 import secrets
 from typing import Any, Mapping
 
-from flask_login import current_user
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, with_expression
@@ -55,8 +54,9 @@ def new_card_number() -> str:
     raise RuntimeError("could not find a free card number")  # one in 10^9 per try: never in practice
 
 
-def issue_card(data: Mapping[str, Any]) -> Card:
-    """Take the money and issue the card: card, ledger row, agreement draft and audit entry commit together."""
+def issue_card(data: Mapping[str, Any], *, by=None) -> Card:
+    """Take the money and issue the card: card, ledger row, agreement draft and audit entry commit together. ``by`` is
+    the person issuing (None: the system, as in the demo data)."""
     spec = read_issue(data)
     program = db.session.scalar(select(Program).where(Program.code == spec.program))
     if program is None:
@@ -84,7 +84,7 @@ def issue_card(data: Mapping[str, Any]) -> Card:
     decision = check_issue(program.terms(), today(), active_cards=held)
     override = False  # recorded only when the permit check really was set aside
     if decision.code.startswith("presale_permit") and spec.permit_override_reason:
-        if not can(current_user, "card.permit_override"):
+        if not can(by, "card.permit_override"):
             raise Forbidden(refuse("override_needs_admin", N_("Only a manager may issue before the presale permit is recorded.")))
         override = True
         decision = check_issue(program.terms(), today(), active_cards=held, permit_override=True)
@@ -96,18 +96,18 @@ def issue_card(data: Mapping[str, Any]) -> Card:
                 member=member, status=CardStatus.AWAITING_SIGNATURE, amount_fen=spec.amount_fen, payment_method=spec.payment_method,
                 receipt_no=spec.receipt_no, design=program.card_design, issued_on=day, valid_from=day,
                 valid_through=expiry_date(program.terms(), day), issued_at=utcnow(),
-                issued_by_id=current_actor_id(), permit_override=override)
+                issued_by_id=getattr(by, "id", None), permit_override=override)
     db.session.add(card)
     kind = LedgerKind.DEPOSIT_RECEIVED if program.kind is ProgramKind.PRESALE_DEPOSIT else LedgerKind.FEE_RECEIVED
     db.session.add(LedgerEntry(card=card, kind=kind, amount_fen=spec.amount_fen, payment_method=spec.payment_method,
-                               reference=spec.receipt_no, created_at=utcnow(), actor_id=current_actor_id()))
+                               reference=spec.receipt_no, created_at=utcnow(), actor_id=getattr(by, "id", None)))
     db.session.flush()
     agreement = render_subscription(card)
     audit.record("card.issued", card, {
         "number": card.number, "program": program.code, "tier": tier.code, "member_id": member.id,
         "amount": format_yuan(spec.amount_fen), "payment_method": spec.payment_method.value if spec.payment_method else None,
         "receipt_no": spec.receipt_no, "agreement": agreement.number,
-        **({"permit_override_reason": spec.permit_override_reason} if override else {})})
+        **({"permit_override_reason": spec.permit_override_reason} if override else {})}, actor=by)
     db.session.commit()
     return card
 
@@ -215,7 +215,7 @@ def _quote(card: Card, spec: RedeemInput, *, lock: bool) -> Quote:
 
 
 def redeem(card_id: int, data: Mapping[str, Any], *, token: str | None = None, counter_program: str | None = None,
-           station: str | None = None) -> Redemption:
+           station: str | None = None, by=None) -> Redemption:
     """Use the card for a purchase. Under concurrent attempts exactly one succeeds: the card row is locked
     and its state read again under the lock; the others see ``redeemed``. A unit of the inventory is locked
     next (always card, then unit, so two purchases never wait on each other in a circle) and sold once."""
@@ -244,7 +244,7 @@ def redeem(card_id: int, data: Mapping[str, Any], *, token: str | None = None, c
                             deposit_applied_fen=settlement.deposit_applied_fen,
                             deposit_remaining_fen=settlement.deposit_remaining_fen,
                             credit_used_fen=settlement.credit_used_fen, credit_lapsed_fen=settlement.credit_lapsed_fen,
-                            redeemed_at=now, redeemed_by_id=current_actor_id(),
+                            redeemed_at=now, redeemed_by_id=getattr(by, "id", None),
                             list_price_fen=quote.priced.list_price_fen,
                             published_discount=quote.published.name if quote.published else None,
                             published_rate_bp=quote.published.rate_bp if quote.published else None)
@@ -257,12 +257,12 @@ def redeem(card_id: int, data: Mapping[str, Any], *, token: str | None = None, c
     db.session.add(redemption)
     if settlement.deposit_applied_fen:
         db.session.add(LedgerEntry(card=card, kind=LedgerKind.DEPOSIT_APPLIED, amount_fen=-settlement.deposit_applied_fen,
-                                   reference=quote.item, created_at=now, actor_id=current_actor_id()))
+                                   reference=quote.item, created_at=now, actor_id=getattr(by, "id", None)))
     if not program.multiple_redemptions:
         card.status = CardStatus.REDEEMED
         card.redeemed_at = now
     db.session.flush()
-    consultant = getattr(current_user, "display_name", None) or "system"
+    consultant = getattr(by, "display_name", None) or "system"
     if quote.unit is not None:
         redemption.agreement = create_agreement(
             card, AgreementKind.PURCHASE_SUBSCRIPTION, "purchase_subscription.docx", lambda number, date, url:
@@ -279,7 +279,7 @@ def redeem(card_id: int, data: Mapping[str, Any], *, token: str | None = None, c
                                              "published_discount": quote.published.name} if quote.published else {}),
                                          "payable": format_yuan(settlement.payable_fen),
                                          "deposit_applied": format_yuan(settlement.deposit_applied_fen),
-                                         "agreement": redemption.agreement.number})
+                                         "agreement": redemption.agreement.number}, actor=by)
     try:
         db.session.commit()
     except IntegrityError as exc:
@@ -370,7 +370,7 @@ def card_for_code(text: str) -> Card | None:
 
 
 def redeem_code(text: str, data: Mapping[str, Any], *, counter_program: str | None = None,
-                station: str | None = None) -> Redemption:
+                station: str | None = None, by=None) -> Redemption:
     """Redeem from a scanned URL or token, or a typed card number; a code naming no card is stored as a failed scan."""
     read_redeem(data)  # a missing price is the counter's mistake: answer it before touching any card
     card, token, problem = _resolve(text)
@@ -378,7 +378,7 @@ def redeem_code(text: str, data: Mapping[str, Any], *, counter_program: str | No
         _record_scan(ScanAction.REDEEM, problem, None, token, counter_program, station)
         db.session.commit()
         raise Conflict(problem)
-    return redeem(card.id, data, token=token, counter_program=counter_program, station=station)
+    return redeem(card.id, data, token=token, counter_program=counter_program, station=station, by=by)
 
 
 def refund_dates(card: Card) -> tuple[Decision, Any]:

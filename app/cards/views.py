@@ -37,7 +37,7 @@ def issue():
         data = {k: values.get(k, "") for k in ISSUE_FORM_FIELDS}
         data.update(program=program_code, tier=tier_code, member_id=values.get("member_id", ""))
         try:
-            card = services.issue_card(data)
+            card = services.issue_card(data, by=current_user)
         except ValidationFailed as exc:
             errors = field_errors(exc)
             errors.setdefault("product", errors.get("program") or errors.get("tier") or "")
@@ -130,7 +130,8 @@ def counter():
                     card, quote = services.preview_settlement(code, data, counter_program=program)
                     preview = services.dump_quote(quote, card) | {"price": request.form.get("price", "")}
                 else:
-                    redemption = services.redeem_code(code, data, counter_program=program, station=station)
+                    redemption = services.redeem_code(code, data, counter_program=program, station=station,
+                                                      by=current_user)
                     card = redemption.card
             except ValidationFailed as exc:
                 errors, card = field_errors(exc), services.card_for_code(code)

@@ -7,7 +7,6 @@ import re
 from typing import Any, Mapping
 
 from flask import current_app
-from flask_login import current_user
 from sqlalchemy import func, select
 
 from .. import audit
@@ -57,8 +56,9 @@ def _audit_view(member: Member) -> dict[str, Any]:
             "phone_masked": mask_number(member.phone)}
 
 
-def register_member(data: Mapping[str, Any]) -> tuple[Member, bool]:
-    """Register a member, or return the one already registered with this ID number (``created`` False).
+def register_member(data: Mapping[str, Any], *, by=None) -> tuple[Member, bool]:
+    """Register a member for ``by`` (None: the system), or return the one already registered with this ID number
+    (``created`` False).
 
     The same ID number under a different name is refused: it is a typo or someone else's document.
     """
@@ -74,7 +74,7 @@ def register_member(data: Mapping[str, Any]) -> tuple[Member, bool]:
     now = utcnow()
     member = Member(name=spec.name, phone=spec.phone, address=spec.address, postal_code=spec.postal_code,
                     created_at=now, updated_at=now,
-                    created_by_id=current_user.id if current_user and current_user.is_authenticated else None)
+                    created_by_id=getattr(by, "id", None))
     _set_id_number(member, spec)
     db.session.add(member)
     db.session.flush()
@@ -121,11 +121,6 @@ def decrypt_id_number(member: Member) -> str:
 
 def reveal_limit() -> str:
     return current_app.config["VIP_REVEAL_RATE_LIMIT"]
-
-
-def revealer() -> str:
-    """Reveals are counted per person, whichever address or token they use."""
-    return f"reveal:{getattr(current_user, 'id', None)}"
 
 
 def reveal_identity(member: Member, *, reason: str | None = None, user) -> dict[str, str]:

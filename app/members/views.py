@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from ..errors import Conflict, ValidationFailed
 from ..extensions import limiter
-from ..web import field_errors, require
+from ..web import field_errors, require, revealer
 from ..cards.history import member_timeline
 from ..cards.services import cards_of
 from . import services
@@ -31,7 +31,7 @@ def create():
     if request.method == "POST":
         values = {k: request.form.get(k, "") for k in FIELDS}
         try:
-            member, created = services.register_member(values)
+            member, created = services.register_member(values, by=current_user)
         except (ValidationFailed, Conflict) as exc:
             errors = field_errors(exc)
         else:
@@ -54,7 +54,7 @@ def detail(member_id: int):
 
 @bp.post("/<id:member_id>/reveal")
 @require("member.reveal_id")
-@limiter.limit(services.reveal_limit, key_func=services.revealer)
+@limiter.limit(services.reveal_limit, key_func=revealer)
 def reveal(member_id: int):
     member = services.get_member(member_id)
     revealed = services.reveal_identity(member, reason=request.form.get("reason"), user=current_user)

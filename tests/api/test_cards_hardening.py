@@ -147,13 +147,11 @@ def test_a_failure_after_the_first_write_leaves_nothing(app, api_as, make_progra
 
 
 def test_permit_override_is_recorded_only_when_it_overrides(app, make_user, make_program, make_member):
-    from flask_login import login_user
     from app.cards.services import issue_card
     admin, program, member = make_user("admin"), make_program(code="PERMIT-OK"), make_member()
-    with app.test_request_context("/"):
-        login_user(admin)
-        card = issue_card({"program": "PERMIT-OK", "tier": "VIP", "member_id": member.id, "amount": "50000",
-                           "payment_method": "cash", "receipt_no": "R", "permit_override_reason": "以防万一"})
+    card = in_request(app, issue_card, {"program": "PERMIT-OK", "tier": "VIP", "member_id": member.id, "amount": "50000",
+                                        "payment_method": "cash", "receipt_no": "R", "permit_override_reason": "以防万一"},
+                      by=admin)
     assert card.permit_override is False
 
 

@@ -5,7 +5,6 @@ import io
 import re
 
 import pytest
-from flask_login import login_user
 from pypdf import PdfReader
 
 from tests.conftest import valid_id_number
@@ -22,10 +21,10 @@ def _issue_unsigned(app, name: str, seed: int) -> tuple[str, int]:
 
     with app.test_request_context("/"):
         consultant = db.session.scalar(db.select(User).where(User.username == "consultant"))
-        login_user(consultant)
-        member, _ = register_member({"name": name, "id_number": valid_id_number(seed), "phone": "13800138888"})
+        member, _ = register_member({"name": name, "id_number": valid_id_number(seed), "phone": "13800138888"},
+                                    by=consultant)
         card = issue_card({"program": "DEMO-PRESALE", "tier": "VIP", "member_id": member.id, "amount": "50000",
-                           "payment_method": "cash", "receipt_no": f"E2E-{seed}"})
+                           "payment_method": "cash", "receipt_no": f"E2E-{seed}"}, by=consultant)
         return card.number, card.agreements[0].id
 
 

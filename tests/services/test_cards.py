@@ -1,7 +1,6 @@
 import datetime as dt
 
 import pytest
-from flask_login import login_user
 from sqlalchemy import func, select
 
 from app import tokens
@@ -82,10 +81,10 @@ def test_no_deposit_before_the_presale_permit_unless_a_manager_overrides(app, ma
     from tests.conftest import valid_id_number
     admin = make_user("admin")
     with app.test_request_context("/"):
-        login_user(admin)
-        member, _ = register_member({"name": "赵六", "id_number": valid_id_number(99), "phone": "13600136000"})
+        member, _ = register_member({"name": "赵六", "id_number": valid_id_number(99), "phone": "13600136000"}, by=admin)
         card = services.issue_card({"program": program.code, "tier": "VIP", "member_id": member.id, "amount": "50000",
-                                    "payment_method": "cash", "receipt_no": "R1", "permit_override_reason": "许可证已批待发"})
+                                    "payment_method": "cash", "receipt_no": "R1", "permit_override_reason": "许可证已批待发"},
+                                   by=admin)
     assert card.permit_override
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "card.issued")).one()
     assert entry.payload["permit_override_reason"] == "许可证已批待发" and entry.actor_id == admin.id

@@ -46,13 +46,7 @@ def test_the_counter_checks_in_a_holder_by_id_and_signs_its_own_confirmation(app
                                        "id_number": "11010519491231002X"}, "/counter").get_data(as_text=True)
     assert "没有持卡人使用此证件号码" in wrong
 
-    from flask_login import login_user
-
-    def redeem_as_counter():
-        login_user(counter_user)
-        return redeem(card.id, {"item": "1-1-101", "price": "100000"})
-
-    redemption = in_request(app, redeem_as_counter)
+    redemption = in_request(app, redeem, card.id, {"item": "1-1-101", "price": "100000"}, by=counter_user)
     sign_page = counter.get(f"/agreements/{redemption.agreement_id}/sign")
     assert sign_page.status_code == 200
     signed = post(counter, f"/agreements/{redemption.agreement_id}/sign", {
