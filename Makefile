@@ -19,6 +19,7 @@ run: install fonts office assets $(CATALOGUES)
 	VIP_PUBLIC_BASE_URL=$${VIP_PUBLIC_BASE_URL:-http://$(PUBLIC_HOST):$(PORT)} $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install-test browser fonts office assets $(CATALOGUES)
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The long runs `make test` keeps short: property tests with 20,000 examples each, and the kill -9 rounds (docs/reliability.md).
