@@ -19,6 +19,8 @@ run: install fonts office assets $(CATALOGUES)
 	VIP_PUBLIC_BASE_URL=$${VIP_PUBLIC_BASE_URL:-http://$(PUBLIC_HOST):$(PORT)} $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install-test browser fonts office assets $(CATALOGUES)
+	$(VENV)/bin/ruff check app tests benchmarks
+	$(VENV)/bin/vulture
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest $(PYTEST_ARGS)
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from flask import Flask, g, request, session
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -163,6 +164,7 @@ def _init_extensions(app: Flask) -> None:
 
     # Import every model so metadata, migrations and relationships see them all.
     from . import audit  # noqa: F401
+    from . import settings as _settings  # noqa: F401
     from .agreements import models as _agreements  # noqa: F401
     from .approvals import models as _approvals  # noqa: F401
     from .cards import charges as _charges  # noqa: F401
@@ -170,7 +172,6 @@ def _init_extensions(app: Flask) -> None:
     from .members import models as _members  # noqa: F401
     from .programs import models as _programs  # noqa: F401
     from .queue import models as _queue  # noqa: F401
-    from . import settings as _settings  # noqa: F401
     from .signing import models as _signing  # noqa: F401
     from .units import models as _units  # noqa: F401
     from .users.models import User

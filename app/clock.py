@@ -13,7 +13,7 @@ class Clock:
         self.tz = ZoneInfo(tz)
 
     def now(self) -> dt.datetime:
-        return dt.datetime.now(dt.timezone.utc)
+        return dt.datetime.now(dt.UTC)
 
     def today(self) -> dt.date:
         """The business day where the sales centre is, not in UTC."""
@@ -26,7 +26,7 @@ class FixedClock(Clock):
         self.at = at
 
     def now(self) -> dt.datetime:
-        return self.at.astimezone(dt.timezone.utc)  # like the real clock: aware UTC
+        return self.at.astimezone(dt.UTC)  # like the real clock: aware UTC
 
 
 def clock() -> Clock:

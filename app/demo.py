@@ -7,16 +7,15 @@ import datetime as dt
 import io
 import math
 
-from PIL import Image, ImageDraw, ImageFont
-
 from flask import current_app
 from flask_login import login_user
+from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy import select
 
 from .agreements.services import sign_drawn
 from .cards.services import issue_card
-from .documents.pdf import converter_available
 from .clock import today
+from .documents.pdf import converter_available
 from .extensions import db
 from .members.services import register_member
 from .programs import presets

@@ -6,7 +6,8 @@ Views turn them into a flash message or a form error; the API into
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from .rules import N_, Decision, refuse
 

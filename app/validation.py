@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Iterable, Mapping, TypeVar
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
 
 from .errors import ValidationFailed
-from .rules import N_, Decision, refuse
-from .rules import money
+from .rules import N_, Decision, money, refuse
 from .rules.units import parse_area
 
 E = TypeVar("E")
@@ -171,7 +171,7 @@ class FieldReader:
             self.fail(key, refuse("bad_choice", N_("Choose one of: %(allowed)s."), allowed=allowed))
             return None
 
-    def nested(self, key: str, allowed: Iterable[str]) -> "FieldReader | None":
+    def nested(self, key: str, allowed: Iterable[str]) -> FieldReader | None:
         raw = self.data.get(key, _MISSING)
         if raw is _MISSING or raw is None:
             return None
@@ -180,7 +180,7 @@ class FieldReader:
             return None
         return self._child(raw, f"{self.name(key)}.", allowed)
 
-    def items(self, key: str, allowed: Iterable[str]) -> Iterable["FieldReader"]:
+    def items(self, key: str, allowed: Iterable[str]) -> Iterable[FieldReader]:
         raw = self.data.get(key, _MISSING)
         if raw is _MISSING or raw is None:
             return []
@@ -189,7 +189,7 @@ class FieldReader:
             return []
         return [self._child(x, f"{self.name(key)}.{i}.", allowed) for i, x in enumerate(raw)]
 
-    def _child(self, data: Mapping[str, Any], prefix: str, allowed: Iterable[str]) -> "FieldReader":
+    def _child(self, data: Mapping[str, Any], prefix: str, allowed: Iterable[str]) -> FieldReader:
         """Nested keys are checked too, so a misspelt "credt" cannot silently become no credit."""
         child = FieldReader(data, prefix=prefix, errors=self.errors)
         for unknown in sorted(set(data) - set(allowed)):

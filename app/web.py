@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-
+from collections.abc import Callable
 from functools import wraps
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, abort, current_app, jsonify, redirect, render_template, request, url_for
@@ -16,10 +16,10 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
-from .errors import ServiceError, ValidationFailed
-from .extensions import db
 from .cards import labels
 from .documents.cards import design_labels
+from .errors import ServiceError, ValidationFailed
+from .extensions import db
 from .i18n import say
 from .members.schemas import ID_TYPE_LABELS
 from .programs.labels import ANCHOR_LABELS, DISPUTE_LABELS, KIND_LABELS, POLICY_LABELS, describe_refund_window, options

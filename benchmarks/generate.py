@@ -27,7 +27,7 @@ def _id_number(n: int) -> str:
     day = dt.date(1950, 1, 1) + dt.timedelta(days=n % 20_000)
     body = f"110105{day:%Y%m%d}{n // 20_000 % 1000:03d}"
     weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    check = "10X98765432"[sum(int(d) * w for d, w in zip(body, weights)) % 11]
+    check = "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=False)) % 11]
     return body + check
 
 

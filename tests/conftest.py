@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from html.parser import HTMLParser
 import secrets
-from typing import Any, Iterator
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from typing import Any
 
 import flask
-import hypothesis
 import flask_migrate
+import hypothesis
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import orm
@@ -276,7 +277,7 @@ class Api:
     def put(self, path: str, json: Any = None, **kw):
         return self.client.put(f"/api/v1{path}", json=json, headers=self._headers(kw.pop("headers", None)), **kw)
 
-    def renew(self, app) -> "Api":
+    def renew(self, app) -> Api:
         """A token for the same user issued today (the fixed clock's): after a jump of months, as staff would have."""
         from sqlalchemy import select
 
@@ -463,9 +464,10 @@ def scan_png() -> bytes:
 
 def seal_subscription(app, card, consultant):
     """Sign the card's subscription agreement the quick way (an uploaded scan), which puts the card in force."""
+    from flask_login import login_user
+
     from app.agreements.models import AgreementKind
     from app.agreements.services import seal_scan
-    from flask_login import login_user
 
     agreement = next(a for a in card.agreements if a.kind is AgreementKind.SUBSCRIPTION)
     with app.test_request_context("/"):

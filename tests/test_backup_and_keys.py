@@ -13,11 +13,11 @@ from sqlalchemy import func, select
 from app import create_app
 from app.agreements.models import Document
 from app.agreements.services import document_bytes
+from app.cards.models import LedgerEntry
 from app.clock import FixedClock
 from app.extensions import db
 from app.members.models import Member
 from app.members.services import decrypt_id_number, find_by_id_number
-from app.cards.models import LedgerEntry
 from app.settings import WrongDataKey
 from tests.conftest import DEFAULT_NOW, FRESH_KEYS, POSTGRES_URL, Api, cli_token, signed_cards, valid_id_number
 

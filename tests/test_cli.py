@@ -1,7 +1,7 @@
 from sqlalchemy import select
 
-from app.extensions import db
 from app.cards.models import Card
+from app.extensions import db
 from app.members.models import Member
 from app.programs.models import Program
 from app.users.models import User

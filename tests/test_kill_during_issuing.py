@@ -69,7 +69,7 @@ def _issue_until_killed(base: str, token: str, members: list[int], outcomes: dic
 
 
 def test_killing_the_server_during_issuing_leaves_no_partial_card(fresh_app, tmp_path):
-    fresh_app.extensions["vip_clock"].at = dt.datetime.now(dt.timezone.utc)  # the server reads the real clock
+    fresh_app.extensions["vip_clock"].at = dt.datetime.now(dt.UTC)  # the server reads the real clock
     admin, consultant = cli_token(fresh_app, "admin", "ada"), cli_token(fresh_app, "consultant", "kim")
     client = fresh_app.test_client()
     assert Api(client, admin).post("/programs", program_payload(code="KILL")).status_code == 201

@@ -49,7 +49,7 @@ def server(fresh_app, tmp_path):
     """gunicorn serving the fresh database (two workers with threads), beside the app used to set it up."""
     # The server reads the real clock: the setup here reads the same time, so what it writes (API tokens that last
     # 90 days, the day cards were issued) means the same to the server.
-    fresh_app.extensions["vip_clock"].at = dt.datetime.now(dt.timezone.utc)
+    fresh_app.extensions["vip_clock"].at = dt.datetime.now(dt.UTC)
     port = _free_port()
     env = os.environ | ENV | {"VIP_DATABASE_URL": fresh_app.config["SQLALCHEMY_DATABASE_URI"]}
     log = tmp_path / "gunicorn.log"

@@ -9,8 +9,8 @@ from typing import Any
 
 from ..rules.cards import format_card_number
 from ..rules.money import amount_in_words, discount_in_words, format_yuan
-from ..rules.units import format_area
 from ..rules.terms import DisputeResolution, ProgramKind, RefundAnchor, TransferPolicy
+from ..rules.units import format_area
 
 PAYMENT_WORDS = {"cash": "现金", "bank_card": "银行卡", "bank_transfer": "银行转账", "wechat_pay": "微信支付", "alipay": "支付宝"}
 ANCHOR_WORDS = {RefundAnchor.OPENING_DATE: "开盘日", RefundAnchor.ISSUE_DATE: "办卡之日", RefundAnchor.EXPIRY_DATE: "到期日"}

@@ -59,15 +59,15 @@ class Agreement(db.Model):
     seal_token: Mapped[str | None] = mapped_column(String(200))
 
     card = relationship("Card", foreign_keys=[card_id])
-    documents: Mapped[list["Document"]] = relationship(back_populates="agreement", order_by="Document.id")
-    signatures: Mapped[list["Signature"]] = relationship(back_populates="agreement", order_by="Signature.id")
+    documents: Mapped[list[Document]] = relationship(back_populates="agreement", order_by="Document.id")
+    signatures: Mapped[list[Signature]] = relationship(back_populates="agreement", order_by="Signature.id")
 
     __table_args__ = (
         CheckConstraint("(status = 'sealed') = (sealed_sha256 IS NOT NULL AND sealed_at IS NOT NULL AND seal_token IS NOT NULL)"
                         " OR status = 'void'", name="sealed_complete"),
     )
 
-    def document(self, role: DocumentRole, mime: str | None = None) -> "Document | None":
+    def document(self, role: DocumentRole, mime: str | None = None) -> Document | None:
         return next((d for d in reversed(self.documents) if d.role is role and mime in (None, d.mime)), None)
 
 

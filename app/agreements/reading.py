@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from .. import audit
 from ..documents.pdf import pdf_page_count, pdf_page_png
-from ..extensions import db
 from ..errors import NotFound
+from ..extensions import db
 from ..rules import N_, refuse
 from .services import pdf_of
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from cryptography.hazmat.primitives import serialization
@@ -27,7 +28,16 @@ from ..rules import N_, refuse
 from ..rules.identity import mask_number
 from ..signing import services as signing
 from . import contexts
-from .models import Agreement, AgreementKind, AgreementStatus, Document, DocumentRole, Signature, SignerRole, SigningMethod
+from .models import (
+    Agreement,
+    AgreementKind,
+    AgreementStatus,
+    Document,
+    DocumentRole,
+    Signature,
+    SignerRole,
+    SigningMethod,
+)
 from .schemas import read_scan, read_signature
 
 _CONTEXT = "agreement.document"
@@ -436,6 +446,7 @@ def member_download(agreement: Agreement, card_number: str | None, id_tail: str 
     """The member's own sealed PDF, once they prove who they are: the number of their card (any generation of it)
     and the last six characters of the holder's ID number. Every attempt is logged; a wrong one says not which part."""
     import hmac
+
     from ..cards.models import Card
     from ..rules.cards import check_card_number
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 from flask import jsonify, request, url_for
 from flask_login import current_user
 
+from ..extensions import limiter
 from ..members import services
 from ..members.schemas import dump_member
-from ..extensions import limiter
 from ..web import revealer
 from . import bp, json_body, reject_unknown, require
 

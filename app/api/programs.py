@@ -3,11 +3,11 @@ from __future__ import annotations
 from flask import jsonify, request, url_for
 from flask_babel import gettext
 
+from ..agreements.schemas import read_signature
 from ..cards.services import cards_affected_by_opening_day
+from ..errors import NotFound, ValidationFailed
 from ..programs import presets, services
 from ..programs.schemas import dump_program
-from ..agreements.schemas import read_signature
-from ..errors import NotFound, ValidationFailed
 from ..rules import N_, refuse
 from ..signing import services as signing
 from . import bp, json_body, reject_unknown, require

@@ -11,6 +11,7 @@ from ..units import services
 from ..units.schemas import DISCOUNT_FIELDS, UNIT_FIELDS, dump_published_discount, dump_unit
 from . import bp, json_body, reject_unknown, require
 
+
 @bp.get("/programs/<code>/units")
 def list_units(code: str):
     """A page of the inventory: ``status``, ``page``, ``per_page`` (at most 500)."""

@@ -9,9 +9,9 @@ from enum import Enum
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..cards.models import PaymentMethod
 from ..extensions import db
 from ..models_common import UTCDateTime, enum_column
-from ..cards.models import PaymentMethod
 
 
 class RequestStatus(str, Enum):

@@ -3,10 +3,12 @@ What approving each kind does to a card (money, new cards, documents) is that ca
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy import func, select
 
+from ..cards.models import Card
 from ..clock import utcnow
 from ..errors import Conflict, Forbidden, NotFound, ensure
 from ..extensions import db
@@ -14,7 +16,6 @@ from ..rules import N_, refuse
 from ..rules.lifecycle import check_two_people
 from ..users.roles import can, require_permission
 from ..validation import FieldReader
-from ..cards.models import Card
 from .models import AnnulRequest, RefundRequest, RequestStatus, TransferRequest, VoidRequest
 
 KINDS = {"refund": RefundRequest, "transfer": TransferRequest, "annul": AnnulRequest, "void": VoidRequest}

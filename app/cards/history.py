@@ -6,18 +6,19 @@ import csv
 import datetime as dt
 import io
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from sqlalchemy import or_, select
 
 from ..agreements.models import Agreement
+from ..approvals.models import RefundRequest, TransferRequest
 from ..audit import AuditEntry
 from ..extensions import db
 from ..rules.money import format_fen
 from ..users.models import User
 from ..validation import FieldReader
-from ..approvals.models import RefundRequest, TransferRequest
 from .charges import Charge
 from .models import Card, LedgerEntry, Redemption, Scan
 
@@ -107,10 +108,10 @@ def audit_entries(filters: AuditFilters, limit: int | None = AUDIT_PAGE) -> list
         ids = [c.id for c in _lineage(card)] if card else [-1]
         stmt = stmt.where(_about(_related_objects(ids)))
     if filters.date_from:
-        stmt = stmt.where(AuditEntry.created_at >= dt.datetime.combine(filters.date_from, dt.time(), dt.timezone.utc))
+        stmt = stmt.where(AuditEntry.created_at >= dt.datetime.combine(filters.date_from, dt.time(), dt.UTC))
     if filters.date_to:
         stmt = stmt.where(AuditEntry.created_at < dt.datetime.combine(filters.date_to + dt.timedelta(days=1), dt.time(),
-                                                                       dt.timezone.utc))
+                                                                       dt.UTC))
     return list(db.session.scalars(stmt.limit(limit) if limit else stmt))
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from ..agreements.models import AgreementKind, AgreementStatus
-from ..rules.units import UnitStatus, UnitUse
 from ..queue.models import QueueStatus
 from ..rules import N_
 from ..rules.terms import CardStatus
+from ..rules.units import UnitStatus, UnitUse
 from .models import LedgerKind, PaymentMethod
 
 STATUS_LABELS = {

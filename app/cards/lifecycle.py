@@ -3,7 +3,8 @@ the ledger rows for the money it moves, and the document it needs."""
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -11,6 +12,8 @@ from .. import audit
 from ..agreements import contexts
 from ..agreements.models import AgreementKind, AgreementStatus
 from ..agreements.services import create_agreement, render_subscription
+from ..approvals import services as approvals
+from ..approvals.models import AnnulRequest, RefundKind, RefundRequest, RequestStatus, TransferRequest, VoidRequest
 from ..audit import current_actor_id
 from ..clock import today, utcnow
 from ..errors import Conflict, NotFound, ValidationFailed, ensure
@@ -26,11 +29,9 @@ from ..rules.policies import check_card_limit, check_reissue_identity, check_tra
 from ..rules.terms import CardStatus
 from ..rules.validity import check_renewal, renewed_through
 from ..rules.windows import check_refund_date
-from ..users.roles import can, require_permission
-from ..validation import FieldReader
 from ..units import services as units
-from ..approvals import services as approvals
-from ..approvals.models import AnnulRequest, RefundKind, RefundRequest, RequestStatus, TransferRequest, VoidRequest
+from ..users.roles import require_permission
+from ..validation import FieldReader
 from .charges import Charge, ChargeKind
 from .models import Card, LedgerEntry, LedgerKind, PaymentMethod, Redemption
 from .services import new_card_number

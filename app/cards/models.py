@@ -3,7 +3,18 @@ from __future__ import annotations
 import datetime as dt
 from enum import Enum
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from ..extensions import db
@@ -72,8 +83,8 @@ class Card(db.Model):
     tier = relationship("Tier")
     member = relationship("Member")
     issued_by = relationship("User", foreign_keys=[issued_by_id])
-    ledger: Mapped[list["LedgerEntry"]] = relationship(back_populates="card", order_by="LedgerEntry.id")
-    redemptions: Mapped[list["Redemption"]] = relationship(back_populates="card", order_by="Redemption.id")
+    ledger: Mapped[list[LedgerEntry]] = relationship(back_populates="card", order_by="LedgerEntry.id")
+    redemptions: Mapped[list[Redemption]] = relationship(back_populates="card", order_by="Redemption.id")
     agreements = relationship("Agreement", foreign_keys="Agreement.card_id", order_by="Agreement.id", viewonly=True)
 
     __table_args__ = (

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import dataclass
 import secrets
-from typing import Any, Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, with_expression
 
 from .. import audit, tokens
-from ..audit import current_actor_id, printable, request_origin
 from ..agreements import contexts
 from ..agreements.models import AgreementKind
 from ..agreements.services import create_agreement, render_subscription
+from ..audit import current_actor_id, printable, request_origin
 from ..clock import today, utcnow
 from ..documents.cards import card_png, designs, face_of
 from ..documents.fonts import find_cjk_fonts
@@ -27,20 +28,20 @@ from ..members.services import decrypt_id_number
 from ..programs.models import Program
 from ..rules import N_, Decision, refuse
 from ..rules import cards as card_rules
-from ..rules.money import format_yuan
-from ..rules.policies import check_issue
-from ..rules.money import format_fen
-from ..rules.settlement import PricedSettlement, Settlement, settle_from_list_price
-from ..rules.units import DEFAULT_CONTRACT_SIGN_DAYS, contract_deadline, earnest_money
-from ..units import services as units
-from ..rules.terms import CardStatus, ProgramKind
 from ..rules.identity import mask_name
+from ..rules.money import format_fen, format_yuan
+from ..rules.policies import check_issue
+from ..rules.settlement import PricedSettlement, Settlement, settle_from_list_price
+from ..rules.terms import CardStatus, ProgramKind
+from ..rules.units import DEFAULT_CONTRACT_SIGN_DAYS, contract_deadline, earnest_money
 from ..rules.validity import expiry_date
 from ..rules.windows import refund_window
+from ..units import services as units
 from ..users.roles import can
-from .models import Card, LedgerEntry, LedgerKind, Redemption, Scan, ScanAction
 from ..validation import FieldReader
+from .models import Card, LedgerEntry, LedgerKind, Redemption, Scan, ScanAction
 from .schemas import RedeemInput, dump_settlement, read_issue, read_redeem
+
 
 def verify_url(card: Card) -> str:
     return tokens.public_url(f"/v/{tokens.card_token(card.public_id, card.generation)}")

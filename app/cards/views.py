@@ -4,14 +4,15 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext
 from flask_login import current_user
 
+from ..agreements import reading
+from ..agreements import services as agreements
 from ..approvals import services as approvals
-from ..agreements import reading, services as agreements
-from ..units import services as units
 from ..errors import Conflict, ServiceError, ValidationFailed
 from ..i18n import say
 from ..members.services import get_member
 from ..programs.services import issuing_programs, list_programs
 from ..queue import services as queue
+from ..units import services as units
 from ..users.roles import can
 from ..web import field_errors, require
 from . import history, services

@@ -40,7 +40,7 @@ class CardFace:
     scan_hint: str = "扫码核验 Scan to verify"
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def designs() -> dict[str, dict]:
     return {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(TEMPLATES.glob("*.json"))}
 
@@ -68,7 +68,7 @@ def render_card(face: CardFace, design: str, font_paths: list[str]) -> Image.Ima
     draw = ImageDraw.Draw(card)
     for y in range(height):  # vertical gradient
         t = y / (height - 1)
-        draw.line([(0, y), (width, y)], fill=tuple(round(a + (b - a) * t) for a, b in zip(top, bottom)))
+        draw.line([(0, y), (width, y)], fill=tuple(round(a + (b - a) * t) for a, b in zip(top, bottom, strict=False)))
     colors = spec["colors"]
     if rule := spec.get("rule"):
         draw.line([(_px(rule["x1"]), _px(rule["y"])), (_px(rule["x2"]), _px(rule["y"]))],

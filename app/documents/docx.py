@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
@@ -57,7 +58,7 @@ def append_evidence(content: bytes, title: str, sections: list[tuple[str, list[s
         table.style = "Table Grid"
         for values, bold in ([(columns, True)] if columns else []) + [(r, False) for r in rows]:
             cells = table.add_row().cells
-            for cell, value in zip(cells, values):
+            for cell, value in zip(cells, values, strict=False):
                 cell_run = cell.paragraphs[0].add_run(value)
                 cell_run.font.size = Pt(8.5)
                 cell_run.bold = bold

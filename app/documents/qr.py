@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 
 import qrcode
-from qrcode.constants import ERROR_CORRECT_M
 from PIL import Image
+from qrcode.constants import ERROR_CORRECT_M
 
 
 def qr_image(data: str, *, size_px: int) -> Image.Image:

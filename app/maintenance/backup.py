@@ -12,8 +12,8 @@ from flask import current_app
 from ..crypto import cipher
 from ..errors import Conflict, ValidationFailed
 from ..extensions import db
-from ..rules import N_, refuse
 from ..members.services import _CONTEXT as MEMBER_CONTEXT
+from ..rules import N_, refuse
 from ..settings import DATA_KEY_CHECK, data_key_check_value
 
 

@@ -7,8 +7,8 @@ both and finds ID numbers under either index, and writes only under the new key.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from flask import current_app
 from sqlalchemy import select, update

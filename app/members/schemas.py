@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Mapping
+from typing import Any
 
-from ..rules.identity import check_person_name, check_id_number, check_mobile_phone, check_postal_code, mask_name, mask_number
 from ..rules import N_
+from ..rules.identity import (
+    check_id_number,
+    check_mobile_phone,
+    check_person_name,
+    check_postal_code,
+    mask_name,
+    mask_number,
+)
 from ..validation import FieldReader
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select

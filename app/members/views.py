@@ -4,11 +4,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
+from ..cards.history import member_timeline
+from ..cards.services import cards_of
 from ..errors import Conflict, ValidationFailed
 from ..extensions import limiter
 from ..web import field_errors, require, revealer
-from ..cards.history import member_timeline
-from ..cards.services import cards_of
 from . import services
 from .schemas import IdType
 

@@ -2,12 +2,30 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from ..models_common import UTCDateTime, enum_column
-from ..rules.terms import DisputeResolution, ProgramKind, ProgramTerms, RefundAnchor, RefundWindowTerms, TierTerms, TransferPolicy
+from ..rules.terms import (
+    DisputeResolution,
+    ProgramKind,
+    ProgramTerms,
+    RefundAnchor,
+    RefundWindowTerms,
+    TierTerms,
+    TransferPolicy,
+)
 from ..rules.units import USE_SETS, UnitUse, uses_from_text
 from .schemas import program_terms
 
@@ -60,7 +78,7 @@ class Program(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
-    tiers: Mapped[list["Tier"]] = relationship(back_populates="program", order_by="Tier.position",
+    tiers: Mapped[list[Tier]] = relationship(back_populates="program", order_by="Tier.position",
                                                cascade="all, delete-orphan")
 
     __table_args__ = (
@@ -98,7 +116,7 @@ class Program(db.Model):
     def allowed_uses(self) -> frozenset[UnitUse] | None:
         return uses_from_text(self.redeemable_uses)
 
-    def tier(self, code: str) -> "Tier | None":
+    def tier(self, code: str) -> Tier | None:
         return next((t for t in self.tiers if t.code == code), None)
 
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
+from ..documents.cards import designs
 from ..rules import N_, refuse
+from ..rules.identity import check_contact_phone, check_credit_code
 from ..rules.money import format_discount_rate, format_fen
+from ..rules.policies import check_program_terms
 from ..rules.terms import (
     DisputeResolution,
     ProgramKind,
@@ -18,9 +22,6 @@ from ..rules.terms import (
     TransferPolicy,
 )
 from ..rules.units import UnitUse, uses_text
-from ..rules.identity import check_contact_phone, check_credit_code
-from ..rules.policies import check_program_terms
-from ..documents.cards import designs
 from ..validation import FieldReader
 
 CODE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_-]{1,31}"

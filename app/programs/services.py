@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+import hashlib
+from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy import select
 
-import hashlib
-
 from .. import audit
 from ..agreements.schemas import read_png
+from ..cards.models import Card
 from ..clock import today, utcnow
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
 from ..rules import N_, refuse
 from ..rules.policies import check_issue
-from ..cards.models import Card
 from .models import Program, Tier
 from .schemas import ProgramInput, dump_program, read_program
 

@@ -3,12 +3,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 
+from ..cards.services import cards_affected_by_opening_day
 from ..errors import ValidationFailed
 from ..rules.terms import ProgramKind, RefundAnchor, TransferPolicy
+from ..signing import services as signing
 from ..validation import unflatten_form
 from ..web import field_errors, require
-from ..cards.services import cards_affected_by_opening_day
-from ..signing import services as signing
 from . import presets, services
 from .schemas import dump_program
 

@@ -11,22 +11,23 @@ import hmac
 import json
 import re
 import secrets
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy import func, select
 
 from .. import audit
 from ..audit import current_actor_id, printable
 from ..cards import services as cards
+from ..cards.models import Card
 from ..clock import today, utcnow
 from ..errors import Conflict, NotFound
 from ..extensions import db
-from ..cards.models import Card
 from ..members.services import find_by_id_number
 from ..programs.models import Program
-from ..validation import FieldReader
 from ..rules import N_, refuse
 from ..rules.identity import mask_name
+from ..validation import FieldReader
 from .models import CallScreen, LotteryDraw, QueueEntry, QueueStatus
 
 # action: (states it applies to, the state it leaves, why not)

@@ -9,8 +9,8 @@ from flask_login import current_user
 from ..errors import ServiceError, ValidationFailed
 from ..i18n import say
 from ..programs.services import list_programs
-from ..users.roles import can
 from ..tokens import public_url
+from ..users.roles import can
 from ..web import field_errors, require
 from . import services
 from .models import QueueStatus

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from .decision import N_, Decision, allow, refuse
-from .money import as_decimal, apply_rate
+from .money import apply_rate, as_decimal
 
 MAX_AREA_DM2 = 10_000_000  # 100,000 m²: beyond any one unit
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import csv
 import io
-from decimal import Decimal
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -450,7 +451,7 @@ def export_units(program: Program, fmt: str) -> bytes:
     sheet.title = "销控表"
     for row in rows:
         sheet.append(row)
-    for column, width in zip("ABCDEFGHIJ", (14, 8, 6, 6, 8, 6, 12, 14, 12, 6)):
+    for column, width in zip("ABCDEFGHIJ", (14, 8, 6, 6, 8, 6, 12, 14, 12, 6), strict=False):
         sheet.column_dimensions[column].width = width
     out = io.BytesIO()
     book.save(out)

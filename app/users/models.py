@@ -29,7 +29,7 @@ class User(UserMixin, db.Model):
     # Part of every session's fingerprint: raising it (signing out) ends the account's sessions everywhere.
     session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
-    tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user", order_by="ApiToken.id")
+    tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", order_by="ApiToken.id")
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

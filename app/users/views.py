@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import time
-
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for

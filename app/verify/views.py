@@ -7,7 +7,8 @@ import hashlib
 from flask import Blueprint, current_app, g, render_template, request
 from flask_login import current_user
 
-from ..agreements import checking, services as agreements
+from ..agreements import checking
+from ..agreements import services as agreements
 from ..agreements.schemas import MAX_SCAN_BYTES, dump_agreement
 from ..cards import services as cards
 from ..cards.schemas import dump_card

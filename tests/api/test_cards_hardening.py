@@ -3,10 +3,10 @@
 import io
 
 import pytest
-from werkzeug.datastructures import FileStorage
-from werkzeug.test import encode_multipart
 import sqlalchemy as sa
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from app.agreements.models import Agreement, Document
 from app.audit import AuditEntry
@@ -129,7 +129,7 @@ def test_a_changed_template_cannot_be_signed_under_the_old_version(app, make_car
 
 def test_a_failure_after_the_first_write_leaves_nothing(app, api_as, make_program, make_member, monkeypatch):
     from app.agreements import services
-    program, member = make_program(code="HALF-1"), make_member()
+    _program, member = make_program(code="HALF-1"), make_member()
     consultant = api_as("consultant")
 
     def broken(*args, **kwargs):
@@ -148,7 +148,7 @@ def test_a_failure_after_the_first_write_leaves_nothing(app, api_as, make_progra
 
 def test_permit_override_is_recorded_only_when_it_overrides(app, make_user, make_program, make_member):
     from app.cards.services import issue_card
-    admin, program, member = make_user("admin"), make_program(code="PERMIT-OK"), make_member()
+    admin, _program, member = make_user("admin"), make_program(code="PERMIT-OK"), make_member()
     card = in_request(app, issue_card, {"program": "PERMIT-OK", "tier": "VIP", "member_id": member.id, "amount": "50000",
                                         "payment_method": "cash", "receipt_no": "R", "permit_override_reason": "以防万一"},
                       by=admin)

@@ -5,7 +5,6 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from app import tokens
 from app.cards.models import Card
 from app.extensions import db
 from tests.conftest import DEFAULT_NOW, program_payload, signature_data_url, valid_id_number
@@ -304,6 +303,7 @@ def test_member_termination_after_cooling_off_refunds_nothing_and_runs_out_the_n
 
 def _docx_text(content: bytes) -> str:
     import io
+
     from docx import Document
     doc = Document(io.BytesIO(content))
     return "\n".join([p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells])
@@ -338,6 +338,7 @@ def test_each_transition_writes_its_document(desk, clock):
 
 def _pdf_text(api, agreement_id) -> str:
     import io
+
     from pypdf import PdfReader
     response = api.get(f"/agreements/{agreement_id}/document.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"

@@ -33,7 +33,7 @@ def test_a_burst_of_reveals_alerts_the_managers_once(app, api_as, login, clock):
     limiter.reset()
     manager = api_as("admin")
     members = [_member(manager, 10 + n) for n in range(12)]
-    for n, member_id in enumerate(members[:9]):
+    for _n, member_id in enumerate(members[:9]):
         clock.at += dt.timedelta(seconds=30)
         assert manager.post(f"/members/{member_id}/reveal", {"reason": "核对"}).status_code == 200
     assert db.session.scalars(select(AuditEntry).where(AuditEntry.action == "member.reveal_burst")).all() == []

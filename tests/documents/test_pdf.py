@@ -72,7 +72,7 @@ def _embedded_fonts(content: bytes) -> list[str]:
 
 
 def test_pages_as_images():
-    content = pdf.docx_to_pdf(_docx(*[("认筹协议第%d段" % i, "SimSun", 72) for i in range(12)]))
+    content = pdf.docx_to_pdf(_docx(*[(f"认筹协议第{i}段", "SimSun", 72) for i in range(12)]))
     pages = pdf.pdf_page_count(content)
     assert pages >= 2
     image = Image.open(io.BytesIO(pdf.pdf_page_png(content, pages - 1, 640)))

@@ -15,9 +15,9 @@ TABLET = {"width": 800, "height": 1280}
 
 def _issue_unsigned(app, name: str, seed: int) -> tuple[str, int]:
     from app.cards.services import issue_card
+    from app.extensions import db
     from app.members.services import register_member
     from app.users.models import User
-    from app.extensions import db
 
     with app.test_request_context("/"):
         consultant = db.session.scalar(db.select(User).where(User.username == "consultant"))

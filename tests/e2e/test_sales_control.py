@@ -22,9 +22,10 @@ def _setup(app):
     runner = app.test_cli_runner()
     for name, role in (("sc-manager", "admin"), ("sc-counter", "counter"), ("sc-consultant", "consultant")):
         runner.invoke(args=["users", "create", name, "--role", role, "--password", "password-123"])
-    from app.users.models import User
-    from app.extensions import db
     from sqlalchemy import select
+
+    from app.extensions import db
+    from app.users.models import User
 
     def token(name):
         return in_request(app, lambda: issue_token(db.session.scalar(select(User).where(User.username == name)), "e2e"))

@@ -11,8 +11,17 @@ import cn2an
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.rules.money import (BP_SCALE, MAX_FEN, amount_in_words, apply_rate, format_fen, format_yuan, parse_amount,
-                             format_discount_rate, parse_discount_rate)
+from app.rules.money import (
+    BP_SCALE,
+    MAX_FEN,
+    amount_in_words,
+    apply_rate,
+    format_discount_rate,
+    format_fen,
+    format_yuan,
+    parse_amount,
+    parse_discount_rate,
+)
 from app.rules.settlement import settle, settle_card
 from app.rules.terms import ProgramKind, ProgramTerms, RefundAnchor, RefundWindowTerms, TierTerms
 from app.rules.units import PublishedDiscountTerms, apply_published
@@ -51,7 +60,7 @@ def test_a_membership_fee_is_never_set_against_a_price(price_fen, tier, held):
     assert result.deposit_applied_fen == result.credit_used_fen == 0
 
 
-_CAPITAL_DIGITS = dict(zip("零壹贰叁肆伍陆柒捌玖", range(10)))
+_CAPITAL_DIGITS = dict(zip("零壹贰叁肆伍陆柒捌玖", range(10), strict=False))
 
 
 def _words_to_fen(words: str) -> int:

@@ -210,7 +210,7 @@ def expand(app) -> dict[str, tuple[str, str, str]]:
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             for values in itertools.product(*[vs for _, vs in choices]):
                 path = rule.rule
-                for (placeholder, _), value in zip(choices, values):
+                for (placeholder, _), value in zip(choices, values, strict=False):
                     path = path.replace(placeholder, value, 1)
                 routes[f"{method} {path}"] = (method, path, rule.endpoint)
     return routes

@@ -4,10 +4,10 @@ import json
 import zipfile
 
 import pytest
-from pypdf import PdfReader
 import sqlalchemy as sa
 from docx import Document as Docx
 from flask_login import login_user
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from app.agreements import services
@@ -61,7 +61,7 @@ def test_the_presale_agreement_says_what_the_card_is(app, make_card, make_progra
     with app.test_request_context("/"):
         assert services.by_public_token(url.rsplit("/d/", 1)[1]) == agreement
     stored = db.session.scalars(select(Document)).one()
-    assert "11010519491231002X".encode() not in stored.content_encrypted  # the bytes are encrypted at rest
+    assert b"11010519491231002X" not in stored.content_encrypted  # the bytes are encrypted at rest
     assert "110***********002X" in agreement.params and "11010519491231002X" not in agreement.params
 
 
@@ -132,6 +132,7 @@ def test_bad_signatures_are_refused_and_nothing_is_sealed(app, make_card, value,
 
 def test_an_empty_signature_pad_is_refused(app, make_card):
     import base64
+
     from PIL import Image
     blank = io.BytesIO()
     Image.new("RGBA", (400, 150), (0, 0, 0, 0)).save(blank, format="PNG")

@@ -10,7 +10,7 @@ from app.extensions import db
 
 def test_every_change_writes_an_entry_with_actor_object_and_masked_data(app, make_user, make_member, make_program):
     admin = make_user("admin")
-    program = make_program(code="AUD-1")
+    make_program(code="AUD-1")
     member = make_member(name="王五")
     entries = db.session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
     actions = [(e.action, e.object_type) for e in entries]

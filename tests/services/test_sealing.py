@@ -11,7 +11,9 @@ import threading
 from pathlib import Path
 
 import pytest
-from asn1crypto import keys as asn1_keys, tsp, x509 as asn1_x509
+from asn1crypto import keys as asn1_keys
+from asn1crypto import tsp
+from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -116,8 +118,8 @@ def test_check_tells_the_original_from_an_altered_a_resaved_and_a_foreign_pdf(ap
     assert "已被篡改" in page and agreement.number in page
 
     # Saved again with something added after sealing (an incremental update): the sealed part alone is genuine.
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.generic import TextStringObject
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     writer.root["/Lang"] = TextStringObject("en")
     writer.update_root()
@@ -132,7 +134,7 @@ def test_check_tells_the_original_from_an_altered_a_resaved_and_a_foreign_pdf(ap
     stranger = pades.sign_pdf(image_to_pdf(scan_png()), key_der=fresh_key.private_bytes(
         serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()),
         chain_der=[fresh_cert.public_bytes(serialization.Encoding.DER)], reason="x", location="x", name="x", tsa_url=None,
-        now=dt.datetime.now(dt.timezone.utc)).pdf
+        now=dt.datetime.now(dt.UTC)).pdf
     page = _check(app, stranger)
     assert "非本系统签名" in page and "Someone Else Co" in page
     assert "无法识别" in _check(app, b"%PDF-1.4 garbage")  # damaged: a verdict, never a 500
@@ -163,7 +165,7 @@ class _Timestamper:
         from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)  # pyHanko's test TSA signs with RSA
         name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test TSA")])
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
                 .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
                 .not_valid_after(now + dt.timedelta(days=30))

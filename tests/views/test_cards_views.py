@@ -1,12 +1,6 @@
 import io
 import re
 
-
-def verdict(html: str) -> str:
-    """The big word on a verdict page, not any label elsewhere (有效 is also in 有效期)."""
-    match = re.search(r'<div class="verdict-code">([^<]*)</div>', html)
-    return match.group(1) if match else ""
-
 from sqlalchemy import select
 
 from app.cards.models import Card
@@ -14,8 +8,14 @@ from app.extensions import db, limiter
 from tests.conftest import PDF_BYTES, browser_form, csrf_token, signature_data_url
 
 
+def verdict(html: str) -> str:
+    """The big word on a verdict page, not any label elsewhere (有效 is also in 有效期)."""
+    match = re.search(r'<div class="verdict-code">([^<]*)</div>', html)
+    return match.group(1) if match else ""
+
+
 def test_a_consultant_issues_a_card_and_signs_on_screen(login, make_program, make_member):
-    program = make_program("presale_95", code="WEB-1")
+    make_program("presale_95", code="WEB-1")
     member = make_member(name="王小明")
     client = login("consultant")
     page = client.get(f"/cards/new?member_id={member.id}").get_data(as_text=True)
