@@ -171,7 +171,8 @@ def send(base: str, token: str, path: str, body: dict, barrier=None) -> tuple[in
         with urllib.request.urlopen(request, timeout=60) as response:
             return response.status, "ok"
     except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read())["error"]["code"]
+        body = json.loads(exc.read())["error"]
+        return exc.code, body["code"] if body["code"] != "validation_failed" else ",".join(body["reasons"].values())
 
 
 def _send_in_process(args) -> tuple[int, str]:
@@ -248,4 +249,38 @@ def test_parallel_issues_for_one_member_stop_at_the_programmes_card_limit(server
                                                          "receipt_no": f"L{i}"}) for i in range(PARALLEL)])
     assert sorted(outcomes).count((201, "ok")) == 1, outcomes
     assert sorted(code for status, code in outcomes if status != 201) == ["member_card_limit"] * (PARALLEL - 1)
+    _money_adds_up(app)
+
+
+def test_a_purchase_and_a_refund_request_at_once_leave_one_of_them(server):
+    """Four counters redeem the card while four desks ask for its refund: one of the eight gets through."""
+    app, base = server
+    admin, consultant, counter = (cli_token(app, "admin", "ada"), cli_token(app, "consultant", "kim"),
+                                  cli_token(app, "counter", "cai"))
+    today = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
+    card = _issued(app, "EITHER", [admin], consultant, 1, 1400, opening_date=(today - dt.timedelta(days=20)).isoformat())[0]
+    token = card["verify_url"].rsplit("/v/", 1)[1]
+    calls = [(counter, f"/verify/{token}/redeem", {"item": "3-1-1201", "price": "1000000.00"}),
+             (consultant, f"/cards/{card['number']}/refund-requests", {"reason": "不买了"})] * (PARALLEL // 2)
+    outcomes = _both_ways(base, calls)
+    assert sum(status in (200, 201) for status, _ in outcomes) == 1, outcomes
+    assert all(status == 409 for status, _ in outcomes if status not in (200, 201)), outcomes
+    _money_adds_up(app)
+
+
+def test_two_desks_reissuing_one_lost_card_make_one_new_card(server):
+    app, base = server
+    admin, consultant = cli_token(app, "admin", "ada"), cli_token(app, "consultant", "kim")
+    card = _issued(app, "LOST", [admin], consultant, 1, 1500)[0]
+    client = app.test_client()
+    assert Api(client, consultant).post(f"/cards/{card['number']}/report-loss", {"reason": "丢了"}).status_code == 200
+    outcomes = _both_ways(base, [(consultant, f"/cards/{card['number']}/reissue",
+                                  {"id_number": valid_id_number(1500), "fee_receipt_no": "F1",
+                                                                           "reason": "补办"})] * PARALLEL)
+    assert sorted(outcomes).count((201, "ok")) == 1, outcomes
+    assert all((status, code) == (409, "card_not_lost") for status, code in outcomes if status != 201), outcomes
+    with app.app_context():
+        from app.cards.models import Card
+        assert db.session.scalar(select(func.count(Card.id)).where(Card.predecessor_id.is_not(None))) == 1
+        db.session.remove()
     _money_adds_up(app)
