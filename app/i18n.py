@@ -30,3 +30,8 @@ def _locale(code: str) -> Locale:
 
 def say(decision: Decision) -> str:
     return decision.sentence(gettext)
+
+
+def options(labels: dict) -> list[tuple[str, str]]:
+    """(value, label in the user's language) pairs for a <select>, from an enum's label table."""
+    return [(key.value, gettext(text)) for key, text in labels.items()]

@@ -16,17 +16,13 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
-from .cards import labels
-from .documents.cards import design_labels
 from .errors import ServiceError, ValidationFailed
 from .extensions import db
 from .i18n import say
-from .members.schemas import ID_TYPE_LABELS
-from .programs.labels import ANCHOR_LABELS, DISPUTE_LABELS, KIND_LABELS, POLICY_LABELS, describe_refund_window, options
 from .rules import N_, identity, money
 from .rules.cards import format_card_number
-from .rules.units import MANUAL_STATUSES, format_area
-from .users.roles import ROLE_LABELS, can
+from .rules.units import format_area
+from .users.roles import can
 
 bp = Blueprint("web", __name__)
 
@@ -219,6 +215,12 @@ def _refuse_unstorable_input():
 
 
 
+def register_labels(bp: Blueprint, **names: Any) -> None:
+    """A feature's words for templates (labels of its statuses, options for its selects), registered when its blueprint
+    is, so that this module knows no feature."""
+    bp.record_once(lambda state: state.app.jinja_env.globals.update(names))
+
+
 def revealer() -> str:
     """The rate-limit key of full-ID reveals: per person, whichever address, page or token they use."""
     return f"reveal:{getattr(current_user, 'id', None)}"
@@ -305,26 +307,8 @@ def init_app(app: Flask) -> None:
         mismatch = base_url_mismatch()
         return {"base_url_warning": _mismatch_message(*mismatch) if mismatch else None}
 
-    app.jinja_env.globals.update(
-        can=can, role_labels=ROLE_LABELS, say=say,
-        role_options=lambda: options(ROLE_LABELS),
-        kind_labels=KIND_LABELS, policy_labels=POLICY_LABELS,
-        kind_options=lambda: options(KIND_LABELS),
-        anchor_options=lambda: options(ANCHOR_LABELS),
-        policy_options=lambda: options(POLICY_LABELS),
-        dispute_labels=DISPUTE_LABELS, dispute_options=lambda: options(DISPUTE_LABELS),
-        describe_refund_window=describe_refund_window,
-        id_type_labels=ID_TYPE_LABELS, id_type_options=lambda: options(ID_TYPE_LABELS),
-        status_labels=labels.STATUS_LABELS, verdict_labels=labels.VERDICT_LABELS, payment_labels=labels.PAYMENT_LABELS,
-        ledger_labels=labels.LEDGER_LABELS, agreement_labels=labels.AGREEMENT_LABELS,
-        agreement_status_labels=labels.AGREEMENT_STATUS_LABELS, check_labels=labels.CHECK_LABELS,
-        queue_labels=labels.QUEUE_LABELS, design_options=design_labels,
-        unit_status_labels=labels.UNIT_STATUS_LABELS, unit_use_labels=labels.UNIT_USE_LABELS,
-        unit_use_options=lambda: options(labels.UNIT_USE_LABELS),
-        unit_status_options=lambda: options({s: labels.UNIT_STATUS_LABELS[s] for s in MANUAL_STATUSES}),
-        payment_options=lambda: options(labels.PAYMENT_LABELS),
-        get_locale=get_locale,
-    )
+    # What every page shares; each feature registers its own labels with its blueprint (see register_labels).
+    app.jinja_env.globals.update(can=can, say=say, get_locale=get_locale)
     app.jinja_env.filters.update(
         yuan=money.format_yuan,
         yuan_text=money.format_yuan_text,

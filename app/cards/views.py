@@ -7,19 +7,25 @@ from flask_login import current_user
 from ..agreements import reading
 from ..agreements import services as agreements
 from ..approvals import services as approvals
+from ..documents.cards import design_labels
 from ..errors import Conflict, ServiceError, ValidationFailed
-from ..i18n import say
+from ..i18n import options, say
 from ..members.services import get_member
 from ..programs.services import issuing_programs, list_programs
 from ..queue import services as queue
 from ..units import services as units
 from ..users.roles import can
-from ..web import field_errors, require
-from . import history, services
+from ..web import field_errors, register_labels, require
+from . import history, labels, services
 from .models import PaymentMethod
 from .schemas import dump_card, dump_redemption
 
 bp = Blueprint("cards", __name__)
+register_labels(bp, status_labels=labels.STATUS_LABELS, verdict_labels=labels.VERDICT_LABELS,
+                payment_labels=labels.PAYMENT_LABELS, payment_options=lambda: options(labels.PAYMENT_LABELS),
+                ledger_labels=labels.LEDGER_LABELS, agreement_labels=labels.AGREEMENT_LABELS,
+                agreement_status_labels=labels.AGREEMENT_STATUS_LABELS, check_labels=labels.CHECK_LABELS,
+                queue_labels=labels.QUEUE_LABELS, design_options=design_labels)
 
 ISSUE_FORM_FIELDS = ("amount", "payment_method", "receipt_no", "qualifying_spend", "permit_override_reason")
 

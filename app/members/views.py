@@ -8,11 +8,13 @@ from ..cards.history import member_timeline
 from ..cards.services import cards_of
 from ..errors import Conflict, ValidationFailed
 from ..extensions import limiter
-from ..web import field_errors, require, revealer
+from ..i18n import options
+from ..web import field_errors, register_labels, require, revealer
 from . import services
-from .schemas import IdType
+from .schemas import ID_TYPE_LABELS, IdType
 
 bp = Blueprint("members", __name__, url_prefix="/members")
+register_labels(bp, id_type_labels=ID_TYPE_LABELS, id_type_options=lambda: options(ID_TYPE_LABELS))
 
 FIELDS = ("name", "id_type", "id_number", "phone", "address", "postal_code")
 

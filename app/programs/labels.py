@@ -36,5 +36,3 @@ def describe_refund_window(window: RefundWindowTerms | None) -> str:
                    anchor=anchor, opens=window.opens_after_days, closes=window.closes_after_days)
 
 
-def options(labels: dict) -> list[tuple[str, str]]:
-    return [(key.value, gettext(text)) for key, text in labels.items()]

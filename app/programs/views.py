@@ -5,14 +5,20 @@ from flask_babel import gettext
 
 from ..cards.services import cards_affected_by_opening_day
 from ..errors import ValidationFailed
+from ..i18n import options
 from ..rules.terms import ProgramKind, RefundAnchor, TransferPolicy
 from ..signing import services as signing
 from ..validation import unflatten_form
-from ..web import field_errors, require
+from ..web import field_errors, register_labels, require
 from . import presets, services
+from .labels import ANCHOR_LABELS, DISPUTE_LABELS, KIND_LABELS, POLICY_LABELS, describe_refund_window
 from .schemas import dump_program
 
 bp = Blueprint("programs", __name__, url_prefix="/programs")
+register_labels(bp, kind_labels=KIND_LABELS, policy_labels=POLICY_LABELS, dispute_labels=DISPUTE_LABELS,
+                kind_options=lambda: options(KIND_LABELS), anchor_options=lambda: options(ANCHOR_LABELS),
+                policy_options=lambda: options(POLICY_LABELS), dispute_options=lambda: options(DISPUTE_LABELS),
+                describe_refund_window=describe_refund_window)
 
 BLANK_TIER_ROWS = 2
 

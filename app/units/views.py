@@ -7,16 +7,21 @@ from flask import Blueprint, current_app, flash, jsonify, redirect, render_templ
 from flask_babel import gettext
 from flask_login import current_user
 
+from ..cards import labels
 from ..errors import ServiceError, ValidationFailed
-from ..i18n import say
+from ..i18n import options, say
 from ..programs.services import get_program
 from ..rules import N_
+from ..rules.units import MANUAL_STATUSES
 from ..users.roles import can
-from ..web import field_errors, forbidden, require
+from ..web import field_errors, forbidden, register_labels, require
 from . import services
 from .schemas import UNIT_FIELDS, dump_published_discount
 
 bp = Blueprint("units", __name__, url_prefix="/programs/<code>")
+register_labels(bp, unit_status_labels=labels.UNIT_STATUS_LABELS, unit_use_labels=labels.UNIT_USE_LABELS,
+                unit_use_options=lambda: options(labels.UNIT_USE_LABELS),
+                unit_status_options=lambda: options({s: labels.UNIT_STATUS_LABELS[s] for s in MANUAL_STATUSES}))
 
 # The import's columns as the page names them.
 COLUMN_LABELS = {"code": N_("Unit number"), "building": N_("Building"), "unit": N_("Unit (entrance)"), "floor": N_("Floor"),

@@ -10,11 +10,14 @@ from flask_login import current_user, login_user, logout_user
 from ..clock import utcnow
 from ..errors import ValidationFailed
 from ..extensions import limiter
-from ..web import field_errors, require
+from ..i18n import options
+from ..web import field_errors, register_labels, require
 from . import services
+from .roles import ROLE_LABELS
 
 auth_bp = Blueprint("auth", __name__)
 admin_bp = Blueprint("users", __name__, url_prefix="/admin/users")
+register_labels(auth_bp, role_labels=ROLE_LABELS, role_options=lambda: options(ROLE_LABELS))
 
 
 def _safe_next(target: str | None) -> str:
