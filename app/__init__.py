@@ -198,6 +198,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .agreements.views import bp as agreements_bp
     from .api import bp as api_bp
     from .approvals.views import bp as approvals_bp
     from .cards.lifecycle_views import bp as lifecycle_bp
@@ -210,8 +211,8 @@ def _register_blueprints(app: Flask) -> None:
     from .verify.views import bp as public_bp
     from .web import bp as web_bp
 
-    for blueprint in (web_bp, auth_bp, admin_bp, programs_bp, units_bp, members_bp, cards_bp, lifecycle_bp, approvals_bp,
-                      queue_bp, public_bp):
+    for blueprint in (web_bp, auth_bp, admin_bp, programs_bp, units_bp, members_bp, cards_bp, agreements_bp,
+                      lifecycle_bp, approvals_bp, queue_bp, public_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)

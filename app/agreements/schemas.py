@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-import io
 from typing import Any
 
-from PIL import Image, ImageChops, UnidentifiedImageError
-
-from ..documents.uploads import check_image, check_pdf
+from ..documents.uploads import MAX_SIGNATURE_BYTES, check_image, check_pdf, read_png
 from ..rules import N_, Decision, refuse
 from ..rules.identity import mask_name
 
-MAX_SIGNATURE_BYTES = 300 * 1024
-MAX_SIGNATURE_SIDE = 2400
 MAX_SCAN_BYTES = 10 * 1024 * 1024
 SCAN_TYPES = {b"%PDF-": ("application/pdf", "pdf"), b"\xff\xd8\xff": ("image/jpeg", "jpg"),
               b"\x89PNG\r\n\x1a\n": ("image/png", "png")}
@@ -34,30 +29,6 @@ def read_signature(value: Any) -> tuple[Decision | None, bytes | None]:
     except (binascii.Error, ValueError):
         return refuse("signature_not_png", N_("A signature must be a PNG image (data:image/png;base64,…).")), None
     return read_png(raw)
-
-
-def read_png(raw: bytes) -> tuple[Decision | None, bytes | None]:
-    """A PNG that opens, of sane size, with visible ink: signatures and the issuer's seal."""
-    if len(raw) > MAX_SIGNATURE_BYTES:
-        return refuse("signature_too_large", N_("The signature image is larger than 300 KB.")), None
-    if not raw.startswith(b"\x89PNG\r\n\x1a\n"):
-        return refuse("signature_not_png", N_("A signature must be a PNG image (data:image/png;base64,…).")), None
-    try:
-        with Image.open(io.BytesIO(raw)) as probe:
-            probe.verify()
-        with Image.open(io.BytesIO(raw)) as image:
-            if max(image.size) > MAX_SIGNATURE_SIDE:
-                return refuse("signature_too_large", N_("The signature image is larger than 300 KB.")), None
-            lum, alpha = image.convert("LA").split()
-            # Ink is any pixel both visible (alpha) and dark enough; a blank pad has none. Seal red counts.
-            ink = ImageChops.multiply(lum.point(lambda v: 255 if v < 160 else 0),
-                                      alpha.point(lambda v: 255 if v > 64 else 0))
-            inked = ink.histogram()[255]
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        return refuse("signature_not_png", N_("A signature must be a PNG image (data:image/png;base64,…).")), None
-    if inked < 30:
-        return refuse("signature_blank", N_("The signature pad is empty: please sign.")), None
-    return None, raw
 
 
 def read_scan(data: bytes) -> tuple[Decision | None, tuple[str, str] | None]:

@@ -8,13 +8,15 @@ import re
 import warnings
 from typing import Any
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageChops, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError, PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 from ..rules import N_, Decision, refuse
 
+MAX_SIGNATURE_BYTES = 300 * 1024
+MAX_SIGNATURE_SIDE = 2400
 MAX_SCAN_PIXELS = 40_000_000  # an A4 page at 600 dpi is 35 million pixels; a 12000 × 12000 "scan" is a memory bomb
 MAX_SCAN_PAGES = 60
 MAX_PDF_OBJECTS = 20_000  # a scanned agreement has a few hundred; a crafted file can hold millions
@@ -103,3 +105,27 @@ def _active_content(reader: PdfReader) -> set[str]:
         elif isinstance(node, ArrayObject):
             stack.extend(node)
     return found
+
+
+def read_png(raw: bytes) -> tuple[Decision | None, bytes | None]:
+    """A PNG that opens, of sane size, with visible ink: signatures and the issuer's seal."""
+    if len(raw) > MAX_SIGNATURE_BYTES:
+        return refuse("signature_too_large", N_("The signature image is larger than 300 KB.")), None
+    if not raw.startswith(b"\x89PNG\r\n\x1a\n"):
+        return refuse("signature_not_png", N_("A signature must be a PNG image (data:image/png;base64,…).")), None
+    try:
+        with Image.open(io.BytesIO(raw)) as probe:
+            probe.verify()
+        with Image.open(io.BytesIO(raw)) as image:
+            if max(image.size) > MAX_SIGNATURE_SIDE:
+                return refuse("signature_too_large", N_("The signature image is larger than 300 KB.")), None
+            lum, alpha = image.convert("LA").split()
+            # Ink is any pixel both visible (alpha) and dark enough; a blank pad has none. Seal red counts.
+            ink = ImageChops.multiply(lum.point(lambda v: 255 if v < 160 else 0),
+                                      alpha.point(lambda v: 255 if v > 64 else 0))
+            inked = ink.histogram()[255]
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return refuse("signature_not_png", N_("A signature must be a PNG image (data:image/png;base64,…).")), None
+    if inked < 30:
+        return refuse("signature_blank", N_("The signature pad is empty: please sign.")), None
+    return None, raw

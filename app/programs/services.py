@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import select
 
 from .. import audit
-from ..agreements.schemas import read_png
 from ..cards.models import Card
 from ..clock import today, utcnow
+from ..documents.uploads import read_png
 from ..errors import NotFound, ValidationFailed
 from ..extensions import db
 from ..rules import N_, refuse
