@@ -201,6 +201,7 @@ def _register_blueprints(app: Flask) -> None:
     from .agreements.views import bp as agreements_bp
     from .api import bp as api_bp
     from .approvals.views import bp as approvals_bp
+    from .audit.views import bp as audit_bp
     from .cards.lifecycle_views import bp as lifecycle_bp
     from .cards.views import bp as cards_bp
     from .members.views import bp as members_bp
@@ -212,7 +213,7 @@ def _register_blueprints(app: Flask) -> None:
     from .web import bp as web_bp
 
     for blueprint in (web_bp, auth_bp, admin_bp, programs_bp, units_bp, members_bp, cards_bp, agreements_bp,
-                      lifecycle_bp, approvals_bp, queue_bp, public_bp):
+                      lifecycle_bp, approvals_bp, audit_bp, queue_bp, public_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)

@@ -1,16 +1,16 @@
-"""Web forms for the card lifecycle and the audit log. The same services as the API; requests are decided on approvals/."""
+"""Web forms for the card lifecycle. The same services as the API; requests are decided on approvals/, the audit log is audit/."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
-from ..errors import ServiceError, ValidationFailed
+from ..errors import ServiceError
 from ..rules import N_
 from ..users.roles import can
 from ..web import explain, forbidden, require
-from . import history, lifecycle, services
+from . import lifecycle, services
 
 bp = Blueprint("lifecycle", __name__)
 
@@ -59,18 +59,3 @@ def annul(redemption_id: int):
         return redirect(request.referrer or url_for("approvals.index"))
     flash(gettext("The cancellation waits for a manager's approval."), "success")
     return redirect(url_for("cards.detail", number=annul_request.card.number))
-
-
-@bp.get("/admin/audit")
-@require("audit.view")
-def audit_log():
-    try:
-        filters = history.read_audit_filters(request.args)
-    except ValidationFailed as exc:
-        flash(explain(exc), "error")
-        filters = history.AuditFilters()
-    if request.args.get("format") == "csv":
-        return current_app.response_class(history.audit_csv(history.audit_entries(filters, limit=None)), mimetype="text/csv",
-                                          headers={"Content-Disposition": 'attachment; filename="audit.csv"'})
-    return render_template("cards/audit.html", entries=history.audit_entries(filters), filters=filters, args=request.args,
-                           page_size=history.AUDIT_PAGE)

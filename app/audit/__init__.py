@@ -16,9 +16,9 @@ from flask_login import current_user
 from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .clock import utcnow
-from .extensions import db
-from .models_common import UTCDateTime
+from ..clock import utcnow
+from ..extensions import db
+from ..models_common import UTCDateTime
 
 SECRET_KEYS = re.compile(r"password|token|secret|id_number|signature", re.I)
 
