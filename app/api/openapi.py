@@ -25,7 +25,7 @@ def _json(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _errors(*statuses: int) -> dict[str, Any]:
-    text = {400: "Malformed request", 401: "No or bad token", 403: "Role does not allow this",
+    text = {400: "Malformed request", 401: "No token, a bad one, or one past its last day (the message names the day)", 403: "Role does not allow this",
             404: "Not found", 409: "Conflicts with the current state", 413: "Body larger than 11 MB",
             422: "Validation failed, see fields", 503: "No installed font can print these characters (the message says what to install)"}
     return {str(s): {"description": text[s], **_json(_ref("Error"))} for s in statuses}
@@ -268,7 +268,7 @@ PATHS: dict[str, Any] = {
         "patch": {"summary": "Change a member's fields", "requestBody": _json({"type": "object"}),
                   "responses": {"200": {"description": "Changed", **_json(_ref("Member"))}, **_errors(400, 401, 403, 404, 422)}},
     },
-    "/members/{member_id}/reveal": {"post": {"summary": "The full ID number and phone, with the reason; every call is in the audit log; VIP_REVEAL_RATE_LIMIT per user (429 beyond)",
+    "/members/{member_id}/reveal": {"post": {"summary": "The full ID number and phone, with the reason; every call is in the audit log; VIP_REVEAL_RATE_LIMIT per user (429 beyond). Consultants see only members they registered or issued a card to (403 reveal_out_of_scope); ten reveals in ten minutes alert the managers",
                                              "requestBody": _json({"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string", "maxLength": 200}}}),
                                              "responses": {"200": {"description": "Full numbers"}, "429": {"description": "Too many reveals this hour", **_json(_ref("Error"))},
                                                            **_errors(400, 401, 403, 404, 422)}}},
