@@ -142,11 +142,11 @@ def fresh_app(request, tmp_path):
     next(urls, None)  # PostgreSQL: drop the database
 
 
-def signed_cards(app, code: str, admin: str, consultant: str, count: int, seed: int) -> list[str]:
-    """Cards issued and sealed through the API on a fresh app; their verify tokens."""
+def issued_cards(app, code: str, admin: str, consultant: str, count: int, seed: int, **program: Any) -> list[dict]:
+    """A programme (``program`` overrides its preset) and cards issued and sealed through the API on a fresh app."""
     client = app.test_client()
-    assert Api(client, admin).post("/programs", program_payload(code=code)).status_code == 201
-    tokens = []
+    assert Api(client, admin).post("/programs", program_payload(code=code, **program)).status_code == 201
+    cards = []
     for n in range(count):
         member = Api(client, consultant).post("/members", {"name": f"到场{n}", "id_number": valid_id_number(seed + n),
                                                            "phone": "13800138000"}).get_json()
@@ -154,8 +154,13 @@ def signed_cards(app, code: str, admin: str, consultant: str, count: int, seed: 
                                                        "amount": "50000", "payment_method": "cash",
                                                        "receipt_no": f"{code}{n}"}).get_json()
         Api(client, consultant).sign_by_scan(card["agreement_id"])
-        tokens.append(card["verify_url"].rsplit("/v/", 1)[1])
-    return tokens
+        cards.append(card)
+    return cards
+
+
+def signed_cards(app, code: str, admin: str, consultant: str, count: int, seed: int) -> list[str]:
+    """As issued_cards; their verify tokens."""
+    return [card["verify_url"].rsplit("/v/", 1)[1] for card in issued_cards(app, code, admin, consultant, count, seed)]
 
 
 def cli_token(app, role: str, name: str) -> str:

@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 from app.cards.models import LedgerEntry, LedgerKind, Redemption
 from app.extensions import db
 from app.units.models import Unit
-from tests.conftest import FRESH_KEYS, Api, cli_token, program_payload, signed_cards, valid_id_number
+from tests.conftest import FRESH_KEYS, Api, cli_token, issued_cards, program_payload, signed_cards, valid_id_number
 
 ROOT = Path(__file__).resolve().parent.parent
 PARALLEL = 8
@@ -71,18 +71,24 @@ def server(fresh_app, tmp_path):
     process.wait(timeout=20)
 
 
-def buy(base: str, token: str, card_token: str, barrier=None) -> tuple[int, str]:
-    """One counter's purchase of unit 8-1-0808 over HTTP: (status, error code or "sold")."""
-    request = urllib.request.Request(f"{base}/api/v1/verify/{card_token}/redeem", method="POST",
-                                     data=json.dumps({"unit": "8-1-0808"}).encode(),
+def send(base: str, token: str, path: str, body: dict, barrier=None) -> tuple[int, str]:
+    """One POST over HTTP: (status, error code, or "ok")."""
+    request = urllib.request.Request(f"{base}/api/v1{path}", method="POST", data=json.dumps(body).encode(),
                                      headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
     if barrier is not None:
         barrier.wait()
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, "sold"
+            return response.status, "ok"
     except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read())["error"]["code"]
+        body = json.loads(exc.read())["error"]
+        return exc.code, body["code"] if body["code"] != "validation_failed" else ",".join(body["reasons"].values())
+
+
+def buy(base: str, token: str, card_token: str, barrier=None) -> tuple[int, str]:
+    """One counter's purchase of unit 8-1-0808 over HTTP: (status, error code or "sold")."""
+    status, code = send(base, token, f"/verify/{card_token}/redeem", {"unit": "8-1-0808"}, barrier)
+    return status, "sold" if code == "ok" else code
 
 
 def _buy_in_process(args) -> tuple[int, str]:
@@ -161,20 +167,6 @@ def test_parallel_purchases_of_one_unit_from_threads_and_processes_sell_it_once(
         assert live[0].agreement.kind.value == "purchase_subscription"
 
 
-def send(base: str, token: str, path: str, body: dict, barrier=None) -> tuple[int, str]:
-    """One POST over HTTP: (status, error code, or "ok")."""
-    request = urllib.request.Request(f"{base}/api/v1{path}", method="POST", data=json.dumps(body).encode(),
-                                     headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-    if barrier is not None:
-        barrier.wait()
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, "ok"
-    except urllib.error.HTTPError as exc:
-        body = json.loads(exc.read())["error"]
-        return exc.code, body["code"] if body["code"] != "validation_failed" else ",".join(body["reasons"].values())
-
-
 def _send_in_process(args) -> tuple[int, str]:
     return send(*args)
 
@@ -195,27 +187,12 @@ def _money_adds_up(app) -> None:
         db.session.remove()
 
 
-def _issued(app, code: str, admins: list[str], consultant: str, count: int, seed: int, **program) -> list[dict]:
-    client = app.test_client()
-    assert Api(client, admins[0]).post("/programs", program_payload(code=code, **program)).status_code == 201
-    cards = []
-    for n in range(count):
-        member = Api(client, consultant).post("/members", {"name": f"并发{seed + n}", "id_number": valid_id_number(seed + n),
-                                                           "phone": "13800138000"}).get_json()
-        card = Api(client, consultant).post("/cards", {"program": code, "tier": "VIP", "member_id": member["id"],
-                                                       "amount": "50000", "payment_method": "cash",
-                                                       "receipt_no": f"{code}{n}"}).get_json()
-        Api(client, consultant).sign_by_scan(card["agreement_id"])
-        cards.append(card)
-    return cards
-
-
 def test_two_managers_approving_one_refund_or_one_void_pay_once(server):
     app, base = server
     admins = [cli_token(app, "admin", f"boss{n}") for n in range(PARALLEL)]
     consultant = cli_token(app, "consultant", "kim")
     today = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
-    refund_card, void_card = _issued(app, "TWICE", admins, consultant, 2, 1200,
+    refund_card, void_card = issued_cards(app, "TWICE", admins[0], consultant, 2, 1200,
                                      opening_date=(today - dt.timedelta(days=20)).isoformat())
     client = app.test_client()
     refund = Api(client, consultant).post(f"/cards/{refund_card['number']}/refund-requests", {"reason": "不买了"})
@@ -258,7 +235,7 @@ def test_a_purchase_and_a_refund_request_at_once_leave_one_of_them(server):
     admin, consultant, counter = (cli_token(app, "admin", "ada"), cli_token(app, "consultant", "kim"),
                                   cli_token(app, "counter", "cai"))
     today = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date()
-    card = _issued(app, "EITHER", [admin], consultant, 1, 1400, opening_date=(today - dt.timedelta(days=20)).isoformat())[0]
+    card = issued_cards(app, "EITHER", admin, consultant, 1, 1400, opening_date=(today - dt.timedelta(days=20)).isoformat())[0]
     token = card["verify_url"].rsplit("/v/", 1)[1]
     calls = [(counter, f"/verify/{token}/redeem", {"item": "3-1-1201", "price": "1000000.00"}),
              (consultant, f"/cards/{card['number']}/refund-requests", {"reason": "不买了"})] * (PARALLEL // 2)
@@ -271,7 +248,7 @@ def test_a_purchase_and_a_refund_request_at_once_leave_one_of_them(server):
 def test_two_desks_reissuing_one_lost_card_make_one_new_card(server):
     app, base = server
     admin, consultant = cli_token(app, "admin", "ada"), cli_token(app, "consultant", "kim")
-    card = _issued(app, "LOST", [admin], consultant, 1, 1500)[0]
+    card = issued_cards(app, "LOST", admin, consultant, 1, 1500)[0]
     client = app.test_client()
     assert Api(client, consultant).post(f"/cards/{card['number']}/report-loss", {"reason": "丢了"}).status_code == 200
     outcomes = _both_ways(base, [(consultant, f"/cards/{card['number']}/reissue",
