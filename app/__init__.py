@@ -101,7 +101,12 @@ def _prepare_sqlite_file(url: str) -> None:
 
 
 class IdConverter(IntegerConverter):
-    """A database id: a positive integer that fits a 32-bit column, so /members/99999999999 is a 404."""
+    """A database id: a positive integer that fits a 32-bit column, so /members/99999999999 is a 404. The range is in
+    the pattern too: an id that only failed conversion would answer 405 for a method another rule of that address
+    takes."""
+
+    regex = (r"(?:[1-9]\d{0,8}|1\d{9}|20\d{8}|21[0-3]\d{7}|214[0-6]\d{6}|2147[0-3]\d{5}|21474[0-7]\d{4}"
+             r"|214748[0-2]\d{3}|2147483[0-5]\d{2}|21474836[0-3]\d|214748364[0-7])")
 
     def __init__(self, url_map):
         super().__init__(url_map, min=1, max=2**31 - 1)
@@ -217,6 +222,9 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)
+    if app.config.get("VIP_CHECK_RESPONSES", app.testing):  # tests: every API answer must match its declared shape
+        from .api.spec import check_response
+        app.after_request(check_response)
 
 
 def _register_web_helpers(app: Flask) -> None:

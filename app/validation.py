@@ -1,200 +1,321 @@
-"""Reading raw input (form fields or JSON values) into typed values, collecting field errors.
+"""Request shapes, declared once. Pydantic models built from the field types below validate API bodies, query strings
+and web forms alike, and the same models are the OpenAPI document's schemas (app/api/spec.py), so the two cannot drift.
 
-Flask-free so the API, the web forms and plain tests share one path.
+Each field type calls the plain rules (money, identity, units) and refuses with our reason codes and sentences: a wrong
+field answers ``{"fields": {"tiers.0.amount": "…"}, "reasons": {"tiers.0.amount": "bad_amount"}}`` whatever checked it.
+Flask-free, so services, the CLI and plain tests share one path.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable, Mapping
+from enum import Enum
+from typing import Annotated, Any, ClassVar, NoReturn, TypeVar
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    ValidationError,
+    WithJsonSchema,
+    create_model,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from .errors import ValidationFailed
 from .rules import N_, Decision, money, refuse
 from .rules.units import parse_area
 
-E = TypeVar("E")
+M = TypeVar("M", bound="Schema")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_MISSING = object()
+INT_MAX = 2**31 - 1  # a database integer: an id of 10**30 is an answer, not a crash
+MONEY_PATTERN = r"^¥?\d{1,3}(,?\d{3})*(\.\d{1,2})?$"
+REQUIRED = refuse("required", N_("This field is required."))
 
 
-class FieldReader:
-    """Reads fields of one mapping; ``prefix`` names nested fields ("tiers.0.amount")."""
+class _Blank:
+    """A required field sent empty: its validator refuses it as missing (an edit may leave it out, not blank it)."""
 
-    def __init__(self, data: Mapping[str, Any], *, prefix: str = "", errors: dict[str, Decision] | None = None, partial: bool = False):
-        self.data = data
-        self.prefix = prefix
-        self.errors: dict[str, Decision] = {} if errors is None else errors
-        self.partial = partial
+    def __repr__(self) -> str:
+        return "BLANK"
 
-    def name(self, key: str) -> str:
-        return f"{self.prefix}{key}"
 
-    def has(self, key: str) -> bool:
-        return key in self.data
+BLANK = _Blank()
 
-    def fail(self, key: str, decision: Decision) -> None:
-        self.errors.setdefault(self.name(key), decision)
 
-    def raise_if_errors(self) -> None:
-        if self.errors:
-            raise ValidationFailed(self.errors)
+def fail(decision: Decision) -> NoReturn:
+    """Refuse the value being validated with a rule's decision (code, sentence and parameters kept)."""
+    raise PydanticCustomError(decision.code, decision.message, {"decision": decision})
 
-    def _raw(self, key: str) -> Any:
-        value = self.data.get(key, _MISSING)
-        if isinstance(value, str):
-            value = value.strip()
-            if value == "":
-                return None
-        return value
 
-    def _absent(self, key: str, required: bool) -> bool:
-        raw = self._raw(key)
-        if raw is _MISSING or raw is None:
-            if required and not (self.partial and raw is _MISSING):
-                self.fail(key, refuse("required", N_("This field is required.")))
-            return True
-        return False
+def fail_field(name: str, decision: Decision) -> NoReturn:
+    """From a model's own check across fields: refuse ``name`` (relative to the model)."""
+    raise PydanticCustomError(decision.code, decision.message, {"decision": decision, "field": name})
 
-    def text(self, key: str, *, required: bool = False, max_length: int = 200, pattern: str | None = None,
-             pattern_message: str = N_("This value has characters that are not allowed.")) -> str | None:
-        if self._absent(key, required):
+
+def field_type(parse: Callable[[Any], Any], schema: dict[str, Any]) -> Any:
+    """A field type: ``parse`` turns a present, non-blank raw value into the typed value or calls :func:`fail`."""
+
+    def validate(value: Any) -> Any:
+        if value is BLANK:
+            fail(REQUIRED)
+        if value is None:
             return None
-        raw = self._raw(key)
-        if not isinstance(raw, str):
-            self.fail(key, refuse("not_text", N_("Enter text here.")))
-            return None
-        if len(raw) > max_length:
-            self.fail(key, refuse("too_long", N_("At most %(max)s characters."), max=max_length))
-            return None
-        if _CONTROL.search(raw):
-            self.fail(key, refuse("control_characters", N_("This value contains invisible control characters.")))
-            return None
-        if pattern and not re.fullmatch(pattern, raw):
-            self.fail(key, refuse("bad_format", pattern_message))
-            return None
-        return raw
+        return parse(value)
 
-    def integer(self, key: str, *, required: bool = False, minimum: int | None = None, maximum: int | None = 2**31 - 1) -> int | None:
-        """Whole numbers; by default no larger than a database integer, so an id of 10**30 is an answer, not a crash."""
-        if self._absent(key, required):
-            return None
-        raw = self._raw(key)
-        if isinstance(raw, bool) or not isinstance(raw, (int, str)) or (isinstance(raw, str) and not re.fullmatch(r"[+-]?\d{1,9}", raw)):
-            self.fail(key, refuse("not_integer", N_("Enter a whole number.")))
-            return None
+    return Annotated[Any, PlainValidator(validate), WithJsonSchema(schema)]
+
+
+def holds(rule: Callable[[str], Decision]) -> Callable[[str], tuple[Decision, str | None]]:
+    """A rule that only judges a text, as a ``check`` for :func:`Text`."""
+    def check(value: str) -> tuple[Decision, str | None]:
+        decision = rule(value)
+        return decision, value if decision.ok else None
+    return check
+
+
+def _text(raw: Any, max_length: int, pattern: str | None, pattern_message: str) -> str:
+    if not isinstance(raw, str):
+        fail(refuse("not_text", N_("Enter text here.")))
+    if len(raw) > max_length:
+        fail(refuse("too_long", N_("At most %(max)s characters."), max=max_length))
+    if _CONTROL.search(raw):
+        fail(refuse("control_characters", N_("This value contains invisible control characters.")))
+    if pattern and not re.fullmatch(pattern, raw):
+        fail(refuse("bad_format", pattern_message))
+    return raw
+
+
+def Text(max_length: int = 200, *, pattern: str | None = None, upper: bool = False,
+         pattern_message: str = N_("This value has characters that are not allowed."),
+         check: Callable[[str], tuple[Decision, Any]] | None = None) -> Any:
+    """Text, stripped; ``check`` is a rule returning (decision, canonical value or None)."""
+
+    def parse(raw: Any) -> Any:
+        value = _text(raw, max_length, pattern, pattern_message)
+        if check is not None:
+            decision, value = check(value)
+            if value is None:
+                fail(decision)
+        return value.upper() if upper else value
+
+    schema: dict[str, Any] = {"type": "string", "maxLength": max_length}
+    if pattern:
+        schema["pattern"] = f"^{pattern}$"
+    return field_type(parse, schema)
+
+
+def Integer(minimum: int | None = None, maximum: int | None = INT_MAX) -> Any:
+    def parse(raw: Any) -> int:
+        if isinstance(raw, bool) or not isinstance(raw, (int, str)) or (
+                isinstance(raw, str) and not re.fullmatch(r"[+-]?\d{1,9}", raw)):
+            fail(refuse("not_integer", N_("Enter a whole number.")))
         value = int(raw)
         if minimum is not None and value < minimum:
-            self.fail(key, refuse("too_small", N_("At least %(min)s."), min=minimum))
-            return None
+            fail(refuse("too_small", N_("At least %(min)s."), min=minimum))
         if maximum is not None and value > maximum:
-            self.fail(key, refuse("too_large", N_("At most %(max)s."), max=maximum))
-            return None
+            fail(refuse("too_large", N_("At most %(max)s."), max=maximum))
         return value
 
-    def amount(self, key: str, *, required: bool = False) -> int | None:
-        """Yuan in, fen out."""
-        if self._absent(key, required):
-            return None
-        decision, fen = money.parse_amount(self._raw(key))
-        if fen is None:
-            self.fail(key, decision)
-        return fen
+    schema: dict[str, Any] = {"type": "integer"}
+    if minimum is not None:
+        schema["minimum"] = minimum
+    if maximum is not None:
+        schema["maximum"] = maximum
+    return field_type(parse, schema)
 
-    def area(self, key: str, *, required: bool = False) -> int | None:
-        """Square metres in, hundredths of a square metre out."""
-        if self._absent(key, required):
-            return None
-        decision, dm2 = parse_area(self._raw(key))
-        if dm2 is None:
-            self.fail(key, decision)
-        return dm2
 
-    def discount_rate(self, key: str, *, required: bool = False) -> int | None:
-        if self._absent(key, required):
-            return None
-        decision, bp = money.parse_discount_rate(self._raw(key))
-        if bp is None:
-            self.fail(key, decision)
-        return bp
+def _parsed(parser: Callable[[Any], tuple[Decision, Any]]) -> Callable[[Any], Any]:
+    def parse(raw: Any) -> Any:
+        decision, value = parser(raw)
+        if value is None:
+            fail(decision)
+        return value
+    return parse
 
-    def date(self, key: str, *, required: bool = False) -> dt.date | None:
-        if self._absent(key, required):
-            return None
-        raw = self._raw(key)
-        if isinstance(raw, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
-            try:
-                return dt.date.fromisoformat(raw)
-            except ValueError:
-                pass
-        self.fail(key, refuse("bad_date", N_("Enter a real date as YYYY-MM-DD.")))
-        return None
 
-    def boolean(self, key: str, *, default: bool = False) -> bool | None:
-        raw = self._raw(key)
-        if raw is _MISSING or raw is None:
-            return None if self.partial and raw is _MISSING else default
-        if isinstance(raw, bool):
-            return raw
-        if isinstance(raw, str) and raw.lower() in {"1", "true", "on", "yes", "y"}:
-            return True
-        if isinstance(raw, str) and raw.lower() in {"0", "false", "off", "no", "n"}:
-            return False
-        self.fail(key, refuse("not_boolean", N_("Choose yes or no.")))
-        return None
+# Yuan in (a decimal string with at most two decimals, or a JSON number), fen out.
+Money = field_type(_parsed(money.parse_amount), {
+    "anyOf": [{"type": "string", "pattern": MONEY_PATTERN}, {"type": "number", "minimum": 0, "multipleOf": 0.01}],
+    "examples": ["50000.00"], "description": "Yuan: a decimal string with at most two decimals (a JSON number, a "
+                                             "leading ¥ and thousands commas are accepted too)"})
+# Square metres in, hundredths out.
+Area = field_type(_parsed(parse_area), {"anyOf": [{"type": "string", "pattern": r"^\d+(\.\d{1,2})?$"},
+                                                  {"type": "number", "exclusiveMinimum": 0}], "examples": ["89.56"]})
+# The share of the price payable, (0, 1], in; basis points out.
+DiscountRate = field_type(_parsed(money.parse_discount_rate), {
+    "anyOf": [{"type": "string", "pattern": r"^(0?\.\d{1,4}|1(\.0{1,4})?)$"},
+              {"type": "number", "exclusiveMinimum": 0, "maximum": 1}], "examples": ["0.95"]})
 
-    def choice(self, key: str, enum: type[E], *, required: bool = False) -> E | None:
-        if self._absent(key, required):
-            return None
-        raw = self._raw(key)
+
+def _date(raw: Any) -> dt.date:
+    if isinstance(raw, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
         try:
-            return enum(raw)  # type: ignore[call-arg]
+            return dt.date.fromisoformat(raw)
         except ValueError:
-            allowed = ", ".join(str(m.value) for m in enum)  # type: ignore[attr-defined]
-            self.fail(key, refuse("bad_choice", N_("Choose one of: %(allowed)s."), allowed=allowed))
-            return None
+            pass
+    fail(refuse("bad_date", N_("Enter a real date as YYYY-MM-DD.")))
 
-    def choices(self, key: str, enum: type[E]) -> list[E] | None:
-        """Several values of one enum: a JSON list, or (from a form) comma-separated text. Absent or empty: None."""
-        raw = self._raw(key)
-        if raw is _MISSING or raw is None or raw == []:
-            return None
+
+Day = field_type(_date, {"type": "string", "format": "date"})
+
+
+def _flag(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, str) and raw.lower() in {"1", "true", "on", "yes", "y"}:
+        return True
+    if isinstance(raw, str) and raw.lower() in {"0", "false", "off", "no", "n"}:
+        return False
+    fail(refuse("not_boolean", N_("Choose yes or no.")))
+
+
+Flag = field_type(_flag, {"type": "boolean"})
+
+
+def _bad_choice(allowed: list[str]) -> NoReturn:
+    fail(refuse("bad_choice", N_("Choose one of: %(allowed)s."), allowed=", ".join(allowed)))
+
+
+def Choice(enum: type[Enum] | tuple[str, ...]) -> Any:
+    """One value of an enum (or of a tuple of words)."""
+    allowed = [str(m.value) for m in enum] if isinstance(enum, type) else list(enum)
+
+    def parse(raw: Any) -> Any:
+        if raw not in allowed:
+            _bad_choice(allowed)
+        return enum(raw) if isinstance(enum, type) else raw
+
+    return field_type(parse, {"enum": allowed})
+
+
+def Choices(enum: type[Enum]) -> Any:
+    """Several values of one enum: a JSON list, or (from a form) comma-separated text; none is None."""
+    allowed = [str(m.value) for m in enum]
+
+    def parse(raw: Any) -> Any:
         values = raw.split(",") if isinstance(raw, str) else raw
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            self.fail(key, refuse("not_list", N_("Expected a list here.")))
-            return None
-        try:
-            return [enum(v.strip()) for v in values]  # type: ignore[call-arg]
-        except ValueError:
-            allowed = ", ".join(str(m.value) for m in enum)  # type: ignore[attr-defined]
-            self.fail(key, refuse("bad_choice", N_("Choose one of: %(allowed)s."), allowed=allowed))
-            return None
+            fail(refuse("not_list", N_("Expected a list here.")))
+        if any(v.strip() not in allowed for v in values):
+            _bad_choice(allowed)
+        return [enum(v.strip()) for v in values] or None
 
-    def nested(self, key: str, allowed: Iterable[str]) -> FieldReader | None:
-        raw = self.data.get(key, _MISSING)
-        if raw is _MISSING or raw is None:
-            return None
-        if not isinstance(raw, Mapping):
-            self.fail(key, refuse("not_object", N_("Expected a group of fields here.")))
-            return None
-        return self._child(raw, f"{self.name(key)}.", allowed)
+    return field_type(parse, {"type": "array", "items": {"enum": allowed}, "uniqueItems": True})
 
-    def items(self, key: str, allowed: Iterable[str]) -> Iterable[FieldReader]:
-        raw = self.data.get(key, _MISSING)
-        if raw is _MISSING or raw is None:
-            return []
-        if not isinstance(raw, list) or not all(isinstance(x, Mapping) for x in raw):
-            self.fail(key, refuse("not_list", N_("Expected a list here.")))
-            return []
-        return [self._child(x, f"{self.name(key)}.{i}.", allowed) for i, x in enumerate(raw)]
 
-    def _child(self, data: Mapping[str, Any], prefix: str, allowed: Iterable[str]) -> FieldReader:
-        """Nested keys are checked too, so a misspelt "credt" cannot silently become no credit."""
-        child = FieldReader(data, prefix=prefix, errors=self.errors)
-        for unknown in sorted(set(data) - set(allowed)):
-            child.fail(unknown, refuse("unknown_field", N_("This field is not known here.")))
-        return child
+# A file of a multipart upload: only documented here, the endpoint reads it from request.files.
+Upload = field_type(lambda raw: raw, {"type": "string", "format": "binary"})
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+        return None if value == "" else value
+    return value
+
+
+def document_optionals(schema: dict[str, Any], cls: type[BaseModel]) -> None:
+    """In the document, optional fields accept null (as they do), and no field carries pydantic's title."""
+    required = set(schema.get("required", ()))
+    schema.pop("title", None)
+    for name, prop in schema.get("properties", {}).items():
+        prop.pop("title", None)
+        if name in required or "default" not in prop and "$ref" in prop:
+            continue
+        prop.pop("default", None) if prop.get("default") is None else None
+        if "anyOf" in prop:
+            prop["anyOf"] = [*prop["anyOf"], {"type": "null"}] if {"type": "null"} not in prop["anyOf"] else prop["anyOf"]
+        elif "enum" in prop:
+            prop["enum"] = [*prop["enum"], None] if None not in prop["enum"] else prop["enum"]
+        elif isinstance(prop.get("type"), str):
+            prop["type"] = [prop["type"], "null"]
+
+
+class Schema(BaseModel):
+    """An input shape. Unknown keys are refused (a misspelt "credt" never silently becomes no credit); text is stripped
+    and blank text is absent."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=document_optionals)
+    required_names: ClassVar[frozenset[str]] = frozenset()
+    unstripped: ClassVar[frozenset[str]] = frozenset()  # e.g. passwords: every character counts
+    partial_of: ClassVar[type[Schema] | None] = None
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        if cls.partial_of is None or cls.partial_of is cls:
+            cls.required_names = frozenset(f.alias or n for n, f in cls.model_fields.items() if f.is_required())
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blanks(cls, data: Any) -> Any:
+        if not isinstance(data, Mapping):
+            return data
+        cleaned = {k: (v or None) if k in cls.unstripped else _clean(v) for k, v in data.items()}
+        return {k: BLANK if v is None and k in cls.required_names else v for k, v in cleaned.items()}
+
+    @classmethod
+    def names(cls) -> frozenset[str]:
+        """The keys this shape reads (the aliases where a field has one)."""
+        return frozenset(f.alias or n for n, f in cls.model_fields.items())
+
+    @classmethod
+    def read(cls: type[M], data: Mapping[str, Any], *, context: Mapping[str, Any] | None = None) -> M:
+        """Validate ``data`` (a JSON object or a form; top-level keys this shape does not read are left alone — the
+        API refuses them before, a form carries its CSRF token) or raise ValidationFailed naming every wrong field."""
+        names = cls.names()
+        return read(cls, {k: v for k, v in data.items() if k in names}, context=context)
+
+    def given(self) -> set[str]:
+        """The attribute names the request set (for an edit)."""
+        return set(self.model_fields_set)
+
+
+def partial(model: type[M]) -> type[M]:
+    """The same shape for an edit (XIn → XPatch): every field may be left out; one that is sent is checked as in
+    ``model``."""
+    fields = {name: (f.rebuild_annotation(), Field(None, alias=f.alias, description=f.description))
+              for name, f in model.model_fields.items()}
+    made = create_model(model.__name__.removesuffix("In") + "Patch", __base__=model, __doc__=model.__doc__, **fields)  # type: ignore[call-overload]
+    made.partial_of = made
+    made.required_names = model.required_names
+    return made
+
+
+_BUILTIN = {
+    "missing": REQUIRED,
+    "extra_forbidden": refuse("unknown_field", N_("This field is not known here.")),
+    "model_type": refuse("not_object", N_("Expected a group of fields here.")),
+    "model_attributes_type": refuse("not_object", N_("Expected a group of fields here.")),
+    "dict_type": refuse("not_object", N_("Expected a group of fields here.")),
+    "list_type": refuse("not_list", N_("Expected a list here.")),
+}
+
+
+def field_errors(exc: ValidationError) -> dict[str, Decision]:
+    """Pydantic's errors as our field → decision map, the first error of each field kept."""
+    errors: dict[str, Decision] = {}
+    for error in exc.errors():
+        ctx = error.get("ctx") or {}
+        loc = [str(part) for part in error["loc"]]
+        if "field" in ctx:
+            loc.append(ctx["field"])
+        decision = ctx.get("decision") or _BUILTIN.get(error["type"]) or refuse(
+            "bad_value", N_("This value is not valid here."))
+        errors.setdefault(".".join(loc), decision)
+    return errors
+
+
+def read(model: type[M], data: Any, *, context: Mapping[str, Any] | None = None) -> M:
+    try:
+        return model.model_validate(data, context=dict(context or {}))
+    except ValidationError as exc:
+        raise ValidationFailed(field_errors(exc)) from None
 
 
 def unflatten_form(form: Mapping[str, str], list_key: str) -> dict[str, Any]:

@@ -6,9 +6,13 @@ import base64
 import binascii
 from typing import Any
 
+from pydantic import ConfigDict, Field
+
 from ..documents.uploads import MAX_SIGNATURE_BYTES, check_image, check_pdf, read_png
 from ..rules import N_, Decision, refuse
 from ..rules.identity import mask_name
+from ..validation import Flag, Schema, Upload, fail, field_type
+from ..validation import document_optionals as _document
 
 MAX_SCAN_BYTES = 10 * 1024 * 1024
 SCAN_TYPES = {b"%PDF-": ("application/pdf", "pdf"), b"\xff\xd8\xff": ("image/jpeg", "jpg"),
@@ -63,3 +67,39 @@ def dump_agreement(a: Any, *, public: bool = False) -> dict[str, Any]:
                      "method": s.method.value, "signed_at": s.signed_at.isoformat()} for s in a.signatures],
     }
     return body
+
+
+_SIGNATURE = {"type": "string", "maxLength": MAX_SIGNATURE_BYTES * 4 // 3 + len(_PNG_PREFIX) + 4,
+              "pattern": "^data:image/png;base64,", "description": "A PNG data URL, at most 300 KB, with some ink on it"}
+
+
+def _signature(raw: Any) -> bytes:
+    problem, png = read_signature(raw)
+    if problem:
+        fail(problem)
+    return png
+
+
+Signature = field_type(_signature, _SIGNATURE)
+
+
+class SignIn(Schema):
+    """Signatures drawn on screen. ``previous_holder_signature`` is required for transfer agreements (both holders
+    sign); a blank pad answers signature_blank."""
+
+    model_config = ConfigDict(json_schema_extra=lambda schema, cls: (
+        _document(schema, cls), schema.update(required=["member_signature", "consultant_signature"])))
+
+    member_signature: Signature = None
+    consultant_signature: Signature = None
+    previous_holder_signature: Signature = None
+    consent: Flag = Field(None, description=(
+        "The member ticked 'read and agreed' on the integrator's screen: false is refused, left out is not asked"))
+
+
+class ScanUpload(Schema):
+    scan: Upload = Field(description="PDF, JPEG or PNG of the ink-signed copy, at most 10 MB")
+
+
+class CheckUpload(Schema):
+    file: Upload = Field(description="The file to check, at most 10 MB")

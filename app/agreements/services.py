@@ -38,7 +38,7 @@ from .models import (
     SignerRole,
     SigningMethod,
 )
-from .schemas import read_scan, read_signature
+from .schemas import SignIn, read_scan
 
 _CONTEXT = "agreement.document"
 NUMBER_PREFIX = {AgreementKind.SUBSCRIPTION: "XY", AgreementKind.REDEMPTION: "JC", AgreementKind.LOSS_REISSUE: "BK",
@@ -148,15 +148,6 @@ def _sign_row(agreement: Agreement, role: SignerRole, name: str, method: Signing
                              signed_at=utcnow(), ip=ip, user_agent=user_agent))
 
 
-def _consent(value: Any) -> bool | None:
-    """The member's tick: True, False, or None when the caller did not say (an integrator's own screen asked)."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, bool):
-        return value
-    return str(value).strip().lower() in ("on", "true", "1", "yes")
-
-
 def sign_drawn(agreement_id: int, data: Mapping[str, Any], *, consultant, require_consent: bool = False) -> Agreement:
     """Both parties drew their signatures, the member having consented: embed them and the issuer's seal, add the
     evidence page, make the PDF/A and sign it under the issuer's certificate (PAdES). That PDF is the sealed original.
@@ -165,15 +156,12 @@ def sign_drawn(agreement_id: int, data: Mapping[str, Any], *, consultant, requir
     database lock is held meanwhile (on SQLite every transaction holds the write lock; the counter must not wait).
     The second transaction locks the agreement and seals it only if nobody did in between."""
     agreement = _unsigned(get_agreement(agreement_id))
-    errors = {}
-    images: dict[str, bytes | None] = {}
+    spec = SignIn.read(data)  # a drawn image that is not a sane PNG is refused here
     roles = ("member", "consultant") + (("previous_holder",) if agreement.kind is AgreementKind.TRANSFER else ())
-    for role in roles:
-        problem, png = read_signature(data.get(f"{role}_signature"))
-        if problem:
-            errors[f"{role}_signature"] = problem
-        images[role] = png
-    consent = _consent(data.get("consent"))
+    images: dict[str, bytes | None] = {role: getattr(spec, f"{role}_signature") for role in roles}
+    errors = {f"{role}_signature": refuse("signature_blank", N_("The signature pad is empty: please sign."))
+              for role, png in images.items() if png is None}
+    consent = spec.consent
     if consent is False or (require_consent and consent is None):
         errors["consent"] = refuse("consent_required", N_(
             "The member must confirm having read the whole agreement and agreeing to it before signing."))

@@ -7,14 +7,15 @@ from typing import Any
 from flask import Blueprint, g, request
 from flask_login import current_user
 
-from ..errors import Forbidden, ServiceError
+from ..errors import Forbidden, ServiceError, ValidationFailed
 from ..rules import N_, refuse
 from ..users.roles import can
+from ..validation import M, Schema
 from ..web import api_error
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-PUBLIC_ENDPOINTS = {"api.openapi"}
+PUBLIC_ENDPOINTS = {"api.openapi"}  # the document itself
 
 
 class BadRequest(ServiceError):
@@ -56,13 +57,28 @@ def json_body() -> dict[str, Any]:
     return body
 
 
-def reject_unknown(body: dict[str, Any], allowed: Any) -> dict[str, Any]:
-    """Unknown keys are refused so that a misspelt field never passes silently."""
-    unknown = sorted(set(body) - set(allowed))
+def _known(data: dict[str, Any], model: type[Schema]) -> dict[str, Any]:
+    """Keys ``model`` does not declare are refused, so a misspelt field or filter never passes silently."""
+    unknown = sorted(set(data) - model.names())
     if unknown:
-        from ..errors import ValidationFailed
         raise ValidationFailed({k: refuse("unknown_field", N_("This field is not known here.")) for k in unknown})
-    return body
+    return data
 
 
-from . import cards, lifecycle, me, members, openapi, programs, queue, units  # noqa: E402,F401  (routes register on bp)
+def body(model: type[Schema]) -> dict[str, Any]:
+    """The JSON object for ``model``, its keys checked; the service that receives it validates it with the same model."""
+    return _known(json_body(), model)
+
+
+def optional_body(model: type[Schema]) -> dict[str, Any]:
+    """As :func:`body`, for endpoints whose every field is optional: no body at all is an empty object."""
+    return body(model) if request.content_length else {}
+
+
+def query(model: type[M]) -> M:
+    """The query string read with ``model``; ``lang``, which any address takes (the language of messages), aside."""
+    args = {k: v for k, v in request.args.items() if k != "lang"}
+    return model.read(_known(args, model))
+
+
+from . import cards, lifecycle, me, members, programs, queue, spec, units  # noqa: E402,F401  (routes register on bp)

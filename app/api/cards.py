@@ -4,12 +4,15 @@ from flask import current_app, jsonify, request, url_for
 from flask_login import current_user
 
 from ..agreements import services as agreements
-from ..agreements.schemas import MAX_SCAN_BYTES, dump_agreement
+from ..agreements.schemas import MAX_SCAN_BYTES, CheckUpload, ScanUpload, SignIn, dump_agreement
 from ..cards import services
-from ..cards.schemas import ISSUE_FIELDS, REDEEM_FIELDS, dump_card, dump_redemption
+from ..cards.schemas import CardFilters, CounterScan, IssueIn, RedeemIn, dump_card, dump_redemption
+from ..documents.docx import DOCX_MIME
 from ..i18n import say
 from ..members.services import get_member
-from . import bp, json_body, reject_unknown, require
+from . import body, bp, query, require
+from .responses import Agreement, Card, CardList, CardPage, DocumentCheck, Redeemed, Settlement, Verdict
+from .spec import operation
 
 
 def _card_body(card) -> dict:
@@ -17,9 +20,11 @@ def _card_body(card) -> dict:
 
 
 @bp.post("/cards")
+@operation({201: Card}, body=IssueIn, errors=(409,))
 def issue_card():
+    """Issue a card: awaiting its holder's signature until the subscription agreement is signed"""
     require("card.issue")
-    card = services.issue_card(reject_unknown(json_body(), ISSUE_FIELDS), by=current_user)
+    card = services.issue_card(body(IssueIn), by=current_user)
     response = jsonify(_card_body(card))
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_card", number=card.number)
@@ -27,31 +32,36 @@ def issue_card():
 
 
 @bp.get("/cards")
+@operation({200: CardPage}, query=CardFilters)
 def list_cards():
-    """A page of cards, newest first: ``status`` (e.g. awaiting_signature), ``program``, ``mine=1`` for the cards the
-    caller issued; ``page`` and ``per_page`` (at most 200)."""
+    """A page of cards, newest first"""
     require("card.view")
-    filters = {k: request.args[k] for k in ("status", "program", "page", "per_page") if k in request.args}
-    mine = request.args.get("mine", "").lower() in ("1", "true", "yes")
-    cards, total, page, per_page = services.list_cards(filters, issued_by_id=current_user.id if mine else None)
+    filters = query(CardFilters)
+    cards, total, page, per_page = services.list_cards(filters, issued_by_id=current_user.id if filters.mine else None)
     return jsonify({"items": [_card_body(c) for c in cards], "total": total, "page": page, "per_page": per_page})
 
 
 @bp.get("/cards/<number>")
+@operation({200: Card})
 def get_card(number: str):
+    """Read a card: its entitlement, money held, agreements, ledger and redemptions"""
     require("card.view")
     return jsonify(_card_body(services.get_card(number)))
 
 
 @bp.get("/members/<id:member_id>/cards")
+@operation({200: CardList})
 def member_cards(member_id: int):
+    """A member's cards, newest first"""
     require("card.view")
     member = get_member(member_id)
     return jsonify({"cards": [_card_body(c) for c in services.cards_of(member)]})
 
 
 @bp.get("/cards/<number>/card.png")
+@operation({200: "image/png"}, errors=(503,))
 def card_png(number: str):
+    """The card's image with its QR, to print or send"""
     require("card.view")
     card = services.get_card(number)
     png = services.card_image(card, current_app.config.get("VIP_CJK_FONT"))
@@ -60,11 +70,13 @@ def card_png(number: str):
 
 
 def _redeem_body() -> dict:
-    return reject_unknown(json_body(), REDEEM_FIELDS)
+    return body(RedeemIn)
 
 
 @bp.post("/cards/<number>/redeem")
+@operation({200: Redeemed}, body=RedeemIn, errors=(409,))
 def redeem_card(number: str):
+    """Redeem a card by its number (once, unless the programme allows more)"""
     require("card.redeem")
     card = services.get_card(number)
     body = _redeem_body()
@@ -75,10 +87,14 @@ def redeem_card(number: str):
 
 
 @bp.get("/verify/<token>")
+@operation({200: Verdict}, query=CounterScan)
 def verify(token: str):
+    """What a scanned QR (or a typed card number) is worth here, now; every scan is recorded
+
+    A used card says when, where and by whom it was redeemed."""
     require("card.view")
-    verdict, card = services.verify_token(token, counter_program=request.args.get("counter_program"),
-                                          station=request.args.get("station"))
+    scan = query(CounterScan)
+    verdict, card = services.verify_token(token, counter_program=scan.counter_program, station=scan.station)
     body = {"result": verdict.code, "message": say(verdict),
             "card": dump_card(card, verify_url=services.verify_url(card), records=False) if card else None}
     if facts := services.redemption_facts(card):  # a used card says when, where and by whom
@@ -88,9 +104,9 @@ def verify(token: str):
 
 
 @bp.post("/verify/<token>/settlement")
+@operation({200: Settlement}, body=RedeemIn, errors=(409,))
 def settlement_preview(token: str):
-    """What redeeming would record for ``{"item", "price"}`` or ``{"unit", "published_discount"}``, to confirm
-    before redeeming; nothing is written."""
+    """What redeeming would record, to confirm before redeeming; nothing is written"""
     require("card.redeem")
     body = _redeem_body()
     card, quote = services.preview_settlement(token, body, counter_program=body.get("counter_program"))
@@ -98,7 +114,9 @@ def settlement_preview(token: str):
 
 
 @bp.post("/verify/<token>/redeem")
+@operation({200: Redeemed}, body=RedeemIn, errors=(409,))
 def redeem_token(token: str):
+    """Redeem the scanned card (pass payable from the confirmed preview to refuse a changed settlement)"""
     require("card.redeem")
     body = _redeem_body()
     redemption = services.redeem_code(token, body, counter_program=body.get("counter_program"),
@@ -112,7 +130,9 @@ def _agreement_body(agreement) -> dict:
 
 
 @bp.get("/agreements/<id:agreement_id>")
+@operation({200: Agreement})
 def get_agreement(agreement_id: int):
+    """Read an agreement: its status, signers and the seal of the signed original"""
     require("card.view")
     return jsonify(_agreement_body(agreements.get_agreement(agreement_id)))
 
@@ -124,12 +144,14 @@ def _send(document):
 
 
 @bp.get("/agreements/<id:agreement_id>/document.docx")
+@operation({200: DOCX_MIME})
 def agreement_document(agreement_id: int):
     """The Word document: signed and sealed when signed on screen, else the draft to print and sign."""
     return _send(agreements.word_document(agreements.downloadable(agreement_id, current_user)))
 
 
 @bp.get("/agreements/<id:agreement_id>/document.pdf")
+@operation({200: "application/pdf"}, errors=(503,))
 def agreement_pdf(agreement_id: int):
     """The PDF: certificate-signed once sealed (or the scan, as a PDF), else the draft; made on first need."""
     content, filename = agreements.download_pdf(agreements.downloadable(agreement_id, current_user))
@@ -138,23 +160,27 @@ def agreement_pdf(agreement_id: int):
 
 
 @bp.get("/agreements/<id:agreement_id>/document")
+@operation({200: (DOCX_MIME, "application/pdf", "image/jpeg", "image/png")}, describe={200: "Word, PDF, JPEG or PNG, as sealed"})
 def agreement_original(agreement_id: int):
     """The authoritative file: the sealed original in its own format (Word or the uploaded scan), else the draft."""
     return _send(agreements.current_document(agreements.downloadable(agreement_id, current_user)))
 
 
 @bp.post("/agreements/<id:agreement_id>/sign")
+@operation({200: Agreement}, body=SignIn, errors=(409, 503))
 def sign_agreement(agreement_id: int):
-    """Consultants and managers; counter staff for the confirmations of their own redemptions."""
+    """Seal an agreement with signatures drawn on screen
+
+    Consultants and managers; counter staff for the confirmations of their own redemptions."""
     require("card.view")
     agreements.signable(agreement_id, current_user)
-    # consent: the member ticked "read and agreed" on the integrator's screen; false is refused, absent is not asked
-    body = reject_unknown(json_body(), ("member_signature", "consultant_signature", "previous_holder_signature", "consent"))
-    return jsonify(_agreement_body(agreements.sign_drawn(agreement_id, body, consultant=current_user)))
+    return jsonify(_agreement_body(agreements.sign_drawn(agreement_id, body(SignIn), consultant=current_user)))
 
 
 @bp.post("/agreements/<id:agreement_id>/scan")
+@operation({200: Agreement}, multipart=ScanUpload, errors=(409,))
 def upload_scan(agreement_id: int):
+    """Seal an agreement with the scan of its ink-signed copy (PDF, JPEG or PNG, at most 10 MB)"""
     require("card.view")
     agreements.signable(agreement_id, current_user)
     upload = request.files.get("scan")
@@ -164,8 +190,9 @@ def upload_scan(agreement_id: int):
 
 
 @bp.post("/documents/check")
+@operation({200: DocumentCheck}, multipart=CheckUpload)
 def check_document():
-    """Multipart ``file``: is it a sealed original (by hash), and what does its PDF signature say?"""
+    """Is this file a sealed original (by its hash), and what does its PDF signature say?"""
     require("card.view")
     from ..agreements import checking
     upload = request.files.get("file")

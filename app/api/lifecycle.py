@@ -2,18 +2,45 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, request
+from flask import current_app, jsonify
 from flask_login import current_user
 
 from ..approvals import services as approvals
+from ..approvals.services import NoteIn
 from ..cards import history, lifecycle, services
-from ..cards.schemas import dump_annul, dump_card, dump_refund, dump_transfer, dump_void
+from ..cards.history import AuditFilters
+from ..cards.schemas import (
+    PayoutIn,
+    ReasonIn,
+    ReasonRequired,
+    RefundIn,
+    ReissueIn,
+    RenewIn,
+    TransferIn,
+    dump_annul,
+    dump_card,
+    dump_refund,
+    dump_transfer,
+    dump_void,
+)
 from ..members.services import get_member
-from . import bp, json_body, reject_unknown, require
-
-
-def _body(*allowed: str) -> dict:
-    return reject_unknown(json_body(), allowed) if request.content_length else {}
+from . import bp, optional_body, query, require
+from .responses import (
+    AnnulDecided,
+    AnnulRequest,
+    AnnulRequests,
+    AuditEntries,
+    Card,
+    Events,
+    RefundRequest,
+    RefundRequests,
+    TransferRequest,
+    TransferRequests,
+    VoidDecided,
+    VoidRequest,
+    VoidRequests,
+)
+from .spec import operation
 
 
 def _card(card, status: int = 200):
@@ -23,198 +50,254 @@ def _card(card, status: int = 200):
 
 
 @bp.post("/cards/<number>/report-loss")
+@operation({200: Card}, body=ReasonIn, errors=(409,))
 def report_loss(number: str):
+    """Report the card lost: it answers lost at every counter until found or reissued"""
     require("card.report_loss")
     card = services.get_card(number)
-    return _card(lifecycle.report_loss(card.id, _body("reason")))
+    return _card(lifecycle.report_loss(card.id, optional_body(ReasonIn)))
 
 
 @bp.post("/cards/<number>/cancel-loss")
+@operation({200: Card}, body=ReasonIn, errors=(409,))
 def cancel_loss(number: str):
+    """The card was found: active again"""
     require("card.lifecycle")
     card = services.get_card(number)
-    return _card(lifecycle.cancel_loss(card.id, _body("reason")))
+    return _card(lifecycle.cancel_loss(card.id, optional_body(ReasonIn)))
 
 
 @bp.post("/cards/<number>/reissue")
+@operation({201: Card}, body=ReissueIn, errors=(409,))
 def reissue(number: str):
+    """Reissue a lost card in person, with the holder's ID: a new number and QR; the old card answers replaced"""
     require("card.lifecycle")
     card = services.get_card(number)
-    return _card(lifecycle.reissue(card.id, _body("id_number", "fee_receipt_no", "reason")), 201)
+    return _card(lifecycle.reissue(card.id, optional_body(ReissueIn)), 201)
 
 
 @bp.post("/cards/<number>/transfer")
+@operation({201: TransferRequest}, body=TransferIn, errors=(409,))
 def transfer(number: str):
+    """Ask to transfer the card to another member; a manager other than the requester approves"""
     require("card.lifecycle")
     card = services.get_card(number)
-    response = jsonify(dump_transfer(lifecycle.request_transfer(card.id, _body("to_member_id", "fee_receipt_no"))))
+    response = jsonify(dump_transfer(lifecycle.request_transfer(card.id, optional_body(TransferIn))))
     response.status_code = 201
     return response
 
 
 @bp.get("/transfer-requests")
+@operation({200: TransferRequests})
 def transfer_requests():
+    """Transfers waiting for approval"""
     require("card.view")
     return jsonify({"transfer_requests": [dump_transfer(r) for r in approvals.pending_transfers()]})
 
 
 @bp.post("/transfer-requests/<id:request_id>/approve")
+@operation({201: Card}, body=NoteIn, errors=(409,))
 def approve_transfer(request_id: int):
+    """Manager, not the requester: the new holder gets a new card (awaiting both holders' signatures)"""
     require("transfer.approve")
-    return _card(lifecycle.approve_transfer(request_id, _body("note"), approver=current_user), 201)
+    return _card(lifecycle.approve_transfer(request_id, optional_body(NoteIn), approver=current_user), 201)
 
 
 @bp.post("/transfer-requests/<id:request_id>/reject")
+@operation({200: TransferRequest}, body=NoteIn, errors=(409,))
 def reject_transfer(request_id: int):
+    """Manager, not the requester: the card stays with its holder"""
     require("transfer.approve")
-    return jsonify(dump_transfer(lifecycle.close_transfer(request_id, _body("note"), by=current_user, reject=True)))
+    return jsonify(dump_transfer(lifecycle.close_transfer(request_id, optional_body(NoteIn), by=current_user, reject=True)))
 
 
 @bp.post("/transfer-requests/<id:request_id>/cancel")
+@operation({200: TransferRequest}, body=NoteIn, errors=(409,))
 def cancel_transfer(request_id: int):
+    """Withdraw: the requester or a manager"""
     require("card.lifecycle")
-    return jsonify(dump_transfer(lifecycle.close_transfer(request_id, _body("note"), by=current_user, reject=False)))
+    return jsonify(dump_transfer(lifecycle.close_transfer(request_id, optional_body(NoteIn), by=current_user, reject=False)))
 
 
 @bp.post("/cards/<number>/refund-requests")
+@operation({201: RefundRequest}, body=RefundIn, errors=(409,))
 def request_refund(number: str):
+    """Ask for the deposit back inside the refund window; the card waits, blocked, for a second person"""
     require("card.lifecycle")
     card = services.get_card(number)
-    response = jsonify(dump_refund(lifecycle.request_refund(card.id, _body("reason", "kind"), by=current_user)))
+    response = jsonify(dump_refund(lifecycle.request_refund(card.id, optional_body(RefundIn), by=current_user)))
     response.status_code = 201
     return response
 
 
 @bp.get("/refund-requests")
+@operation({200: RefundRequests})
 def refund_requests():
+    """Refunds waiting for approval"""
     require("card.view")
     return jsonify({"refund_requests": [dump_refund(r) for r in approvals.pending_refunds()]})
 
 
 @bp.post("/refund-requests/<id:request_id>/approve")
+@operation({200: RefundRequest}, body=PayoutIn, errors=(409,))
 def approve_refund(request_id: int):
+    """Manager, not the requester: record the payout; the card is refunded and any credit voided"""
     require("refund.approve")
-    return jsonify(dump_refund(lifecycle.approve_refund(request_id, _body("payout_method", "payout_reference"),
+    return jsonify(dump_refund(lifecycle.approve_refund(request_id, optional_body(PayoutIn),
                                                         approver=current_user)))
 
 
 @bp.post("/refund-requests/<id:request_id>/reject")
+@operation({200: RefundRequest}, body=NoteIn, errors=(409,))
 def reject_refund(request_id: int):
+    """Manager, not the requester: the card is as before the request"""
     require("refund.approve")
-    return jsonify(dump_refund(lifecycle.close_refund(request_id, _body("note"), by=current_user, reject=True)))
+    return jsonify(dump_refund(lifecycle.close_refund(request_id, optional_body(NoteIn), by=current_user, reject=True)))
 
 
 @bp.post("/refund-requests/<id:request_id>/cancel")
+@operation({200: RefundRequest}, body=NoteIn, errors=(409,))
 def cancel_refund(request_id: int):
+    """Withdraw: the requester or a manager; the card is as before the request"""
     require("card.lifecycle")
-    return jsonify(dump_refund(lifecycle.close_refund(request_id, _body("note"), by=current_user, reject=False)))
+    return jsonify(dump_refund(lifecycle.close_refund(request_id, optional_body(NoteIn), by=current_user, reject=False)))
 
 
 @bp.post("/redemptions/<id:redemption_id>/annul")
+@operation({202: AnnulRequest}, body=ReasonRequired, errors=(409,))
 def annul_redemption(redemption_id: int):
     """Cancelling a purchase is a request: 202 with it; a second manager approves (DESIGN §10.1)."""
     require("redemption.annul_request")
-    response = jsonify(dump_annul(lifecycle.request_annulment(redemption_id, _body("reason"), by=current_user)))
+    response = jsonify(dump_annul(lifecycle.request_annulment(redemption_id, optional_body(ReasonRequired), by=current_user)))
     response.status_code = 202
     return response
 
 
 @bp.get("/annul-requests")
+@operation({200: AnnulRequests})
 def annul_requests():
+    """Cancellations of purchases waiting for approval"""
     require("card.view")
     return jsonify({"annul_requests": [dump_annul(r) for r in approvals.pending_annulments()]})
 
 
 @bp.post("/annul-requests/<id:request_id>/approve")
+@operation({200: AnnulDecided}, body=NoteIn, errors=(409,))
 def approve_annulment(request_id: int):
+    """Manager, not the requester: the unit goes back on sale, the deposit applied returns to the card, the 认购书 is void and the 退房确认书 drawn up"""
     require("redemption.annul")
-    request_ = lifecycle.approve_annulment(request_id, _body("note"), approver=current_user)
+    request_ = lifecycle.approve_annulment(request_id, optional_body(NoteIn), approver=current_user)
     return jsonify(dump_annul(request_) | {"card": dump_card(request_.card, verify_url=services.verify_url(request_.card))})
 
 
 @bp.post("/annul-requests/<id:request_id>/reject")
+@operation({200: AnnulRequest}, body=NoteIn, errors=(409,))
 def reject_annulment(request_id: int):
+    """Manager, not the requester: the purchase stands"""
     require("redemption.annul")
-    return jsonify(dump_annul(lifecycle.close_annulment(request_id, _body("note"), by=current_user, reject=True)))
+    return jsonify(dump_annul(lifecycle.close_annulment(request_id, optional_body(NoteIn), by=current_user, reject=True)))
 
 
 @bp.post("/annul-requests/<id:request_id>/cancel")
+@operation({200: AnnulRequest}, body=NoteIn, errors=(409,))
 def cancel_annulment(request_id: int):
+    """Withdraw: the requester or a manager"""
     require("redemption.annul_request")
-    return jsonify(dump_annul(lifecycle.close_annulment(request_id, _body("note"), by=current_user, reject=False)))
+    return jsonify(dump_annul(lifecycle.close_annulment(request_id, optional_body(NoteIn), by=current_user, reject=False)))
 
 
 @bp.post("/cards/<number>/renew")
+@operation({200: Card}, body=RenewIn, errors=(409,))
 def renew(number: str):
+    """Renew a membership inside its renewal window, paying the tier's fee"""
     require("card.lifecycle")
     card = services.get_card(number)
-    return _card(lifecycle.renew(card.id, _body("payment_method", "receipt_no")))
+    return _card(lifecycle.renew(card.id, optional_body(RenewIn)))
 
 
 @bp.post("/cards/<number>/terminate")
+@operation({200: Card}, body=ReasonRequired, errors=(409,))
 def terminate(number: str):
+    """The member ends the membership (with the programme's notice)"""
     require("card.lifecycle")
     card = services.get_card(number)
-    return _card(lifecycle.terminate_membership(card.id, _body("reason")))
+    return _card(lifecycle.terminate_membership(card.id, optional_body(ReasonRequired)))
 
 
 @bp.post("/cards/<number>/void")
+@operation({202: VoidRequest}, body=ReasonRequired, errors=(409,))
 def void(number: str):
     """A request (DESIGN §10.1): 202 with it; a manager other than the requester approves."""
     require("card.void_request")
     card = services.get_card(number)
-    response = jsonify(dump_void(lifecycle.request_void(card.id, _body("reason"), by=current_user)))
+    response = jsonify(dump_void(lifecycle.request_void(card.id, optional_body(ReasonRequired), by=current_user)))
     response.status_code = 202
     return response
 
 
 @bp.get("/void-requests")
+@operation({200: VoidRequests})
 def void_requests():
+    """Voids waiting for approval"""
     require("card.view")
     return jsonify({"void_requests": [dump_void(r) for r in approvals.pending_voids()]})
 
 
 @bp.post("/void-requests/<id:request_id>/approve")
+@operation({200: VoidDecided}, body=NoteIn, errors=(409,))
 def approve_void(request_id: int):
+    """Manager, not the requester: the rules are checked again; every movement of money reversed, agreements void"""
     require("card.void")
-    request_ = lifecycle.approve_void(request_id, _body("note"), approver=current_user)
+    request_ = lifecycle.approve_void(request_id, optional_body(NoteIn), approver=current_user)
     return jsonify(dump_void(request_) | {"card": dump_card(request_.card, verify_url=services.verify_url(request_.card))})
 
 
 @bp.post("/void-requests/<id:request_id>/reject")
+@operation({200: VoidRequest}, body=NoteIn, errors=(409,))
 def reject_void(request_id: int):
+    """Manager, not the requester: the card stays as it is"""
     require("card.void")
-    return jsonify(dump_void(lifecycle.close_void(request_id, _body("note"), by=current_user, reject=True)))
+    return jsonify(dump_void(lifecycle.close_void(request_id, optional_body(NoteIn), by=current_user, reject=True)))
 
 
 @bp.post("/void-requests/<id:request_id>/cancel")
+@operation({200: VoidRequest}, body=NoteIn, errors=(409,))
 def cancel_void(request_id: int):
+    """Withdraw: the requester or a manager"""
     require("card.void_request")
-    return jsonify(dump_void(lifecycle.close_void(request_id, _body("note"), by=current_user, reject=False)))
+    return jsonify(dump_void(lifecycle.close_void(request_id, optional_body(NoteIn), by=current_user, reject=False)))
 
 
 @bp.get("/cards/<number>/history")
+@operation({200: Events})
 def card_history(number: str):
+    """Every state change, document, scan, ledger row and fee of the card and its earlier generations, oldest first"""
     require("card.view")
     return jsonify({"events": history.card_timeline(services.get_card(number))})
 
 
 @bp.get("/members/<id:member_id>/history")
+@operation({200: Events})
 def member_history(member_id: int):
+    """The member's own changes and their cards' timelines"""
     require("member.view")
     return jsonify({"events": history.member_timeline(get_member(member_id))})
 
 
 @bp.get("/audit")
+@operation({200: AuditEntries}, query=AuditFilters)
 def audit_log():
+    """The audit log, newest first (200 at most)"""
     require("audit.view")
-    entries = history.audit_entries(history.read_audit_filters(request.args))
+    entries = history.audit_entries(query(AuditFilters))
     return jsonify({"entries": [history.dump_audit(e) for e in entries]})
 
 
 @bp.get("/audit.csv")
+@operation({200: "text/csv"}, query=AuditFilters)
 def audit_csv():
+    """The same, every matching entry, as CSV (UTF-8 with BOM for Excel)"""
     require("audit.view")
-    entries = history.audit_entries(history.read_audit_filters(request.args), limit=None)
+    entries = history.audit_entries(query(AuditFilters), limit=None)
     return current_app.response_class(history.audit_csv(entries), mimetype="text/csv",
                                       headers={"Content-Disposition": 'attachment; filename="audit.csv"'})

@@ -1,27 +1,33 @@
 from __future__ import annotations
 
-from flask import jsonify, request, url_for
+from flask import jsonify, url_for
 from flask_login import current_user
 
 from ..extensions import limiter
 from ..members import services
-from ..members.schemas import dump_member
+from ..members.schemas import MemberIn, MemberPatch, MemberSearch, RevealIn, dump_member
 from ..web import revealer
-from . import bp, json_body, reject_unknown, require
-
-MEMBER_FIELDS = ("name", "id_type", "id_number", "phone", "address", "postal_code")
+from . import body, bp, optional_body, query, require
+from .responses import Member, MemberList, RegisteredMember, Revealed
+from .spec import operation
 
 
 @bp.get("/members")
+@operation({200: MemberList}, query=MemberSearch)
 def search_members():
+    """Search members: an exact ID number, phone digits, or part of a name (up to 50)"""
     require("member.view")
-    return jsonify({"members": [dump_member(m) for m in services.search_members(request.args.get("q", ""))]})
+    return jsonify({"members": [dump_member(m) for m in services.search_members(query(MemberSearch).q or "")]})
 
 
 @bp.post("/members")
+@operation({201: RegisteredMember, 200: RegisteredMember}, body=MemberIn, errors=(409,), describe={
+    200: "Already registered under the same name: the member as on file (PATCH to change it)",
+    409: "id_number_registered: the ID number belongs to a member of another name (error.member_id)"})
 def register_member():
+    """Register a member"""
     require("member.manage")
-    member, created = services.register_member(reject_unknown(json_body(), MEMBER_FIELDS), by=current_user)
+    member, created = services.register_member(body(MemberIn), by=current_user)
     response = jsonify({**dump_member(member), "created": created})
     response.status_code = 201 if created else 200
     response.headers["Location"] = url_for("api.get_member", member_id=member.id)
@@ -29,24 +35,31 @@ def register_member():
 
 
 @bp.get("/members/<id:member_id>")
+@operation({200: Member})
 def get_member(member_id: int):
+    """Read a member (personal numbers masked)"""
     require("member.view")
     return jsonify(dump_member(services.get_member(member_id)))
 
 
 @bp.patch("/members/<id:member_id>")
+@operation({200: Member}, body=MemberPatch, errors=(409,))
 def update_member(member_id: int):
+    """Change a member's fields"""
     require("member.manage")
     member = services.get_member(member_id)
-    return jsonify(dump_member(services.update_member(member, reject_unknown(json_body(), MEMBER_FIELDS))))
+    return jsonify(dump_member(services.update_member(member, body(MemberPatch))))
 
 
 @bp.post("/members/<id:member_id>/reveal")
 @limiter.limit(services.reveal_limit, key_func=revealer)
+@operation({200: Revealed}, body=RevealIn, errors=(429,))
 def reveal_member(member_id: int):
-    """The full ID number and phone, with a reason; logged, and limited per user (VIP_REVEAL_RATE_LIMIT)."""
+    """The full ID number and phone, with the reason
+
+    Every call is in the audit log; VIP_REVEAL_RATE_LIMIT per user (429 beyond). Consultants see only members they
+    registered or issued a card to (403 reveal_out_of_scope); ten reveals in ten minutes alert the managers."""
     require("member.reveal_id")
     member = services.get_member(member_id)
-    body = json_body() if request.content_length else {}
-    reason = body.get("reason")
+    reason = optional_body(RevealIn).get("reason")
     return jsonify({"id": member.id, **services.reveal_identity(member, reason=reason, user=current_user)})

@@ -8,23 +8,44 @@ from ..i18n import say
 from ..programs.services import get_program
 from ..rules.money import format_fen
 from ..units import services
-from ..units.schemas import DISCOUNT_FIELDS, UNIT_FIELDS, dump_published_discount, dump_unit
-from . import bp, json_body, reject_unknown, require
+from ..units.schemas import (
+    PublishedDiscountIn,
+    UnitFilters,
+    UnitImportUpload,
+    UnitIn,
+    UnitPatch,
+    dump_published_discount,
+    dump_unit,
+)
+from . import body, bp, query, require
+from .responses import (
+    PublishedDiscount,
+    PublishedDiscounts,
+    SalesControl,
+    Unit,
+    UnitImport,
+    UnitImportRefused,
+    UnitPage,
+)
+from .spec import operation
 
 
 @bp.get("/programs/<code>/units")
+@operation({200: UnitPage}, query=UnitFilters)
 def list_units(code: str):
-    """A page of the inventory: ``status``, ``page``, ``per_page`` (at most 500)."""
+    """A page of the inventory by building, unit, floor and room"""
     require("program.view")
     program = get_program(code)
-    units, total, page, per_page = services.list_units(program, request.args)
+    units, total, page, per_page = services.list_units(program, query(UnitFilters))
     return jsonify({"items": [dump_unit(u) for u in units], "total": total, "page": page, "per_page": per_page})
 
 
 @bp.post("/programs/<code>/units")
+@operation({201: Unit}, body=UnitIn, errors=(409,))
 def create_unit(code: str):
+    """Admin: add a unit (its code defaults to building-unit-room)"""
     require("program.manage")
-    unit = services.create_unit(get_program(code), reject_unknown(json_body(), UNIT_FIELDS))
+    unit = services.create_unit(get_program(code), body(UnitIn))
     response = jsonify(dump_unit(unit))
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_unit", code=unit.program.code, unit_code=unit.code)
@@ -32,17 +53,22 @@ def create_unit(code: str):
 
 
 @bp.get("/programs/<code>/units/<unit_code>")
+@operation({200: Unit})
 def get_unit(code: str, unit_code: str):
+    """One unit"""
     require("program.view")
     return jsonify(dump_unit(services.get_unit(get_program(code), unit_code)))
 
 
 @bp.patch("/programs/<code>/units/<unit_code>")
+@operation({200: Unit}, body=UnitPatch, errors=(409,))
 def update_unit(code: str, unit_code: str):
-    """Particulars, or ``status``: available, held or withdrawn (sold only by a purchase)."""
+    """Admin: change particulars, or the status to available, held or withdrawn
+
+    Sold only by a purchase; a sold unit keeps its area, use and price."""
     require("program.manage")
     unit = services.get_unit(get_program(code), unit_code)
-    return jsonify(dump_unit(services.update_unit(unit, reject_unknown(json_body(), UNIT_FIELDS))))
+    return jsonify(dump_unit(services.update_unit(unit, body(UnitPatch))))
 
 
 def dump_import(result) -> dict:
@@ -53,12 +79,14 @@ def dump_import(result) -> dict:
 
 
 @bp.post("/programs/<code>/units/import")
+@operation({200: UnitImport, 201: UnitImport, 422: UnitImportRefused}, multipart=UnitImportUpload, describe={
+    200: "Dry run: what would be imported", 201: "Imported", 422: "Nothing imported: every wrong row named"})
 def import_units(code: str):
-    """Multipart ``file`` (XLSX or CSV) and ``dry_run``: all rows or none; every wrong row named (422)."""
+    """Admin: import the inventory from XLSX or CSV (Chinese or English headers); all rows or none"""
     require("program.manage")
     program = get_program(code)
     upload = request.files.get("file")
-    dry_run = request.form.get("dry_run", "").lower() in ("1", "true", "on", "yes")
+    dry_run = bool(UnitImportUpload.read({**request.form.to_dict(), **request.files.to_dict()}).dry_run)
     content, filename = (upload.read(), upload.filename or "") if upload else (b"", "")
     result = services.import_units(program, content, filename, dry_run=dry_run)
     response = jsonify(dump_import(result))
@@ -68,7 +96,9 @@ def import_units(code: str):
 
 @bp.get("/programs/<code>/units.xlsx", defaults={"fmt": "xlsx"})
 @bp.get("/programs/<code>/units.csv", defaults={"fmt": "csv"})
+@operation({200: (services.EXPORT_TYPES["xlsx"], "text/csv")}, describe={200: "XLSX or CSV (UTF-8 with BOM), Chinese headers"})
 def export_units(code: str, fmt: str):
+    """The sales control sheet as Excel or CSV"""
     require("program.view")
     program = get_program(code)
     return current_app.response_class(services.export_units(program, fmt), mimetype=services.EXPORT_TYPES[fmt], headers={
@@ -76,8 +106,9 @@ def export_units(code: str, fmt: str):
 
 
 @bp.get("/programs/<code>/sales-control")
+@operation({200: SalesControl})
 def sales_control(code: str):
-    """The sales control sheet's figures: counts, list-price and area totals by status, and the sold value."""
+    """The sales control sheet's figures: counts and list-price totals by status, the sold value, each unit's status"""
     require("program.view")
     grid = services.grid(get_program(code))
     return jsonify({"total": grid.total, "counts": grid.counts,
@@ -88,23 +119,29 @@ def sales_control(code: str):
 
 
 @bp.get("/programs/<code>/published-discounts")
+@operation({200: PublishedDiscounts})
 def list_published_discounts(code: str):
+    """The programme's published discounts"""
     require("program.view")
     program = get_program(code)
     return jsonify({"published_discounts": [dump_published_discount(d) for d in services.published_discounts(program)]})
 
 
 @bp.post("/programs/<code>/published-discounts")
+@operation({201: PublishedDiscount}, body=PublishedDiscountIn)
 def create_published_discount(code: str):
+    """Admin: publish a discount, e.g. 一次性付款 at 0.98, valid from–until (from defaults to today)"""
     require("program.manage")
-    discount = services.create_published_discount(get_program(code), reject_unknown(json_body(), DISCOUNT_FIELDS))
+    discount = services.create_published_discount(get_program(code), body(PublishedDiscountIn))
     response = jsonify(dump_published_discount(discount))
     response.status_code = 201
     return response
 
 
 @bp.delete("/programs/<code>/published-discounts/<id:discount_id>")
+@operation({204: None})
 def delete_published_discount(code: str, discount_id: int):
+    """Admin: take a discount down (purchases keep the name and rate they applied)"""
     require("program.manage")
     services.delete_published_discount(get_program(code), discount_id)
     return "", 204

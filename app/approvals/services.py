@@ -15,18 +15,20 @@ from ..extensions import db
 from ..rules import N_, refuse
 from ..rules.lifecycle import check_two_people
 from ..users.roles import can, require_permission
-from ..validation import FieldReader
+from ..validation import Schema, Text
 from .models import AnnulRequest, RefundRequest, RequestStatus, TransferRequest, VoidRequest
 
 KINDS = {"refund": RefundRequest, "transfer": TransferRequest, "annul": AnnulRequest, "void": VoidRequest}
 
 
-def read_note(data: Mapping[str, Any]) -> str | None:
+class NoteIn(Schema):
     """The note a decision may carry (why rejected, a payout remark)."""
-    r = FieldReader(data)
-    note = r.text("note", max_length=200)
-    r.raise_if_errors()
-    return note
+
+    note: Text(200) = None
+
+
+def read_note(data: Mapping[str, Any]) -> str | None:
+    return NoteIn.read(data).note
 
 
 def open_request(model, card: Card):

@@ -7,9 +7,9 @@ import datetime as dt
 import io
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from pydantic import Field
 from sqlalchemy import or_, select
 
 from ..agreements.models import Agreement
@@ -18,7 +18,7 @@ from ..audit import AuditEntry
 from ..extensions import db
 from ..rules.money import format_fen
 from ..users.models import User
-from ..validation import FieldReader
+from ..validation import Day, Schema, Text
 from .charges import Charge
 from .models import Card, LedgerEntry, Redemption, Scan
 
@@ -80,21 +80,16 @@ def _audit_event(entry: AuditEntry) -> dict[str, Any]:
             "who": entry.actor_name, "details": entry.payload}
 
 
-@dataclass
-class AuditFilters:
-    actor: str | None = None
-    action: str | None = None
-    card: str | None = None
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
+class AuditFilters(Schema):
+    actor: Text(40) = Field(None, description="A username")
+    action: Text(64) = Field(None, description="An action or its beginning, e.g. card. or refund.approved")
+    card: Text(20) = Field(None, description="A card number: its whole story, all generations")
+    date_from: Day = Field(None, alias="from", description="First day (Beijing time)")
+    date_to: Day = Field(None, alias="to", description="Last day (Beijing time)")
 
 
 def read_audit_filters(args: Mapping[str, Any]) -> AuditFilters:
-    r = FieldReader(args)
-    filters = AuditFilters(actor=r.text("actor", max_length=40), action=r.text("action", max_length=64),
-                           card=r.text("card", max_length=20), date_from=r.date("from"), date_to=r.date("to"))
-    r.raise_if_errors()
-    return filters
+    return AuditFilters.read(args)
 
 
 def audit_entries(filters: AuditFilters, limit: int | None = AUDIT_PAGE) -> list[AuditEntry]:

@@ -31,9 +31,10 @@ from ..rules.validity import check_renewal, renewed_through
 from ..rules.windows import check_refund_date
 from ..units import services as units
 from ..users.roles import require_permission
-from ..validation import FieldReader
+from ..validation import REQUIRED
 from .charges import Charge, ChargeKind
 from .models import Card, LedgerEntry, LedgerKind, PaymentMethod, Redemption
+from .schemas import PayoutIn, ReasonIn, ReasonRequired, RefundIn, ReissueIn, RenewIn, TransferIn
 from .services import new_card_number
 
 
@@ -60,10 +61,7 @@ def _close_open_transfer(card: Card, why: str) -> None:
 
 
 def _reason(data: Mapping[str, Any], *, required: bool) -> str:
-    r = FieldReader(data)
-    text = r.text("reason", required=required, max_length=200)
-    r.raise_if_errors()
-    return text or ""
+    return (ReasonRequired if required else ReasonIn).read(data).reason or ""
 
 
 def _successor(card: Card, member: Member, status: CardStatus = CardStatus.ACTIVE) -> Card:
@@ -90,11 +88,11 @@ def _charge(card: Card, kind: ChargeKind, amount_fen: int, receipt_no: str | Non
                               actor_id=current_actor_id()))
 
 
-def _fee_receipt(r: FieldReader, fee_fen: int) -> str | None:
-    receipt = r.text("fee_receipt_no", max_length=64)
-    if fee_fen and not receipt and "fee_receipt_no" not in r.errors:
-        r.fail("fee_receipt_no", refuse("fee_receipt_required",
-                                        N_("Record the receipt number of the %(fee)s fee."), fee=format_yuan(fee_fen)))
+def _fee_receipt(receipt: str | None, fee_fen: int) -> str | None:
+    """A fee the programme charges is recorded with its receipt."""
+    if fee_fen and not receipt:
+        raise ValidationFailed({"fee_receipt_no": refuse("fee_receipt_required", N_(
+            "Record the receipt number of the %(fee)s fee."), fee=format_yuan(fee_fen))})
     return receipt
 
 
@@ -126,12 +124,11 @@ def cancel_loss(card_id: int, data: Mapping[str, Any]) -> Card:
 def reissue(card_id: int, data: Mapping[str, Any]) -> Card:
     """In person, with the holder's ID: a new card and QR; the old one answers "replaced" for ever."""
     card = _lock(card_id)
-    r = FieldReader(data)
-    raw = r.text("id_number", required=True, max_length=40)
+    spec = ReissueIn.read(data)
+    raw = spec.id_number
     fee = card.program.reissue_fee_fen
-    receipt = _fee_receipt(r, fee)
-    reason = r.text("reason", max_length=200) or card.loss_reason or ""
-    r.raise_if_errors()
+    receipt = _fee_receipt(spec.fee_receipt_no, fee)
+    reason = spec.reason or card.loss_reason or ""
     ensure(rules.check_transition("reissue", card.status))
     problem, id_number = check_id_number(raw, card.member.id_type.value)
     if id_number is None:
@@ -155,11 +152,10 @@ def reissue(card_id: int, data: Mapping[str, Any]) -> Card:
 
 def request_transfer(card_id: int, data: Mapping[str, Any]) -> TransferRequest:
     card = _lock(card_id)
-    r = FieldReader(data)
-    to_member_id = r.integer("to_member_id", required=True, minimum=1)
+    spec = TransferIn.read(data)
+    to_member_id = spec.to_member_id
     fee = card.program.transfer_fee_fen
-    receipt = _fee_receipt(r, fee)
-    r.raise_if_errors()
+    receipt = _fee_receipt(spec.fee_receipt_no, fee)
     ensure(rules.check_transition("transfer", card.status))
     to_member = db.session.get(Member, to_member_id)
     if to_member is None:
@@ -223,10 +219,8 @@ def close_transfer(request_id: int, data: Mapping[str, Any], *, by, reject: bool
 
 def request_refund(card_id: int, data: Mapping[str, Any], *, by) -> RefundRequest:
     """Inside the programme's window (or the issuer ending a membership): the card waits, blocked, for a second person."""
-    r = FieldReader(data)
-    reason = r.text("reason", required=True, max_length=200)
-    kind = r.choice("kind", RefundKind) or RefundKind.REFUND
-    r.raise_if_errors()
+    spec = RefundIn.read(data)
+    reason, kind = spec.reason, spec.kind
     card = _lock(card_id)
     ensure(rules.check_transition("refund", card.status))
     if kind is RefundKind.ISSUER_TERMINATION:
@@ -251,10 +245,8 @@ def request_refund(card_id: int, data: Mapping[str, Any], *, by) -> RefundReques
 def approve_refund(request_id: int, data: Mapping[str, Any], *, approver) -> RefundRequest:
     """The second person pays out: the ledger records it, any credit is voided, the card is refunded."""
     require_permission(approver, "refund.approve")
-    r = FieldReader(data)
-    method = r.choice("payout_method", PaymentMethod, required=True)
-    reference = r.text("payout_reference", required=True, max_length=64)
-    r.raise_if_errors()
+    spec = PayoutIn.read(data)
+    method, reference = spec.payout_method, spec.payout_reference
     request = approvals.lock_request(RefundRequest, request_id)
     ensure(rules.check_two_people(request.requested_by_id, approver.id))
     card = _lock(request.card_id)
@@ -394,15 +386,12 @@ def close_annulment(request_id: int, data: Mapping[str, Any], *, by, reject: boo
 
 def renew(card_id: int, data: Mapping[str, Any]) -> Card:
     card = _lock(card_id)
-    r = FieldReader(data)
-    method = r.choice("payment_method", PaymentMethod)
-    receipt = r.text("receipt_no", max_length=64)
+    spec = RenewIn.read(data)
+    method, receipt = spec.payment_method, spec.receipt_no
     fee = card.tier.amount_fen
     if fee and (method is None or not receipt):
-        for key, value in (("payment_method", method), ("receipt_no", receipt)):
-            if not value and key not in r.errors:
-                r.fail(key, refuse("required", N_("This field is required.")))
-    r.raise_if_errors()
+        raise ValidationFailed({key: REQUIRED for key, value in (("payment_method", method), ("receipt_no", receipt))
+                                if not value})
     ensure(rules.check_transition("renew", card.status))
     ensure(check_renewal(card.program.terms(), today(), valid_through=card.valid_through))
     old_through = card.valid_through

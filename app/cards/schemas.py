@@ -2,83 +2,79 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from pydantic import Field, model_validator
+
+from ..approvals.models import RefundKind
 from ..rules import N_, refuse
 from ..rules.cards import format_card_number, mask_card_number
 from ..rules.identity import mask_name
 from ..rules.money import discount_in_words, format_discount_rate, format_fen
 from ..rules.units import PriceStep
-from ..validation import FieldReader
-from .models import PaymentMethod
-
-ISSUE_FIELDS = ("program", "tier", "member_id", "amount", "payment_method", "receipt_no", "qualifying_spend",
-                "permit_override_reason")
-REDEEM_FIELDS = ("item", "price", "unit", "published_discount", "payable", "counter_program", "station")
+from ..validation import REQUIRED, Choice, Flag, Integer, Money, Schema, Text, fail_field
+from .models import CardStatus, PaymentMethod
 
 
-@dataclass
-class IssueInput:
-    program: str
-    tier: str
-    member_id: int
-    amount_fen: int
-    payment_method: PaymentMethod | None
-    receipt_no: str | None
-    qualifying_spend_fen: int | None
-    permit_override_reason: str | None
+class IssueIn(Schema):
+    """A card to issue: the member pays the tier's amount, recorded with its receipt."""
+
+    program: Text(32) = Field(description="The programme's code")
+    tier: Text(16) = Field(description="The tier's code")
+    member_id: Integer(minimum=1)
+    amount_fen: Money = Field(alias="amount", description="Must equal the tier's amount")
+    payment_method: Choice(PaymentMethod) = Field(None, description="Required when the amount is above zero")
+    receipt_no: Text(64) = Field(None, description="Required when the amount is above zero")
+    qualifying_spend_fen: Money = Field(None, alias="qualifying_spend",
+                                        description="Required for tiers with a qualifying spend")
+    permit_override_reason: Text(200) = Field(None, description="Admin only: issue before the presale permit; logged")
+
+    @model_validator(mode="after")
+    def _payment(self) -> IssueIn:
+        if self.amount_fen and self.payment_method is None:
+            fail_field("payment_method", REQUIRED)
+        if self.amount_fen and self.receipt_no is None:
+            fail_field("receipt_no", refuse("receipt_required", N_("Record the receipt number of the payment.")))
+        return self
 
 
-def read_issue(data: Mapping[str, Any]) -> IssueInput:
-    r = FieldReader(data)
-    spec = IssueInput(
-        program=r.text("program", required=True, max_length=32),
-        tier=r.text("tier", required=True, max_length=16),
-        member_id=r.integer("member_id", required=True, minimum=1),
-        amount_fen=r.amount("amount", required=True),
-        payment_method=r.choice("payment_method", PaymentMethod),
-        receipt_no=r.text("receipt_no", max_length=64),
-        qualifying_spend_fen=r.amount("qualifying_spend"),
-        permit_override_reason=r.text("permit_override_reason", max_length=200),
-    )
-    if spec.amount_fen:
-        if spec.payment_method is None and "payment_method" not in r.errors:
-            r.fail("payment_method", refuse("required", N_("This field is required.")))
-        if spec.receipt_no is None and "receipt_no" not in r.errors:
-            r.fail("receipt_no", refuse("receipt_required", N_("Record the receipt number of the payment.")))
-    r.raise_if_errors()
-    return spec
+class RedeemIn(Schema):
+    """What is bought with the card. With an inventory: ``unit`` (and optionally ``published_discount``), the price being
+    the unit's list price. Without: ``item`` and ``price``."""
+
+    item: Text(100) = Field(None, examples=["3-1-1201"])
+    price_fen: Money = Field(None, alias="price")
+    unit: Text(40) = Field(None, examples=["3-1-1201"], description=(
+        "A unit of the programme's inventory; sold once (409 unit_sold, unit_held, unit_withdrawn, unit_use_not_allowed)"))
+    published_discount: Text(40) = Field(None, examples=["一次性付款"], description=(
+        "The name of a discount published for today; applied before the card's own"))
+    payable_fen: Money = Field(None, alias="payable", description=(
+        "The payable amount the confirmed preview showed; redeeming answers 409 settlement_changed if it differs now"))
+    counter_program: Text(32) = Field(None, description="The programme this counter serves; others answer wrong_program")
+    station: Text(40) = Field(None, description="Where the scan happened")
+
+    @model_validator(mode="after")
+    def _what(self) -> RedeemIn:
+        if self.unit is not None:
+            for key in ("item", "price_fen"):
+                if getattr(self, key) is not None:
+                    fail_field(key.removesuffix("_fen"), refuse("price_from_unit", N_(
+                        "A unit from the inventory is sold at its list price: leave the item and price out.")))
+        elif self.item is None:
+            fail_field("item", REQUIRED)
+        elif self.price_fen is None:
+            fail_field("price", REQUIRED)
+        elif self.price_fen == 0:
+            fail_field("price", refuse("price_invalid", N_("Enter the price of the purchase; it must be more than zero.")))
+        return self
 
 
-@dataclass
-class RedeemInput:
-    item: str | None  # without an inventory: what was bought, and its price
-    price_fen: int | None
-    payable_fen: int | None = None  # what the confirmed preview showed; redeeming refuses if the settlement differs
-    unit: str | None = None  # with an inventory: the unit's number; its list price is the price
-    published_discount: str | None = None  # the name of a discount published for today
-
-
-def read_redeem(data: Mapping[str, Any]) -> RedeemInput:
-    r = FieldReader(data)
-    unit = r.text("unit", max_length=40)
-    published = r.text("published_discount", max_length=40)
-    item = price = None
-    if unit is None:
-        item = r.text("item", required=True, max_length=100)
-        price = r.amount("price", required=True)
-        if price == 0:
-            r.fail("price", refuse("price_invalid", N_("Enter the price of the purchase; it must be more than zero.")))
-    else:
-        for key in ("item", "price"):
-            if data.get(key) not in (None, ""):
-                r.fail(key, refuse("price_from_unit", N_(
-                    "A unit from the inventory is sold at its list price: leave the item and price out.")))
-    payable = r.amount("payable")
-    r.raise_if_errors()
-    return RedeemInput(item, price, payable, unit, published)
+class CardFilters(Schema):
+    status: Choice(CardStatus) = None
+    program: Text(32) = Field(None, description="A programme's code")
+    mine: Flag = Field(None, description="Only the cards the caller issued")
+    page: Integer(minimum=1, maximum=100_000) = None
+    per_page: Integer(minimum=1, maximum=200) = Field(None, description="50 unless given")
 
 
 def dump_card(card: Any, *, full: bool = True, holder_name: bool = False, verify_url: str | None = None,
@@ -219,3 +215,53 @@ def dump_void(v: Any) -> dict[str, Any]:
             "requested_by": v.requested_by.username if v.requested_by else None,
             "decided_by": v.decided_by.username if v.decided_by else None,
             "decided_at": v.decided_at.isoformat() if v.decided_at else None}
+
+
+# The inputs of the card's transitions (DESIGN §10.1) ------------------------------------------------------------
+
+class ReasonIn(Schema):
+    """Why, kept in the audit log."""
+
+    reason: Text(200) = None
+
+
+class ReasonRequired(Schema):
+    """Why, kept in the audit log and on the request."""
+
+    reason: Text(200)
+
+
+class ReissueIn(Schema):
+    """In person, with the holder's ID document."""
+
+    id_number: Text(40) = Field(description="The holder's ID number, as on the document shown")
+    fee_receipt_no: Text(64) = Field(None, description="Required when the programme charges a reissue fee")
+    reason: Text(200) = Field(None, description="Defaults to the reason given when the loss was reported")
+
+
+class TransferIn(Schema):
+    to_member_id: Integer(minimum=1) = Field(description="The new holder, registered first")
+    fee_receipt_no: Text(64) = Field(None, description="Required when the programme charges a transfer fee")
+
+
+class RefundIn(Schema):
+    reason: Text(200)
+    kind: Choice(RefundKind) = Field(RefundKind.REFUND, description=(
+        "issuer_termination: the issuer ends a membership (managers), refunded in full whatever the window"))
+
+
+class PayoutIn(Schema):
+    """How the second person paid the refund out."""
+
+    payout_method: Choice(PaymentMethod)
+    payout_reference: Text(64) = Field(description="The bank or payment reference of the payout")
+
+
+class RenewIn(Schema):
+    payment_method: Choice(PaymentMethod) = Field(None, description="Required when the tier charges a fee")
+    receipt_no: Text(64) = Field(None, description="Required when the tier charges a fee")
+
+
+class CounterScan(Schema):
+    counter_program: Text(32) = Field(None, description="The programme this counter serves; others answer wrong_program")
+    station: Text(40) = Field(None, description="Where the scan happened")

@@ -38,9 +38,8 @@ from ..rules.validity import expiry_date
 from ..rules.windows import refund_window
 from ..units import services as units
 from ..users.roles import can
-from ..validation import FieldReader
 from .models import Card, LedgerEntry, LedgerKind, Redemption, Scan, ScanAction
-from .schemas import RedeemInput, dump_settlement, read_issue, read_redeem
+from .schemas import CardFilters, IssueIn, RedeemIn, dump_settlement
 
 
 def verify_url(card: Card) -> str:
@@ -58,7 +57,7 @@ def new_card_number() -> str:
 def issue_card(data: Mapping[str, Any], *, by=None) -> Card:
     """Take the money and issue the card: card, ledger row, agreement draft and audit entry commit together. ``by`` is
     the person issuing (None: the system, as in the demo data)."""
-    spec = read_issue(data)
+    spec = IssueIn.read(data)
     program = db.session.scalar(select(Program).where(Program.code == spec.program))
     if program is None:
         raise ValidationFailed({"program": refuse("program_not_found", N_("No programme has the code %(code)s."),
@@ -192,7 +191,7 @@ class Quote:
         return self.priced.settlement
 
 
-def _quote(card: Card, spec: RedeemInput, *, lock: bool) -> Quote:
+def _quote(card: Card, spec: RedeemIn, *, lock: bool) -> Quote:
     """The settlement for what the counter chose, by the rules. With ``lock`` the unit's row is locked and checked
     under the lock (redeeming); without, it is only checked (the preview)."""
     inventory = units.has_inventory(card.program_id)
@@ -220,7 +219,7 @@ def redeem(card_id: int, data: Mapping[str, Any], *, token: str | None = None, c
     """Use the card for a purchase. Under concurrent attempts exactly one succeeds: the card row is locked
     and its state read again under the lock; the others see ``redeemed``. A unit of the inventory is locked
     next (always card, then unit, so two purchases never wait on each other in a circle) and sold once."""
-    spec = read_redeem(data)
+    spec = RedeemIn.read(data)
     card = db.session.scalar(select(Card).where(Card.id == card_id).with_for_update()
                              .execution_options(populate_existing=True))
     if card is None:
@@ -296,7 +295,7 @@ def preview_settlement(text: str, data: Mapping[str, Any], *, counter_program: s
                        ) -> tuple[Card, Quote]:
     """The settlement redeeming would record, for the counter to confirm first. Nothing is written, not even a
     scan; a card or unit that could not be redeemed is refused as redeeming would be."""
-    spec = read_redeem(data)
+    spec = RedeemIn.read(data)
     card, _, problem = _resolve(text)
     if problem:
         raise Conflict(problem)
@@ -373,7 +372,7 @@ def card_for_code(text: str) -> Card | None:
 def redeem_code(text: str, data: Mapping[str, Any], *, counter_program: str | None = None,
                 station: str | None = None, by=None) -> Redemption:
     """Redeem from a scanned URL or token, or a typed card number; a code naming no card is stored as a failed scan."""
-    read_redeem(data)  # a missing price is the counter's mistake: answer it before touching any card
+    RedeemIn.read(data)  # a missing price is the counter's mistake: answer it before touching any card
     card, token, problem = _resolve(text)
     if problem:
         _record_scan(ScanAction.REDEEM, problem, None, token, counter_program, station)
@@ -404,15 +403,12 @@ def awaiting_signature(*, issued_by_id: int | None = None, limit: int = 200) -> 
     return list_cards({"status": CardStatus.AWAITING_SIGNATURE.value}, issued_by_id=issued_by_id, per_page=limit)[0]
 
 
-def list_cards(filters: Mapping[str, Any], *, issued_by_id: int | None = None, per_page: int | None = None
+def list_cards(filters: CardFilters | Mapping[str, Any], *, issued_by_id: int | None = None, per_page: int | None = None
                ) -> tuple[list[Card], int, int, int]:
     """A page of cards, newest first, filtered by state and programme: (cards, total, page, per_page)."""
-    r = FieldReader(filters)
-    status = r.choice("status", CardStatus)
-    program = r.text("program", max_length=32)
-    page = r.integer("page", minimum=1, maximum=100_000) or 1
-    size = per_page or r.integer("per_page", minimum=1, maximum=200) or 50
-    r.raise_if_errors()
+    f = filters if isinstance(filters, CardFilters) else CardFilters.read(filters)
+    status, program, page = f.status, f.program, f.page or 1
+    size = per_page or f.per_page or 50
     query = select(Card)
     if status is not None:
         query = query.where(Card.status == status)

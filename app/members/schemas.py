@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import Enum
 from typing import Any
+
+from pydantic import Field, ValidationInfo, field_validator
 
 from ..rules import N_
 from ..rules.identity import (
@@ -17,7 +18,7 @@ from ..rules.identity import (
     mask_name,
     mask_number,
 )
-from ..validation import FieldReader
+from ..validation import Choice, Schema, Text, fail, holds, partial
 
 
 class IdType(str, Enum):
@@ -31,43 +32,40 @@ ID_TYPE_LABELS = {
 }
 
 
-@dataclass
-class MemberInput:
-    name: str | None = None
-    id_type: IdType | None = None
-    id_number: str | None = None  # canonical form, only in memory
-    phone: str | None = None
-    address: str | None = None
-    postal_code: str | None = None
+class MemberIn(Schema):
+    """A member to register. ``id_number`` is checked for its type: a GB 11643 resident ID (check digit and birth date)
+    or a unified social credit code; it lives in canonical form in memory only."""
+
+    name: Text(60, check=holds(check_person_name)) = Field(description="As on the ID document")
+    id_type: Choice(IdType) = IdType.RESIDENT_ID
+    id_number: Text(40)
+    phone: Text(30, check=check_mobile_phone) = Field(description="A mainland mobile number; +86 is accepted")
+    address: Text(200) = None
+    postal_code: Text(10, check=check_postal_code) = None
+
+    @field_validator("id_number")
+    @classmethod
+    def _id_number(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """Checked for the type given before it (a wrong type: as a resident ID), in canonical form afterwards."""
+        if value is None:
+            return None
+        id_type = (info.data.get("id_type") or IdType.RESIDENT_ID).value
+        decision, number = check_id_number(value, id_type, today=(info.context or {}).get("today"))
+        if number is None:
+            fail(decision)
+        return number
 
 
-def read_member(data: Mapping[str, Any], *, today: dt.date, partial: bool = False) -> MemberInput:
+MemberPatch = partial(MemberIn)
+
+
+class RevealIn(Schema):
+    reason: Text(200) = Field(description="Why the full numbers are needed; kept in the audit log")
+
+
+def read_member(data: Mapping[str, Any], *, today: dt.date, partial: bool = False) -> MemberIn:
     """Validate a member; with ``partial`` only the fields present are read (an edit)."""
-    r = FieldReader(data, partial=partial)
-    spec = MemberInput()
-    spec.name = r.text("name", required=True, max_length=60)
-    if spec.name is not None and not (decision := check_person_name(spec.name)).ok:
-        r.fail("name", decision)
-    spec.id_type = r.choice("id_type", IdType) or (None if partial else IdType.RESIDENT_ID)
-    if r.has("id_number") or not partial:
-        raw = r.text("id_number", required=True, max_length=40)
-        if raw is not None:
-            decision, spec.id_number = check_id_number(raw, (spec.id_type or IdType.RESIDENT_ID).value, today=today)
-            if spec.id_number is None:
-                r.fail("id_number", decision)
-    if r.has("phone") or not partial:
-        raw = r.text("phone", required=True, max_length=30)
-        if raw is not None:
-            decision, spec.phone = check_mobile_phone(raw)
-            if spec.phone is None:
-                r.fail("phone", decision)
-    spec.address = r.text("address", max_length=200)
-    if raw := r.text("postal_code", max_length=10):
-        decision, spec.postal_code = check_postal_code(raw)
-        if spec.postal_code is None:
-            r.fail("postal_code", decision)
-    r.raise_if_errors()
-    return spec
+    return (MemberPatch if partial else MemberIn).read(data, context={"today": today})
 
 
 def dump_member(m: Any, *, full_name: bool = True) -> dict[str, Any]:
@@ -84,3 +82,7 @@ def dump_member(m: Any, *, full_name: bool = True) -> dict[str, Any]:
         "created_at": m.created_at.isoformat(),
         "updated_at": m.updated_at.isoformat(),
     }
+
+
+class MemberSearch(Schema):
+    q: Text(100) = Field(None, description="An exact ID number, phone digits, or part of a name")

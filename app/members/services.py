@@ -20,9 +20,8 @@ from ..extensions import db
 from ..rules import N_, refuse
 from ..rules.identity import check_id_number, check_reveal_scope, is_reveal_burst, mask_number
 from ..users.roles import can
-from ..validation import FieldReader
 from .models import Member
-from .schemas import IdType, MemberInput, read_member
+from .schemas import IdType, MemberIn, RevealIn, read_member
 
 _CONTEXT = "member.id_number"
 SEARCH_LIMIT = 50
@@ -45,7 +44,7 @@ def find_by_id_number(id_number: str) -> Member | None:
     return db.session.scalar(select(Member).where(Member.id_number_index.in_(id_indexes(id_number))))
 
 
-def _set_id_number(member: Member, spec: MemberInput) -> None:
+def _set_id_number(member: Member, spec: MemberIn) -> None:
     member.id_type = spec.id_type or IdType.RESIDENT_ID
     member.id_number_encrypted = cipher().encrypt(spec.id_number, context=_CONTEXT)
     member.id_number_index = id_index(spec.id_number)
@@ -127,9 +126,7 @@ def reveal_limit() -> str:
 def reveal_identity(member: Member, *, reason: str | None = None, user) -> dict[str, str]:
     """The full ID number and phone, for ``user``, who says why and serves this member; every reveal is in the audit
     log, the views limit how many an hour one user may see, and a burst of them alerts the managers."""
-    r = FieldReader({"reason": reason})
-    r.text("reason", required=True, max_length=200)
-    r.raise_if_errors()
+    RevealIn.read({"reason": reason})
     scope = check_reveal_scope(
         sees_everyone=can(user, "member.reveal_any"), registered_them=member.created_by_id == user.id,
         issued_them_a_card=db.session.scalar(select(Card.id).where(

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
+from pydantic import ConfigDict, Field, ValidationError, ValidationInfo, model_validator
+
+from ..agreements.schemas import read_signature
 from ..documents.cards import designs
-from ..rules import N_, refuse
+from ..errors import ValidationFailed
+from ..rules import N_, Decision, refuse
 from ..rules.identity import check_contact_phone, check_credit_code
 from ..rules.money import format_discount_rate, format_fen
 from ..rules.policies import check_program_terms
@@ -22,60 +25,172 @@ from ..rules.terms import (
     TransferPolicy,
 )
 from ..rules.units import UnitUse, uses_text
-from ..validation import FieldReader
+from ..validation import (
+    REQUIRED,
+    Choice,
+    Choices,
+    Day,
+    DiscountRate,
+    Flag,
+    Integer,
+    Money,
+    Schema,
+    Text,
+    Upload,
+    document_optionals,
+    fail,
+    fail_field,
+    field_errors,
+    field_type,
+    partial,
+)
 
 CODE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_-]{1,31}"
 TIER_CODE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_-]{0,15}"
 ISSUING_STATUSES = ("open", "closed")
 
 
-@dataclass
-class TierInput:
-    code: str
-    name: str
-    amount_fen: int
-    discount_rate_bp: int
-    credit_fen: int
-    qualifying_spend_fen: int | None
+class TierIn(Schema):
+    """A card tier: what the member pays and what the card is worth."""
+
+    code: Text(16, pattern=TIER_CODE_PATTERN, upper=True, pattern_message=N_("1–16 letters, digits, '-' or '_'."))
+    name: Text(60)
+    amount_fen: Money = Field(alias="amount", description="Deposit (pre-sale) or fee (membership), yuan")
+    discount_rate_bp: DiscountRate = Field(alias="discount_rate", description="Share of the price payable, (0, 1]")
+    credit_fen: Money = Field(0, alias="credit", description="0, or the whole offset including the deposit (value-add card)")
+    qualifying_spend_fen: Money = Field(None, alias="qualifying_spend", description="Spend that qualifies for the card, yuan")
 
     def terms(self) -> TierTerms:
-        return TierTerms(self.amount_fen, self.discount_rate_bp, self.credit_fen, self.qualifying_spend_fen)
+        return TierTerms(self.amount_fen, self.discount_rate_bp, self.credit_fen or 0, self.qualifying_spend_fen)
 
 
-@dataclass
-class ProgramInput:
-    code: str
-    name: str
-    kind: ProgramKind
-    status: str
-    issuer_name: str
-    project_name: str
-    contact_phone: str
-    issuer_address: str | None
-    issuer_credit_code: str | None
-    issuer_legal_rep: str | None
-    dispute_resolution: DisputeResolution
-    dispute_body: str | None
-    copies: int
-    copies_held_by: str | None
-    presale_permit_no: str | None
-    presale_permit_date: dt.date | None
-    opening_date: dt.date | None
-    refund_window: RefundWindowTerms | None
-    transfer_policy: TransferPolicy
-    transfer_fee_fen: int
-    reissue_fee_fen: int
-    validity_months: int | None
-    valid_until: dt.date | None
-    renewal_window_days: int | None
-    max_active_cards_per_member: int
-    multiple_redemptions: bool
-    termination_notice_days: int | None
-    payment_due_days: int | None
-    card_design: str = "classic"
-    redeemable_uses: str | None = None
-    contract_sign_days: int | None = None
-    tiers: list[TierInput] = field(default_factory=list)
+class RefundWindowIn(Schema):
+    """First day = anchor + opens_after_days; last day = anchor + closes_after_days (inclusive; none = no end)."""
+
+    anchor: Choice(RefundAnchor)
+    opens_after_days: Integer(minimum=-3650, maximum=3650)
+    closes_after_days: Integer(minimum=-3650, maximum=3650) = None
+
+    @model_validator(mode="after")
+    def _order(self) -> RefundWindowIn:
+        if self.closes_after_days is not None and self.closes_after_days < self.opens_after_days:
+            fail_field("closes_after_days", refuse("refund_window_reversed", N_(
+                "The refund window cannot close before it opens.")))
+        return self
+
+
+def _design(name: str) -> tuple[Decision, str | None]:
+    if name in designs():
+        return refuse("design_ok", ""), name
+    return refuse("bad_choice", N_("Choose one of: %(allowed)s."), allowed=", ".join(designs())), None
+
+
+class ProgramIn(Schema):
+    """A programme, validated whole (a PATCH is merged into the programme first). After validation ``refund_window``
+    holds the rules' RefundWindowTerms and ``redeemable_uses`` the stored text, as the Program model does."""
+
+    code: Text(32, pattern=CODE_PATTERN, upper=True, pattern_message=N_(
+        "2–32 letters, digits, '-' or '_', starting with a letter or digit.")) = Field(description="Immutable")
+    name: Text(100)
+    kind: Choice(ProgramKind)
+    status: Choice(ISSUING_STATUSES) = Field("open", description="Whether cards may be issued")
+    issuer_name: Text(200)
+    project_name: Text(100)
+    contact_phone: Text(30, check=check_contact_phone)
+    issuer_address: Text(200) = Field(None, description="The issuer's registered address (住所), printed on agreements")
+    issuer_credit_code: Text(30, check=check_credit_code) = Field(None, description=(
+        "统一社会信用代码, 18 characters; the check character is verified"))
+    issuer_legal_rep: Text(60) = Field(None, description="法定代表人")
+    dispute_resolution: Choice(DisputeResolution) = Field(DisputeResolution.COURT, description=(
+        "court: the people's court where the project lies (or dispute_body); arbitration: the commission named in "
+        "dispute_body"))
+    dispute_body: Text(120) = Field(None, description="The arbitration commission (required for arbitration) or a named court")
+    copies: Integer(minimum=1, maximum=9) = Field(2, description="一式N份")
+    copies_held_by: Text(100) = Field(None, description="Who keeps the copies, e.g. 认筹方一份，开发商两份")
+    presale_permit_no: Text(100) = None
+    presale_permit_date: Day = None
+    opening_date: Day = None
+    refund_window: RefundWindowIn | None = Field(None, description="Required for presale_deposit")
+    transfer_policy: Choice(TransferPolicy) = TransferPolicy.FORBIDDEN
+    transfer_fee_fen: Money = Field(0, alias="transfer_fee")
+    reissue_fee_fen: Money = Field(0, alias="reissue_fee")
+    validity_months: Integer(minimum=1, maximum=240) = None
+    valid_until: Day = None
+    renewal_window_days: Integer(minimum=1, maximum=366) = Field(None, description="Renewal opens this many days before expiry")
+    max_active_cards_per_member: Integer(minimum=1, maximum=100) = 1
+    multiple_redemptions: Flag = False
+    termination_notice_days: Integer(minimum=0, maximum=366) = None
+    payment_due_days: Integer(minimum=0, maximum=90) = None
+    card_design: Text(32, check=_design) = Field("classic", description="A design in card_templates/, e.g. classic, minimal")
+    redeemable_uses: Choices(UnitUse) = Field(None, description="The kinds of unit the cards may buy; none for any")
+    contract_sign_days: Integer(minimum=1, maximum=90) = Field(None, description=(
+        "Days after the 认购书 within which the sales contract is signed (none: 7)"))
+    tiers: list[TierIn] = Field(default_factory=list, json_schema_extra={"minItems": 1})
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_null_tiers(cls, data: Any) -> Any:
+        if isinstance(data, Mapping) and data.get("tiers") is None:
+            return {k: v for k, v in data.items() if k != "tiers"}
+        return data
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _rules_despite_bad_fields(cls, data: Any, handler: Any, info: ValidationInfo) -> ProgramIn:
+        """A wrong field or tier row does not hide what the checks across fields say about the rest: they run again
+        without them, and every problem is answered at once (a wrong field's own error comes first)."""
+        try:
+            return handler(data)
+        except ValidationError as exc:
+            again = dict(info.context or {})
+            if cls.partial_of is not None or not isinstance(data, Mapping) or again.pop("again", False):
+                raise
+            problems = field_errors(exc)
+            rest = {k: v for k, v in data.items() if not any(p == k or p.startswith(f"{k}.") for p in problems)}
+            tiers, good = data.get("tiers"), []
+            if isinstance(tiers, list) and "tiers" not in problems:
+                good = [i for i in range(len(tiers)) if not any(p.startswith(f"tiers.{i}.") for p in problems)]
+                rest["tiers"] = [tiers[i] for i in good]
+            try:
+                cls.model_validate(rest, context=again | {"again": True})
+            except ValidationFailed as failed:
+                for name, decision in failed.fields.items():
+                    if name.startswith("tiers."):
+                        _, index, tail = name.split(".", 2)
+                        name = f"tiers.{good[int(index)]}.{tail}"
+                    if not any(p == name or p.startswith(f"{name}.") or name.startswith(f"{p}.") for p in problems):
+                        problems[name] = decision
+            except ValidationError:
+                pass  # a required field was wrong: nothing more can be said until it is right
+            raise ValidationFailed(problems) from None
+
+    @model_validator(mode="after")
+    def _together(self) -> ProgramIn:
+        """The checks across fields, every problem named at once (tier errors by their place in the list)."""
+        if type(self).partial_of is not None:
+            return self  # an edit's shape only: the service merges it into the programme and checks the whole
+        problems: dict[str, Decision] = {}
+        if self.dispute_resolution is DisputeResolution.ARBITRATION and not self.dispute_body:
+            problems["dispute_body"] = refuse("arbitration_needs_body", N_(
+                "Name the arbitration commission, e.g. 兰州仲裁委员会: an arbitration clause without one is void."))
+        if not self.tiers:
+            problems["tiers"] = refuse("tiers_missing", N_("Add at least one card tier."))
+        seen: set[str] = set()
+        for position, tier in enumerate(self.tiers):
+            if tier.code in seen:
+                problems.setdefault(f"tiers.{position}.code", refuse("tier_code_duplicate", N_(
+                    "Two tiers cannot share a code.")))
+            seen.add(tier.code)
+        rw = self.refund_window
+        self.refund_window = None if rw is None else RefundWindowTerms(rw.anchor, rw.opens_after_days, rw.closes_after_days)
+        self.redeemable_uses = uses_text(frozenset(self.redeemable_uses)) if self.redeemable_uses else None
+        self.status = self.status or "open"
+        for name, decision in check_program_terms(self.terms(), [t.terms() for t in self.tiers]):
+            if not any(k == name or k.startswith(name + ".") for k in problems):
+                problems[name] = decision
+        if problems:
+            raise ValidationFailed(problems)  # not a pydantic error: it passes through with every field named
+        return self
 
     def terms(self) -> ProgramTerms:
         return program_terms(self)
@@ -102,117 +217,9 @@ def program_terms(p: Any) -> ProgramTerms:
     )
 
 
-def read_program(data: Mapping[str, Any]) -> ProgramInput:
+def read_program(data: Mapping[str, Any]) -> ProgramIn:
     """Validate a whole programme; raises ValidationFailed naming every wrong field."""
-    r = FieldReader(data)
-    code = r.text("code", required=True, max_length=32, pattern=CODE_PATTERN,
-                  pattern_message=N_("2–32 letters, digits, '-' or '_', starting with a letter or digit."))
-    code = code.upper() if code else code  # stored upper-case so the unique constraint is case-blind
-    name = r.text("name", required=True, max_length=100)
-    kind = r.choice("kind", ProgramKind, required=True)
-    status = r.text("status") or "open"
-    if status not in ISSUING_STATUSES:
-        r.fail("status", refuse("bad_choice", N_("Choose one of: %(allowed)s."), allowed=", ".join(ISSUING_STATUSES)))
-    issuer_name = r.text("issuer_name", required=True, max_length=200)
-    project_name = r.text("project_name", required=True, max_length=100)
-    contact_phone = None
-    if raw_phone := r.text("contact_phone", required=True, max_length=30):
-        decision, contact_phone = check_contact_phone(raw_phone)
-        if contact_phone is None:
-            r.fail("contact_phone", decision)
-    issuer_address = r.text("issuer_address", max_length=200)
-    credit_code = None
-    if raw_code := r.text("issuer_credit_code", max_length=30):
-        decision, credit_code = check_credit_code(raw_code)
-        if credit_code is None:
-            r.fail("issuer_credit_code", decision)
-    legal_rep = r.text("issuer_legal_rep", max_length=60)
-    dispute = r.choice("dispute_resolution", DisputeResolution) or DisputeResolution.COURT
-    dispute_body = r.text("dispute_body", max_length=120)
-    if dispute is DisputeResolution.ARBITRATION and not dispute_body and "dispute_body" not in r.errors:
-        r.fail("dispute_body", refuse("arbitration_needs_body", N_(
-            "Name the arbitration commission, e.g. 兰州仲裁委员会: an arbitration clause without one is void.")))
-    copies = r.integer("copies", minimum=1, maximum=9) or 2
-    copies_held_by = r.text("copies_held_by", max_length=100)
-    permit_no = r.text("presale_permit_no", max_length=100)
-    permit_date = r.date("presale_permit_date")
-    opening_date = r.date("opening_date")
-
-    refund_window = None
-    if (rw := r.nested("refund_window", ("anchor", "opens_after_days", "closes_after_days"))) is not None:
-        anchor = rw.choice("anchor", RefundAnchor, required=True)
-        opens = rw.integer("opens_after_days", required=True, minimum=-3650, maximum=3650)
-        closes = rw.integer("closes_after_days", minimum=-3650, maximum=3650)
-        if opens is not None and closes is not None and closes < opens:
-            rw.fail("closes_after_days", refuse(
-                "refund_window_reversed", N_("The refund window cannot close before it opens.")))
-        if anchor is not None and opens is not None:
-            refund_window = RefundWindowTerms(anchor, opens, closes)
-
-    transfer_policy = r.choice("transfer_policy", TransferPolicy) or TransferPolicy.FORBIDDEN
-    transfer_fee = r.amount("transfer_fee") or 0
-    reissue_fee = r.amount("reissue_fee") or 0
-    validity_months = r.integer("validity_months", minimum=1, maximum=240)
-    valid_until = r.date("valid_until")
-    renewal_window_days = r.integer("renewal_window_days", minimum=1, maximum=366)
-    max_cards = r.integer("max_active_cards_per_member", minimum=1, maximum=100)
-    multiple = r.boolean("multiple_redemptions", default=False)
-    notice_days = r.integer("termination_notice_days", minimum=0, maximum=366)
-    due_days = r.integer("payment_due_days", minimum=0, maximum=90)
-    uses = r.choices("redeemable_uses", UnitUse)
-    sign_days = r.integer("contract_sign_days", minimum=1, maximum=90)
-    card_design = r.text("card_design", max_length=32) or "classic"
-    if card_design not in designs():
-        r.fail("card_design", refuse("bad_choice", N_("Choose one of: %(allowed)s."), allowed=", ".join(designs())))
-
-    tiers: list[TierInput] = []
-    positions: list[int] = []  # each parsed tier's place in the submitted list, for error names
-    seen_codes: set[str] = set()
-    for position, t in enumerate(r.items("tiers", ("code", "name", "amount", "discount_rate", "credit", "qualifying_spend"))):
-        t_code = t.text("code", required=True, max_length=16, pattern=TIER_CODE_PATTERN,
-                        pattern_message=N_("1–16 letters, digits, '-' or '_'."))
-        t_code = t_code.upper() if t_code else t_code
-        t_name = t.text("name", required=True, max_length=60)
-        amount = t.amount("amount", required=True)
-        rate = t.discount_rate("discount_rate", required=True)
-        credit = t.amount("credit") or 0
-        spend = t.amount("qualifying_spend")
-        if t_code is not None:
-            if t_code in seen_codes:
-                t.fail("code", refuse("tier_code_duplicate", N_("Two tiers cannot share a code.")))
-            seen_codes.add(t_code)
-        if None not in (t_code, t_name, amount, rate):
-            tiers.append(TierInput(t_code, t_name, amount, rate, credit, spend))  # type: ignore[arg-type]
-            positions.append(position)
-    if not tiers and not any(k == "tiers" or k.startswith("tiers.") for k in r.errors):
-        r.fail("tiers", refuse("tiers_missing", N_("Add at least one card tier.")))
-
-    if kind is not None:  # the programme rules need at least the kind; errors above take precedence
-        terms = ProgramTerms(
-            kind=kind, presale_permit_no=permit_no, presale_permit_date=permit_date, refund_window=refund_window,
-            transfer_policy=transfer_policy, transfer_fee_fen=transfer_fee, validity_months=validity_months,
-            valid_until=valid_until, renewal_window_days=renewal_window_days, termination_notice_days=notice_days)
-        for name, decision in check_program_terms(terms, [t.terms() for t in tiers]):
-            if name.startswith("tiers."):
-                _, index, rest = name.split(".", 2)
-                name = f"tiers.{positions[int(index)]}.{rest}"
-            if not any(k == name or k.startswith(name + ".") for k in r.errors):
-                r.errors[name] = decision
-    r.raise_if_errors()
-
-    return ProgramInput(
-        code=code, name=name, kind=kind, status=status,  # type: ignore[arg-type]
-        issuer_name=issuer_name, project_name=project_name, contact_phone=contact_phone,  # type: ignore[arg-type]
-        issuer_address=issuer_address, issuer_credit_code=credit_code, issuer_legal_rep=legal_rep,
-        dispute_resolution=dispute, dispute_body=dispute_body, copies=copies, copies_held_by=copies_held_by,
-        presale_permit_no=permit_no, presale_permit_date=permit_date, opening_date=opening_date,
-        refund_window=refund_window, transfer_policy=transfer_policy,
-        transfer_fee_fen=transfer_fee, reissue_fee_fen=reissue_fee,
-        validity_months=validity_months, valid_until=valid_until, renewal_window_days=renewal_window_days,
-        max_active_cards_per_member=max_cards or 1, multiple_redemptions=bool(multiple),
-        termination_notice_days=notice_days, payment_due_days=due_days, card_design=card_design, tiers=tiers,
-        redeemable_uses=uses_text(frozenset(uses)) if uses else None, contract_sign_days=sign_days,
-    )
+    return ProgramIn.read(data)
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -269,3 +276,36 @@ def dump_program(p: Any) -> dict[str, Any]:
             for t in p.tiers
         ],
     }
+
+
+ProgramPatch = partial(ProgramIn)
+
+
+def _seal(raw: Any) -> bytes:
+    problem, png = read_signature(raw)
+    if problem:
+        fail(problem)
+    return png
+
+
+class SealIn(Schema):
+    """``image`` is required: a PNG data URL sets the seal, null removes it (an empty body must not quietly remove it)."""
+
+    model_config = ConfigDict(json_schema_extra=lambda schema, cls: (document_optionals(schema, cls),
+                                                                     schema.update(required=["image"])))
+
+    image: field_type(_seal, {"type": "string", "pattern": "^data:image/png;base64,"}) = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _image_given(cls, data: Any) -> Any:
+        if isinstance(data, Mapping) and "image" not in data:
+            raise ValidationFailed({"image": REQUIRED})
+        return data
+
+
+class CertificateUpload(Schema):
+    unstripped: ClassVar[frozenset[str]] = frozenset({"password"})
+
+    file: Upload = Field(description="The issuer's PKCS#12 (.p12 / .pfx)")
+    password: Text(200) = Field(None, description="Opens the file once; never stored")

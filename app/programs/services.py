@@ -17,7 +17,7 @@ from ..extensions import db
 from ..rules import N_, refuse
 from ..rules.policies import check_issue
 from .models import Program, Tier
-from .schemas import ProgramInput, dump_program, read_program
+from .schemas import ProgramIn, dump_program, read_program
 
 _SCALAR_FIELDS = (
     "name", "kind", "status", "issuer_name", "project_name", "contact_phone", "issuer_address", "issuer_credit_code",
@@ -46,7 +46,7 @@ def issuing_programs() -> list[Program]:
             if (d := check_issue(p.terms(), today(), active_cards=0)).ok or d.code.startswith("presale_permit")]
 
 
-def _apply(program: Program, spec: ProgramInput) -> None:
+def _apply(program: Program, spec: ProgramIn) -> None:
     for name in _SCALAR_FIELDS:
         setattr(program, name, getattr(spec, name))
     rw = spec.refund_window
@@ -95,7 +95,7 @@ def set_seal(program: Program, png: bytes | None) -> Program:
     return program
 
 
-def _check_issued_tiers(program: Program, spec: ProgramInput) -> None:
+def _check_issued_tiers(program: Program, spec: ProgramIn) -> None:
     """Cards already issued carry their tier's terms in a signed agreement: those terms cannot move under them."""
     issued = set(db.session.scalars(select(Card.tier_id).where(Card.program_id == program.id).distinct()))
     wanted = {t.code: t for t in spec.tiers}

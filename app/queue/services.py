@@ -27,8 +27,8 @@ from ..members.services import find_by_id_number
 from ..programs.models import Program
 from ..rules import N_, refuse
 from ..rules.identity import mask_name
-from ..validation import FieldReader
 from .models import CallScreen, LotteryDraw, QueueEntry, QueueStatus
+from .schemas import DrawIn, HolderCheckIn, ScreenIn
 
 # action: (states it applies to, the state it leaves, why not)
 _MOVES = {
@@ -57,11 +57,8 @@ def check_in(code: str, program_code: str | None) -> tuple[QueueEntry, bool]:
 def check_in_holder(data: Mapping[str, Any]) -> tuple[QueueEntry, bool]:
     """The card was left at home: the holder shows their ID, whose number finds them (the blind index, never a
     search of clear text); a phone number given as well must be theirs. Their card usable here today checks in."""
-    r = FieldReader(data)
-    program_code = r.text("program", required=True, max_length=32)
-    id_number = r.text("id_number", required=True, max_length=40)
-    phone = r.text("phone", max_length=30)
-    r.raise_if_errors()
+    spec = HolderCheckIn.read(data)
+    program_code, id_number, phone = spec.program, spec.id_number, spec.phone
     program = _program(program_code, lock=True)
     member = find_by_id_number(re.sub(r"\s+", "", id_number).upper())
     if member is None or (phone and re.sub(r"\D", "", phone)[-11:] != re.sub(r"\D", "", member.phone)[-11:]):
@@ -161,10 +158,8 @@ def _token_hash(token: str) -> str:
 
 def create_screen(program_code: str | None, data: Mapping[str, Any]) -> tuple[CallScreen, str]:
     """A link for one display: (screen, the secret for its address, shown this once)."""
-    r = FieldReader(data)
-    name = r.text("name", required=True, max_length=60)
-    english = r.boolean("english", default=False)
-    r.raise_if_errors()
+    spec = ScreenIn.read(data)
+    name, english = spec.name, spec.english
     program = _program(program_code)
     secret = secrets.token_urlsafe(24)
     screen = CallScreen(program=program, name=name, token_hash=_token_hash(secret), english=bool(english),
@@ -234,9 +229,7 @@ def run_draw(program_code: str | None, data: Mapping[str, Any]) -> LotteryDraw:
     """A manager draws the order of today's waiting arrivals, once a day per programme. The seed is given (digits
     read out before witnesses, or a notary's) or made here from 32 random bytes; it is recorded with the list drawn
     from and the result, and the arrivals are called in that order."""
-    r = FieldReader(data)
-    seed = r.text("seed", max_length=128) or secrets.token_hex(32)
-    r.raise_if_errors()
+    seed = DrawIn.read(data).seed or secrets.token_hex(32)
     program = _program(program_code, lock=True)  # no check-in or call slips between the list and the draw
     day = today()
     if db.session.scalar(select(LotteryDraw.id).where(LotteryDraw.program_id == program.id, LotteryDraw.day == day)):

@@ -3,55 +3,97 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from pydantic import Field, model_validator
+
+from ..errors import ValidationFailed
 from ..rules import N_, refuse
 from ..rules.money import format_discount_rate, format_fen
 from ..rules.units import UnitStatus, UnitUse, format_area
-from ..validation import FieldReader
+from ..validation import (
+    Area,
+    Choice,
+    Day,
+    DiscountRate,
+    Flag,
+    Integer,
+    Money,
+    Schema,
+    Text,
+    Upload,
+    fail_field,
+    partial,
+)
 
-UNIT_FIELDS = ("code", "building", "unit", "floor", "room", "use", "area", "list_price", "status")
-DISCOUNT_FIELDS = ("name", "rate", "valid_from", "valid_until")
 CODE_PATTERN = r"[0-9A-Za-z\u4e00-\u9fff][0-9A-Za-z\u4e00-\u9fff_\-# ]{0,39}"
 
 
-@dataclass
-class UnitInput:
-    code: str
-    building: str
-    unit_no: str
-    floor: int
-    room: str
-    use: UnitUse
-    area_dm2: int
-    list_price_fen: int
-    status: UnitStatus | None
+class UnitIn(Schema):
+    """A unit of the inventory. On an edit (PATCH) the fields sent replace the unit's; the code never changes."""
+
+    code: Text(40, pattern=CODE_PATTERN, pattern_message=N_("Letters, digits, Chinese characters, '-' or '#', up to 40.")) = \
+        Field(None, description="Defaults to building-unit-room, e.g. 3-1-1201")
+    building: Text(20)
+    unit_no: Text(20) = Field("", alias="unit", description="单元; may be left out")
+    floor: Integer(minimum=-20, maximum=300)
+    room: Text(20)
+    use: Choice(UnitUse)
+    area_dm2: Area = Field(alias="area", description="建筑面积, m², at most two decimals")
+    list_price_fen: Money = Field(alias="list_price")
+    status: Choice(UnitStatus) = Field(None, description="available, held or withdrawn (sold only by a purchase)")
+
+    @model_validator(mode="after")
+    def _code_and_price(self) -> UnitIn:
+        if self.list_price_fen == 0:
+            fail_field("list_price", refuse("price_invalid", N_(
+                "Enter the price of the purchase; it must be more than zero.")))
+        if self.code is None and self.building and self.room:
+            self.code = "-".join(p for p in (self.building, self.unit_no or "", self.room) if p)
+        self.unit_no = self.unit_no or ""
+        return self
 
 
-def read_unit(data: Mapping[str, Any], *, prefix: str = "", errors: dict | None = None) -> UnitInput | None:
-    """Validate one unit; the code defaults to 楼栋-单元-室号 as sales centres write it. Returns None on errors
-    (collected in ``errors`` when given, else raised)."""
-    r = FieldReader(data, prefix=prefix, errors=errors)
-    building = r.text("building", required=True, max_length=20)
-    unit_no = r.text("unit", max_length=20) or ""
-    floor = r.integer("floor", required=True, minimum=-20, maximum=300)
-    room = r.text("room", required=True, max_length=20)
-    code = r.text("code", max_length=40, pattern=CODE_PATTERN,
-                  pattern_message=N_("Letters, digits, Chinese characters, '-' or '#', up to 40."))
-    if code is None and building and room and r.name("code") not in r.errors:
-        code = "-".join(p for p in (building, unit_no, room) if p)
-    use = r.choice("use", UnitUse, required=True)
-    area = r.area("area", required=True)
-    price = r.amount("list_price", required=True)
-    if price == 0:
-        r.fail("list_price", refuse("price_invalid", N_("Enter the price of the purchase; it must be more than zero.")))
-    status = r.choice("status", UnitStatus)
-    if errors is None:
-        r.raise_if_errors()
-    if None in (code, building, floor, room, use, area, price) or price == 0:
+UnitPatch = partial(UnitIn)
+
+
+class UnitImportUpload(Schema):
+    file: Upload = Field(description="XLSX or CSV, one unit a row, Chinese or English headers")
+    dry_run: Flag = Field(None, description="Check every row and import nothing")
+
+
+class UnitFilters(Schema):
+    status: Choice(UnitStatus) = None
+    page: Integer(minimum=1, maximum=100_000) = None
+    per_page: Integer(minimum=1, maximum=500) = Field(None, description="100 unless given")
+
+
+class PublishedDiscountIn(Schema):
+    """A discount published for everyone, e.g. 一次性付款 at 0.98; applied before the card's own."""
+
+    name: Text(40)
+    rate_bp: DiscountRate = Field(alias="rate")
+    valid_from: Day = Field(None, description="Today unless given")
+    valid_until: Day = None
+
+    @model_validator(mode="after")
+    def _period(self) -> PublishedDiscountIn:
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            fail_field("valid_until", refuse("validity_reversed", N_("The last day cannot come before the first.")))
+        return self
+
+
+def read_unit(data: Mapping[str, Any], *, prefix: str = "", errors: dict | None = None) -> UnitIn | None:
+    """Validate one unit; the code defaults to 楼栋-单元-室号 as sales centres write it. With ``errors`` (an import)
+    wrong fields are collected there under ``prefix`` and None is returned; without, they are raised."""
+    try:
+        return UnitIn.read(data)
+    except ValidationFailed as failed:
+        if errors is None:
+            raise
+        for name, decision in failed.fields.items():
+            errors.setdefault(prefix + name, decision)
         return None
-    return UnitInput(code, building, unit_no, floor, room, use, area, price, status)  # type: ignore[arg-type]
 
 
 def dump_unit(u: Any) -> dict[str, Any]:

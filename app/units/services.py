@@ -24,9 +24,8 @@ from ..programs.models import Program
 from ..rules import N_, Decision, refuse
 from ..rules.money import fen_to_decimal, format_fen
 from ..rules.units import UnitStatus, check_manual_status, check_published_discount, check_sale, format_area
-from ..validation import FieldReader
 from .models import PublishedDiscount, Unit
-from .schemas import UnitInput, read_unit
+from .schemas import PublishedDiscountIn, UnitFilters, UnitIn, read_unit
 
 MAX_IMPORT_ROWS = 20_000
 EXPORT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -44,14 +43,11 @@ def has_inventory(program_id: int) -> bool:
     return db.session.scalar(select(Unit.id).where(Unit.program_id == program_id).limit(1)) is not None
 
 
-def list_units(program: Program, filters: Mapping[str, Any]) -> tuple[list[Unit], int, int, int]:
+def list_units(program: Program, filters: UnitFilters | Mapping[str, Any]) -> tuple[list[Unit], int, int, int]:
     """A page of the inventory by building, unit, floor and room, optionally of one status:
     (units, total, page, per_page)."""
-    r = FieldReader(filters)
-    status = r.choice("status", UnitStatus)
-    page = r.integer("page", minimum=1, maximum=100_000) or 1
-    per_page = r.integer("per_page", minimum=1, maximum=500) or 100
-    r.raise_if_errors()
+    f = filters if isinstance(filters, UnitFilters) else UnitFilters.read(filters)
+    status, page, per_page = f.status, f.page or 1, f.per_page or 100
     query = select(Unit).where(Unit.program_id == program.id)
     if status is not None:
         query = query.where(Unit.status == status)
@@ -69,7 +65,7 @@ def available_units(program: Program) -> list[Unit]:
     return list(db.session.scalars(query.order_by(Unit.building, Unit.unit_no, Unit.floor, Unit.room)))
 
 
-def _set(unit: Unit, spec: UnitInput) -> dict[str, Any]:
+def _set(unit: Unit, spec: UnitIn) -> dict[str, Any]:
     """Copy a unit's particulars; the change as {field: {from, to}}. A sold unit keeps its area and price."""
     diff = {}
     for name in ("building", "unit_no", "floor", "room", "use", "area_dm2", "list_price_fen"):
@@ -80,7 +76,7 @@ def _set(unit: Unit, spec: UnitInput) -> dict[str, Any]:
     return diff
 
 
-def _changes_refused(unit: Unit, spec: UnitInput) -> Decision | None:
+def _changes_refused(unit: Unit, spec: UnitIn) -> Decision | None:
     if unit.status is UnitStatus.SOLD and (spec.area_dm2 != unit.area_dm2 or spec.list_price_fen != unit.list_price_fen
                                            or spec.use is not unit.use):
         return refuse("unit_sold", N_("This unit is sold; cancel the purchase to release it."))
@@ -202,18 +198,14 @@ def published_for_sale(program_id: int, name: str) -> PublishedDiscount:
 
 
 def create_published_discount(program: Program, data: Mapping[str, Any]) -> PublishedDiscount:
-    r = FieldReader(data)
-    name = r.text("name", required=True, max_length=40)
-    rate = r.discount_rate("rate", required=True)
-    valid_from = r.date("valid_from") or today()
-    valid_until = r.date("valid_until")
+    spec = PublishedDiscountIn.read(data)
+    name, rate, valid_from, valid_until = spec.name, spec.rate_bp, spec.valid_from or today(), spec.valid_until
     if valid_until is not None and valid_until < valid_from:
-        r.fail("valid_until", refuse("validity_reversed", N_("The last day cannot come before the first.")))
-    if name and db.session.scalar(select(PublishedDiscount.id).where(PublishedDiscount.program_id == program.id,
-                                                                     PublishedDiscount.name == name)):
-        r.fail("name", refuse("published_discount_taken", N_("A published discount is already called %(name)s."),
-                              name=name))
-    r.raise_if_errors()
+        raise ValidationFailed({"valid_until": refuse("validity_reversed", N_("The last day cannot come before the first."))})
+    if db.session.scalar(select(PublishedDiscount.id).where(PublishedDiscount.program_id == program.id,
+                                                            PublishedDiscount.name == name)):
+        raise ValidationFailed({"name": refuse("published_discount_taken", N_(
+            "A published discount is already called %(name)s."), name=name)})
     discount = PublishedDiscount(program_id=program.id, name=name, rate_bp=rate, valid_from=valid_from,
                                  valid_until=valid_until, created_at=utcnow(), created_by_id=current_actor_id())
     db.session.add(discount)
@@ -373,7 +365,7 @@ def import_units(program: Program, content: bytes, filename: str, *, dry_run: bo
     existing = {u.code: u for u in db.session.scalars(select(Unit).where(Unit.program_id == program.id)
                                                       .with_for_update())}
     seen: set[str] = set()
-    plans: list[tuple[Unit | None, UnitInput]] = []
+    plans: list[tuple[Unit | None, UnitIn]] = []
     for number, row in enumerate(rows[1:], start=2):
         data = {key: row[i] for i, key in header.items() if i < len(row) and row[i] not in (None, "")}
         if isinstance(data.get("use"), str):

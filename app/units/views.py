@@ -16,7 +16,7 @@ from ..rules.units import MANUAL_STATUSES
 from ..users.roles import can
 from ..web import field_errors, forbidden, register_labels, require
 from . import services
-from .schemas import UNIT_FIELDS, dump_published_discount
+from .schemas import UnitIn, dump_published_discount
 
 bp = Blueprint("units", __name__, url_prefix="/programs/<code>")
 register_labels(bp, unit_status_labels=labels.UNIT_STATUS_LABELS, unit_use_labels=labels.UNIT_USE_LABELS,
@@ -74,7 +74,7 @@ def import_units(code: str):
 @require("program.manage")
 def create(code: str):
     program = get_program(code)
-    form = {k: v for k, v in request.form.items() if k in UNIT_FIELDS}
+    form = {k: v for k, v in request.form.items() if k in UnitIn.names()}
     try:
         unit = services.create_unit(program, form)
     except ValidationFailed as exc:
@@ -93,7 +93,7 @@ def edit(code: str, unit_code: str):
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
-            services.update_unit(unit, {k: v for k, v in request.form.items() if k in UNIT_FIELDS and k != "code"})
+            services.update_unit(unit, {k: v for k, v in request.form.items() if k in UnitIn.names() and k != "code"})
         except ValidationFailed as exc:
             errors = field_errors(exc)
         except ServiceError as exc:

@@ -20,40 +20,21 @@ from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import commit_keeping_loaded, db
 from ..rules import N_, refuse
 from ..rules.identity import mask_name
-from ..validation import FieldReader
 from .models import ApiToken, User
 from .roles import Role
+from .schemas import UserIn, UserPatch
 
-USERNAME_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_.-]{1,39}"
-MIN_PASSWORD = 8
 TOKEN_PREFIX = "vip_"
 TOKEN_TOUCH_INTERVAL = dt.timedelta(minutes=1)
 TOKEN_DAYS_DEFAULT, TOKEN_DAYS_MAX = 90, 365  # a POS integration renews its token each quarter, at most yearly  # how fresh a token's "last used" needs to be
 
 
-def _check_password(r: FieldReader, key: str, *, required: bool) -> str | None:
-    password = r.data.get(key) or None
-    if password is None:
-        if required:
-            r.fail(key, refuse("required", N_("This field is required.")))
-        return None
-    if not isinstance(password, str) or len(password) < MIN_PASSWORD or len(password) > 200:
-        r.fail(key, refuse("password_too_short", N_("Passwords have at least %(min)s characters."), min=MIN_PASSWORD))
-        return None
-    return password
-
-
 def create_user(data: Mapping[str, Any], *, actor: User | None = None) -> User:
-    r = FieldReader(data)
-    username = r.text("username", required=True, max_length=40, pattern=USERNAME_PATTERN,
-                      pattern_message=N_("2–40 letters, digits, '.', '-' or '_'."))
-    username = username.lower() if username else username  # stored lower-case: the unique constraint is case-blind
-    display_name = r.text("display_name", max_length=80) or username
-    role = r.choice("role", Role, required=True)
-    password = _check_password(r, "password", required=True)
-    if username and db.session.scalar(select(User.id).where(User.username == username)):
-        r.fail("username", refuse("username_taken", N_("This username is taken.")))
-    r.raise_if_errors()
+    spec = UserIn.read(data)
+    username = spec.username.lower()  # stored lower-case: the unique constraint is case-blind
+    display_name, role, password = spec.display_name or username, spec.role, spec.password
+    if db.session.scalar(select(User.id).where(User.username == username)):
+        raise ValidationFailed({"username": refuse("username_taken", N_("This username is taken."))})
     user = User(username=username, display_name=display_name, role=role, active=True,
                 password_hash=generate_password_hash(password), created_at=utcnow())
     db.session.add(user)
@@ -65,15 +46,11 @@ def create_user(data: Mapping[str, Any], *, actor: User | None = None) -> User:
 
 def update_user(user: User, data: Mapping[str, Any], *, actor: User) -> User:
     """Change display name, role, active flag or password; an admin cannot lock themselves out."""
-    r = FieldReader(data, partial=True)
-    display_name = r.text("display_name", max_length=80)
-    role = r.choice("role", Role)
-    active = r.boolean("active")
-    password = _check_password(r, "password", required=False)
+    spec = UserPatch.read(data)
+    display_name, role, active, password = spec.display_name, spec.role, spec.active, spec.password
     if user.id == actor.id and ((role is not None and role is not Role.ADMIN) or active is False):
-        r.fail("role" if role is not None else "active",
-               refuse("cannot_lock_out_self", N_("You cannot remove your own admin rights or deactivate yourself.")))
-    r.raise_if_errors()
+        raise ValidationFailed({"role" if role is not None else "active": refuse("cannot_lock_out_self", N_(
+            "You cannot remove your own admin rights or deactivate yourself."))})
     changes: dict[str, Any] = {}
     if display_name is not None and display_name != user.display_name:
         changes["display_name"] = user.display_name = display_name
