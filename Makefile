@@ -24,9 +24,11 @@ test: install-test browser fonts office assets $(CATALOGUES)
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# The long runs `make test` keeps short: property tests with 20,000 examples each, and the kill -9 rounds (docs/reliability.md).
+# The long runs `make test` keeps short: property tests with 20,000 examples each, the kill -9 rounds and the API
+# fuzzing (150 examples per operation and mode instead of 12) (docs/reliability.md).
 fuzz: install-test $(CATALOGUES)
-	HYPOTHESIS_PROFILE=long VIP_KILL_ROUNDS=40 $(PY) -m pytest -q tests/rules/test_properties.py tests/test_kill_during_issuing.py $(PYTEST_ARGS)
+	HYPOTHESIS_PROFILE=long VIP_KILL_ROUNDS=40 VIP_FUZZ_EXAMPLES=150 $(PY) -m pytest -q tests/rules/test_properties.py \
+		tests/test_kill_during_issuing.py tests/api/test_fuzz_api.py $(PYTEST_ARGS)
 
 # Card images print Chinese names: they need a CJK font. Installed with apt when none is found and apt may
 # run; otherwise the card image answers with a message naming the package (and its tests fail, as they should).
