@@ -93,3 +93,30 @@ def test_an_account_locks_after_ten_wrong_passwords_from_any_address(app, make_u
     clock.at = DEFAULT_NOW + dt.timedelta(minutes=16)
     assert attempt("password-123", "10.1.0.99").status_code == 302  # the lockout has passed
     limiter.reset()
+
+
+def test_two_app_instances_lock_one_account_together(fresh_app):
+    """Wrong passwords spread over two instances of the service (each with its own memory limits) count as one: the
+    lockout is kept in the shared database, not in a worker."""
+    from app.extensions import db as database
+
+    second = create_app({key: fresh_app.config[key] for key in (
+        "TESTING", "SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "VIP_DATA_KEY", "VIP_TOKEN_KEYS", "VIP_CLOCK",
+        "VIP_PUBLIC_BASE_URL")})
+    fresh_app.test_cli_runner().invoke(args=["users", "create", "shared", "--role", "consultant",
+                                             "--password", "password-123"])
+
+    def attempt(app, password: str, n: int):
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"10.2.0.{n}"
+        page = client.get("/login").get_data(as_text=True)
+        return client.post("/login", data={"username": "shared", "password": password, "csrf_token": csrf_token(page)})
+
+    for n in range(10):
+        assert attempt((fresh_app, second)[n % 2], f"guess-{n}", n).status_code == 401
+    for app in (fresh_app, second):
+        locked = attempt(app, "password-123", 99)
+        assert locked.status_code == 401 and "锁定" in locked.get_data(as_text=True)
+    with second.app_context():
+        database.session.remove()
+        database.engine.dispose()
