@@ -62,7 +62,7 @@ def register_cli(app: Flask) -> None:
     def expire():
         """Mark active cards past their last valid day as expired. Idempotent: safe from cron."""
         from .cards.lifecycle import expire_cards
-        expired = expire_cards()
+        expired = expire_cards(by=None)  # the daily job: the system acts
         click.echo(f"expired {len(expired)} card(s)")
         for card in expired:
             click.echo(f"  {card.number}\tvalid through {card.valid_through}")

@@ -8,7 +8,6 @@ import io
 import math
 
 from flask import current_app
-from flask_login import login_user
 from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy import select
 
@@ -81,20 +80,19 @@ def load_demo() -> None:
         "online_membership": {"code": "DEMO-ONLINE", "project_name": "示例在线会员", **online},
     }
     for key, fields in programs.items():
-        create_program({**presets.preset(key), "contact_phone": "0938-1234567", **fields})
+        create_program({**presets.preset(key), "contact_phone": "0938-1234567", **fields}, by=None)
     for code in ("DEMO-PRESALE", "DEMO-ZZ"):
-        set_seal(get_program(code), demo_seal_png())
+        set_seal(get_program(code), demo_seal_png(), by=None)
     _demo_inventory(get_program("DEMO-ZZ"))
-    members = [register_member(member)[0] for member in DEMO_MEMBERS]
+    members = [register_member(member, by=None)[0] for member in DEMO_MEMBERS]
     # Two cards to look at, issued by the demo consultant: 李四's is signed and in force (try the counter), 欧阳明月's
     # waits for signatures (try reading and signing). 张三 has none, to try issuing.
     with current_app.test_request_context("/"):
         consultant = db.session.scalar(select(User).where(User.username == "consultant"))
-        login_user(consultant)
         signed = issue_card({"program": "DEMO-PRESALE", "tier": "VIP", "member_id": members[1].id, "amount": "50000",
-                             "payment_method": "bank_card", "receipt_no": "DEMO-0001"})
+                             "payment_method": "bank_card", "receipt_no": "DEMO-0001"}, by=consultant)
         issue_card({"program": "DEMO-ONLINE", "tier": "ANNUAL", "member_id": members[2].id, "amount": "2000",
-                    "payment_method": "alipay", "receipt_no": "DEMO-0002"})
+                    "payment_method": "alipay", "receipt_no": "DEMO-0002"}, by=consultant)
         if converter_available():
             sign_drawn(signed.agreements[0].id, {"member_signature": _demo_signature("李四"), "consent": True,
                                                  "consultant_signature": _demo_signature("李顾问")}, consultant=consultant)
@@ -103,7 +101,7 @@ def load_demo() -> None:
 def _demo_inventory(program) -> None:
     """示例雅苑's sales control sheet: two buildings of homes and a row of parking spaces, a published 98折 for payment
     in full, its cards good for homes only (so a parking space is refused at the counter)."""
-    update_program(program, {"redeemable_uses": ["residential"], "contract_sign_days": 7})
+    update_program(program, {"redeemable_uses": ["residential"], "contract_sign_days": 7}, by=None)
     areas = {"01": "89.56", "02": "118.20", "03": "118.20", "04": "89.56"}
     for building, floors in (("1", 12), ("2", 9)):
         for floor in range(1, floors + 1):
@@ -111,14 +109,14 @@ def _demo_inventory(program) -> None:
                 per_m2 = 9_800 + 120 * min(floor, 10) + (300 if room in ("02", "03") else 0)
                 create_unit(program, {"building": building, "unit": "1", "floor": floor, "room": f"{floor}{room}",
                                       "use": "residential", "area": area,
-                                      "list_price": str(round(per_m2 * float(area)))})
+                                      "list_price": str(round(per_m2 * float(area)))}, by=None)
     for n in range(1, 7):
         create_unit(program, {"building": "1", "unit": "B", "floor": -1, "room": f"C{n:02d}", "use": "parking",
-                              "area": "13.20", "list_price": "128000"})
-    update_unit(get_unit(program, "1-1-1202"), {"status": "held"})
-    update_unit(get_unit(program, "2-1-101"), {"status": "withdrawn"})
-    create_published_discount(program, {"name": "一次性付款", "rate": "0.98", "valid_from": today().isoformat()})
-    create_published_discount(program, {"name": "按揭付款", "rate": "0.99", "valid_from": today().isoformat()})
+                              "area": "13.20", "list_price": "128000"}, by=None)
+    update_unit(get_unit(program, "1-1-1202"), {"status": "held"}, by=None)
+    update_unit(get_unit(program, "2-1-101"), {"status": "withdrawn"}, by=None)
+    create_published_discount(program, {"name": "一次性付款", "rate": "0.98", "valid_from": today().isoformat()}, by=None)
+    create_published_discount(program, {"name": "按揭付款", "rate": "0.99", "valid_from": today().isoformat()}, by=None)
 
 
 def _demo_signature(text: str) -> str:

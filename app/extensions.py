@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import sqlite3
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
 
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -14,6 +17,9 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -59,6 +65,25 @@ def _sqlite_on_begin(conn):
     # limit) cannot interleave with another writer: SQLite's stand-in for PostgreSQL's row locks.
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def transition(service: Callable[P, R]) -> Callable[P, R]:
+    """A service function that is one state transition owns its transaction: what it wrote commits when it returns, and
+    is rolled back when it raises, so no error leaves half a change behind in the session (a CLI run or a job keeps
+    its session after a failure; a web request's would only be discarded at its end). A commit inside the function
+    still makes something durable on purpose before refusing, such as a failed scan kept as evidence."""
+
+    @functools.wraps(service)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            result = service(*args, **kwargs)
+        except BaseException:
+            db.session.rollback()
+            raise
+        db.session.commit()
+        return result
+
+    return run
 
 
 def commit_keeping_loaded() -> None:

@@ -238,7 +238,7 @@ def make_program(app):
     from app.programs.services import create_program
 
     def make(preset: str = "presale_95", **overrides: Any):
-        return in_request(app, create_program, program_payload(preset, **overrides))
+        return in_request(app, create_program, program_payload(preset, **overrides), by=None)
 
     return make
 
@@ -253,7 +253,7 @@ def make_member(app):
         n = next(counter)
         data = {"name": f"测试会员{n}", "id_number": valid_id_number(n), "phone": f"1380013{n:04d}"}
         data.update(overrides)
-        return in_request(app, register_member, data)[0]
+        return in_request(app, register_member, data, by=None)[0]
 
     return make
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from .. import audit
 from ..documents.pdf import pdf_page_count, pdf_page_png
 from ..errors import NotFound
-from ..extensions import db
+from ..extensions import transition
 from ..rules import N_, refuse
 from .services import pdf_of
 
@@ -14,11 +14,11 @@ def _pdf(agreement) -> bytes:
     return pdf_of(agreement)[0]
 
 
-def page_count(agreement) -> int:
+@transition
+def page_count(agreement, *, by) -> int:
     """How many pages to show; opening the agreement to read is logged, as its pages show the full ID number."""
     count = pdf_page_count(_pdf(agreement))
-    audit.record("agreement.opened_for_signing", agreement, {"number": agreement.number, "pages": count})
-    db.session.commit()
+    audit.record("agreement.opened_for_signing", agreement, {"number": agreement.number, "pages": count}, actor=by)
     return count
 
 

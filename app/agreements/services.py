@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit, tokens
-from ..audit import current_actor_id, request_origin
+from ..audit import actor_id, request_origin
 from ..clock import today, utcnow
 from ..crypto import cipher
 from ..documents import pades
@@ -23,7 +23,7 @@ from ..documents.docx import DOCX_MIME, append_evidence, render_docx, template_v
 from ..documents.pdf import PDF_MIME, docx_to_pdf, image_to_pdf
 from ..documents.qr import qr_png
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
-from ..extensions import db
+from ..extensions import db, transition
 from ..rules import N_, refuse
 from ..rules.identity import mask_number
 from ..signing import services as signing
@@ -71,7 +71,7 @@ def _store(agreement: Agreement, role: DocumentRole, content: bytes, *, filename
     return doc
 
 
-def create_agreement(card, kind: AgreementKind, template: str, build_context) -> Agreement:
+def create_agreement(card, kind: AgreementKind, template: str, build_context, *, by) -> Agreement:
     """Add an agreement with its rendered draft to the caller's transaction (the caller commits).
 
     ``build_context(number, date, verify_url)`` returns the template's values.
@@ -79,7 +79,7 @@ def create_agreement(card, kind: AgreementKind, template: str, build_context) ->
     agreement = Agreement(number=f"tmp-{secrets.token_hex(8)}", public_id=secrets.token_urlsafe(9), kind=kind,
                           status=AgreementStatus.UNSIGNED, card=card, template_name=template,
                           template_version=template_version(template), params="{}", created_at=utcnow(),
-                          created_by_id=current_actor_id())
+                          created_by_id=actor_id(by))
     db.session.add(agreement)
     db.session.flush()
     agreement.number = f"{NUMBER_PREFIX[kind]}{today().year}{agreement.id:06d}"
@@ -88,7 +88,7 @@ def create_agreement(card, kind: AgreementKind, template: str, build_context) ->
     _store(agreement, DocumentRole.DRAFT, _render(agreement, context, {}),
            filename=f"{agreement.number}.docx", mime=DOCX_MIME, template=agreement.template_version)
     audit.record("agreement.created", agreement, {"number": agreement.number, "kind": kind.value, "card": card.number,
-                                                  "template": f"{template}@{agreement.template_version}"})
+                                                  "template": f"{template}@{agreement.template_version}"}, actor=by)
     return agreement
 
 
@@ -121,7 +121,7 @@ def _unsigned(agreement: Agreement) -> Agreement:
     return agreement
 
 
-def _seal(agreement: Agreement, content: bytes, *, method: SigningMethod, filename: str, mime: str,
+def _seal(agreement: Agreement, content: bytes, *, method: SigningMethod, filename: str, mime: str, by,
           template: str | None = None, signature_info: dict | None = None) -> None:
     doc = _store(agreement, DocumentRole.SEALED, content, filename=filename, mime=mime, template=template,
                  signature_info=signature_info)
@@ -130,16 +130,16 @@ def _seal(agreement: Agreement, content: bytes, *, method: SigningMethod, filena
     agreement.sealed_at = utcnow()
     agreement.sealed_sha256 = doc.sha256
     agreement.seal_token = tokens.sign(tokens.SEAL, [agreement.number, doc.sha256])
-    _bring_into_force(agreement)
+    _bring_into_force(agreement, by=by)
 
 
-def _bring_into_force(agreement: Agreement) -> None:
+def _bring_into_force(agreement: Agreement, *, by) -> None:
     """A card's subscription agreement binds once signed and sealed (自双方签字盖章后生效): so does the card."""
     from ..rules.terms import CardStatus
     card = agreement.card
     if agreement.kind is AgreementKind.SUBSCRIPTION and card.status is CardStatus.AWAITING_SIGNATURE:
         card.status = CardStatus.ACTIVE
-        audit.record("card.in_force", card, {"number": card.number, "agreement": agreement.number})
+        audit.record("card.in_force", card, {"number": card.number, "agreement": agreement.number}, actor=by)
 
 
 def _sign_row(agreement: Agreement, role: SignerRole, name: str, method: SigningMethod, png: bytes | None) -> None:
@@ -148,6 +148,7 @@ def _sign_row(agreement: Agreement, role: SignerRole, name: str, method: Signing
                              signed_at=utcnow(), ip=ip, user_agent=user_agent))
 
 
+@transition
 def sign_drawn(agreement_id: int, data: Mapping[str, Any], *, consultant, require_consent: bool = False) -> Agreement:
     """Both parties drew their signatures, the member having consented: embed them and the issuer's seal, add the
     evidence page, make the PDF/A and sign it under the issuer's certificate (PAdES). That PDF is the sealed original.
@@ -170,7 +171,7 @@ def sign_drawn(agreement_id: int, data: Mapping[str, Any], *, consultant, requir
     _check_template(agreement)
     card = agreement.card
     program = card.program
-    certificate = signing.certificate_for(program)  # before any work: no certificate, no sealing
+    certificate = signing.certificate_for(program, by=consultant)  # before any work: no certificate, no sealing
     images["issuer"] = program.seal_png
     signed_at, (ip, user_agent) = utcnow(), request_origin()
     signers = [(SignerRole.MEMBER, card.member.name, images["member"], consent)]
@@ -212,14 +213,14 @@ def sign_drawn(agreement_id: int, data: Mapping[str, Any], *, consultant, requir
                           "time": sealed.timestamp_time.isoformat() if sealed.timestamp_time else None,
                           "error": sealed.timestamp_error}}
     _seal(agreement, sealed.pdf, method=SigningMethod.DRAWN, filename=f"{number}-sealed.pdf", mime=PDF_MIME,
-          template=agreement.template_version, signature_info=info)
+          by=consultant, template=agreement.template_version, signature_info=info)
     audit.record("agreement.sealed", agreement, {"method": "drawn", "sha256": agreement.sealed_sha256,
                                                  "certificate": cert_facts["serial"], "timestamp": sealed.timestamp,
-                                                 "consent": consent})
+                                                 "consent": consent}, actor=consultant)
     if sealed.timestamp == "failed":
         # Never silently: the document's record and the log both say the time is the server's own.
-        audit.record("agreement.timestamp_failed", agreement, {"tsa": tsa_url, "error": sealed.timestamp_error})
-    db.session.commit()
+        audit.record("agreement.timestamp_failed", agreement, {"tsa": tsa_url, "error": sealed.timestamp_error},
+                     actor=consultant)
     return agreement
 
 
@@ -279,6 +280,7 @@ def evidence_page(agreement: Agreement, signed_sha256: str, signatures: list[tup
     return "出证页（电子签署证据）", sections, footer
 
 
+@transition
 def seal_scan(agreement_id: int, content: bytes, filename: str | None, *, consultant) -> Agreement:
     """The printed copy was signed in ink; the uploaded scan is what gets sealed."""
     problem, kind = read_scan(content)
@@ -292,9 +294,10 @@ def seal_scan(agreement_id: int, content: bytes, filename: str | None, *, consul
     mime, extension = kind
     _sign_row(agreement, SignerRole.MEMBER, agreement.card.member.name, SigningMethod.SCAN, None)
     _sign_row(agreement, SignerRole.CONSULTANT, consultant.display_name, SigningMethod.SCAN, None)
-    _seal(agreement, content, method=SigningMethod.SCAN, filename=f"{agreement.number}-signed.{extension}", mime=mime)
-    audit.record("agreement.sealed", agreement, {"method": "scan", "sha256": agreement.sealed_sha256, "mime": mime})
-    db.session.commit()
+    _seal(agreement, content, method=SigningMethod.SCAN, filename=f"{agreement.number}-signed.{extension}", mime=mime,
+          by=consultant)
+    audit.record("agreement.sealed", agreement, {"method": "scan", "sha256": agreement.sealed_sha256, "mime": mime},
+                 actor=consultant)
     return agreement
 
 
@@ -303,10 +306,10 @@ def _id_number(member) -> str:
     return decrypt_id_number(member)
 
 
-def render_subscription(card) -> Agreement:
+def render_subscription(card, *, by) -> Agreement:
     template = f"subscription_{card.program.kind.value}.docx"
     return create_agreement(card, AgreementKind.SUBSCRIPTION, template, lambda number, date, url: contexts.subscription(
-        card, agreement_number=number, date=date, verify_url=url, id_number=_id_number(card.member)))
+        card, agreement_number=number, date=date, verify_url=url, id_number=_id_number(card.member)), by=by)
 
 
 def get_agreement(agreement_id: int) -> Agreement:
@@ -387,7 +390,7 @@ def pdf_of(agreement: Agreement) -> tuple[bytes, str]:
             with db.session.begin_nested():
                 cached = _store(agreement, role, content, filename=source.filename.removesuffix(".docx") + ".pdf",
                                 mime=PDF_MIME, template=source.template_version)
-            db.session.commit()
+            db.session.commit()  # the PDF made once serves every later download
         except IntegrityError:  # another request made the same PDF at the same moment: use theirs
             db.session.rollback()
             db.session.expire(agreement)
@@ -395,12 +398,12 @@ def pdf_of(agreement: Agreement) -> tuple[bytes, str]:
     return document_bytes(cached), cached.filename
 
 
-def download_pdf(agreement: Agreement) -> tuple[bytes, str]:
+@transition
+def download_pdf(agreement: Agreement, *, by) -> tuple[bytes, str]:
     """The PDF for the person asking, logged like every download (it carries the full ID number)."""
     content, filename = pdf_of(agreement)
     audit.record("agreement.document_downloaded", agreement, {"document": filename, "format": "pdf",
-                                                              "sha256": hashlib.sha256(content).hexdigest()})
-    db.session.commit()
+                                                              "sha256": hashlib.sha256(content).hexdigest()}, actor=by)
     return content, filename
 
 
@@ -408,12 +411,12 @@ def document_bytes(document: Document) -> bytes:
     return cipher().decrypt_bytes(document.content_encrypted, context=_CONTEXT)
 
 
-def download(document: Document) -> bytes:
+@transition
+def download(document: Document, *, by) -> bytes:
     """A document for the person asking: it holds the full ID number, so every download is in the audit log."""
     content = document_bytes(document)
     audit.record("agreement.document_downloaded", document.agreement,
-                 {"document": document.filename, "role": document.role.value, "sha256": document.sha256})
-    db.session.commit()
+                 {"document": document.filename, "role": document.role.value, "sha256": document.sha256}, actor=by)
     return content
 
 
@@ -430,6 +433,7 @@ def is_sealed_original(agreement: Agreement, content: bytes) -> bool:
     return agreement.sealed_sha256 is not None and hashlib.sha256(content).hexdigest() == agreement.sealed_sha256
 
 
+@transition
 def member_download(agreement: Agreement, card_number: str | None, id_tail: str | None) -> tuple[bytes, str]:
     """The member's own sealed PDF, once they prove who they are: the number of their card (any generation of it)
     and the last six characters of the holder's ID number. Every attempt is logged; a wrong one says not which part."""
@@ -447,11 +451,11 @@ def member_download(agreement: Agreement, card_number: str | None, id_tail: str 
     proven = (card is not None and card.public_id == agreement.card.public_id and len(tail) == 6
               and hmac.compare_digest(tail, expected))
     if not proven:
-        audit.record("agreement.member_download_refused", agreement, {"card_number_tail": (number or "")[-4:]})
-        db.session.commit()
+        audit.record("agreement.member_download_refused", agreement, {"card_number_tail": (number or "")[-4:]},
+                     actor=None)  # the public: a holder proving who they are
+        db.session.commit()  # the refused attempt is kept before refusing
         raise Forbidden(refuse("member_proof_failed", N_(
             "The card number and the last six characters of the ID number do not match this document.")))
     content, filename = pdf_of(agreement)
-    audit.record("agreement.member_downloaded", agreement, {"card": card.number, "document": filename})
-    db.session.commit()
+    audit.record("agreement.member_downloaded", agreement, {"card": card.number, "document": filename}, actor=None)
     return content, filename

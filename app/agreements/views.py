@@ -19,7 +19,7 @@ bp = Blueprint("agreements", __name__)
 def _reading(agreement):
     """The pages to read before signing: their count, or why they cannot be shown (no PDF converter)."""
     try:
-        return reading.page_count(agreement), None
+        return reading.page_count(agreement, by=current_user), None
     except ServiceError as exc:
         return 0, say(exc.decision)
 
@@ -79,7 +79,7 @@ def scan(agreement_id: int):
 @require("card.view")
 def document_pdf(agreement_id: int):
     """The PDF members keep: the certificate-signed original once sealed, else the draft to read."""
-    content, filename = agreements.download_pdf(agreements.downloadable(agreement_id, current_user))
+    content, filename = agreements.download_pdf(agreements.downloadable(agreement_id, current_user), by=current_user)
     return current_app.response_class(content, mimetype="application/pdf",
                                       headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
@@ -89,5 +89,5 @@ def document_pdf(agreement_id: int):
 def document(agreement_id: int):
     """The Word document staff edit and print: with the signatures once signed on screen, else the draft."""
     doc = agreements.word_document(agreements.downloadable(agreement_id, current_user))
-    return current_app.response_class(agreements.download(doc), mimetype=doc.mime,
+    return current_app.response_class(agreements.download(doc, by=current_user), mimetype=doc.mime,
                                       headers={"Content-Disposition": f'attachment; filename="{doc.filename}"'})

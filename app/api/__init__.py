@@ -70,6 +70,12 @@ def body(model: type[Schema]) -> dict[str, Any]:
     return _known(json_body(), model)
 
 
+def upload(model: type[M]) -> M:
+    """A multipart upload read with ``model``: its form fields and files, unknown names refused like a body's keys."""
+    data = {**request.form.to_dict(), **request.files.to_dict()}
+    return model.read(_known(data, model))
+
+
 def optional_body(model: type[Schema]) -> dict[str, Any]:
     """As :func:`body`, for endpoints whose every field is optional: no body at all is an empty object."""
     return body(model) if request.content_length else {}
@@ -77,6 +83,9 @@ def optional_body(model: type[Schema]) -> dict[str, Any]:
 
 def query(model: type[M]) -> M:
     """The query string read with ``model``; ``lang``, which any address takes (the language of messages), aside."""
+    repeated = sorted(k for k, values in request.args.lists() if len(values) > 1)
+    if repeated:
+        raise ValidationFailed({k: refuse("repeated", N_("Give this only once.")) for k in repeated})
     args = {k: v for k, v in request.args.items() if k != "lang"}
     return model.read(_known(args, model))
 

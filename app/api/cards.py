@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import current_app, jsonify, request, url_for
+from flask import current_app, jsonify, url_for
 from flask_login import current_user
 
 from ..agreements import services as agreements
@@ -11,6 +11,7 @@ from ..documents.docx import DOCX_MIME
 from ..i18n import say
 from ..members.services import get_member
 from . import body, bp, query, require
+from . import upload as upload_of
 from .responses import Agreement, Card, CardList, CardPage, DocumentCheck, Redeemed, Settlement, Verdict
 from .spec import operation
 
@@ -94,7 +95,8 @@ def verify(token: str):
     A used card says when, where and by whom it was redeemed."""
     require("card.view")
     scan = query(CounterScan)
-    verdict, card = services.verify_token(token, counter_program=scan.counter_program, station=scan.station)
+    verdict, card = services.verify_token(token, counter_program=scan.counter_program, station=scan.station,
+                                          by=current_user)
     body = {"result": verdict.code, "message": say(verdict),
             "card": dump_card(card, verify_url=services.verify_url(card), records=False) if card else None}
     if facts := services.redemption_facts(card):  # a used card says when, where and by whom
@@ -139,7 +141,7 @@ def get_agreement(agreement_id: int):
 
 def _send(document):
     return current_app.response_class(
-        agreements.download(document), mimetype=document.mime,
+        agreements.download(document, by=current_user), mimetype=document.mime,
         headers={"Content-Disposition": f'attachment; filename="{document.filename}"'})
 
 
@@ -154,7 +156,7 @@ def agreement_document(agreement_id: int):
 @operation({200: "application/pdf"}, errors=(503,))
 def agreement_pdf(agreement_id: int):
     """The PDF: certificate-signed once sealed (or the scan, as a PDF), else the draft; made on first need."""
-    content, filename = agreements.download_pdf(agreements.downloadable(agreement_id, current_user))
+    content, filename = agreements.download_pdf(agreements.downloadable(agreement_id, current_user), by=current_user)
     return current_app.response_class(content, mimetype="application/pdf",
                                       headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
@@ -183,7 +185,7 @@ def upload_scan(agreement_id: int):
     """Seal an agreement with the scan of its ink-signed copy (PDF, JPEG or PNG, at most 10 MB)"""
     require("card.view")
     agreements.signable(agreement_id, current_user)
-    upload = request.files.get("scan")
+    upload = upload_of(ScanUpload).scan
     content = upload.read() if upload else b""
     return jsonify(_agreement_body(agreements.seal_scan(agreement_id, content, upload.filename if upload else None,
                                                        consultant=current_user)))
@@ -195,7 +197,7 @@ def check_document():
     """Is this file a sealed original (by its hash), and what does its PDF signature say?"""
     require("card.view")
     from ..agreements import checking
-    upload = request.files.get("file")
+    upload = upload_of(CheckUpload).file
     content = upload.read(MAX_SCAN_BYTES + 1) if upload else b""
     if not content:
         from ..errors import ValidationFailed

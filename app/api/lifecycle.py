@@ -55,7 +55,7 @@ def report_loss(number: str):
     """Report the card lost: it answers lost at every counter until found or reissued"""
     require("card.report_loss")
     card = services.get_card(number)
-    return _card(lifecycle.report_loss(card.id, optional_body(ReasonIn)))
+    return _card(lifecycle.report_loss(card.id, optional_body(ReasonIn), by=current_user))
 
 
 @bp.post("/cards/<number>/cancel-loss")
@@ -64,7 +64,7 @@ def cancel_loss(number: str):
     """The card was found: active again"""
     require("card.lifecycle")
     card = services.get_card(number)
-    return _card(lifecycle.cancel_loss(card.id, optional_body(ReasonIn)))
+    return _card(lifecycle.cancel_loss(card.id, optional_body(ReasonIn), by=current_user))
 
 
 @bp.post("/cards/<number>/reissue")
@@ -73,7 +73,7 @@ def reissue(number: str):
     """Reissue a lost card in person, with the holder's ID: a new number and QR; the old card answers replaced"""
     require("card.lifecycle")
     card = services.get_card(number)
-    return _card(lifecycle.reissue(card.id, optional_body(ReissueIn)), 201)
+    return _card(lifecycle.reissue(card.id, optional_body(ReissueIn), by=current_user), 201)
 
 
 @bp.post("/cards/<number>/transfer")
@@ -82,7 +82,7 @@ def transfer(number: str):
     """Ask to transfer the card to another member; a manager other than the requester approves"""
     require("card.lifecycle")
     card = services.get_card(number)
-    response = jsonify(dump_transfer(lifecycle.request_transfer(card.id, optional_body(TransferIn))))
+    response = jsonify(dump_transfer(lifecycle.request_transfer(card.id, optional_body(TransferIn), by=current_user)))
     response.status_code = 201
     return response
 
@@ -212,7 +212,7 @@ def renew(number: str):
     """Renew a membership inside its renewal window, paying the tier's fee"""
     require("card.lifecycle")
     card = services.get_card(number)
-    return _card(lifecycle.renew(card.id, optional_body(RenewIn)))
+    return _card(lifecycle.renew(card.id, optional_body(RenewIn), by=current_user))
 
 
 @bp.post("/cards/<number>/terminate")
@@ -221,7 +221,7 @@ def terminate(number: str):
     """The member ends the membership (with the programme's notice)"""
     require("card.lifecycle")
     card = services.get_card(number)
-    return _card(lifecycle.terminate_membership(card.id, optional_body(ReasonRequired)))
+    return _card(lifecycle.terminate_membership(card.id, optional_body(ReasonRequired), by=current_user))
 
 
 @bp.post("/cards/<number>/void")

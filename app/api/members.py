@@ -48,7 +48,7 @@ def update_member(member_id: int):
     """Change a member's fields"""
     require("member.manage")
     member = services.get_member(member_id)
-    return jsonify(dump_member(services.update_member(member, body(MemberPatch))))
+    return jsonify(dump_member(services.update_member(member, body(MemberPatch), by=current_user)))
 
 
 @bp.post("/members/<id:member_id>/reveal")

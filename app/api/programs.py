@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from flask import jsonify, request, url_for
+from flask import jsonify, url_for
 from flask_babel import gettext
+from flask_login import current_user
 
 from ..cards.services import cards_affected_by_opening_day
 from ..errors import NotFound
@@ -9,7 +10,7 @@ from ..programs import presets, services
 from ..programs.schemas import CertificateUpload, ProgramIn, ProgramPatch, SealIn, dump_program
 from ..rules import N_, refuse
 from ..signing import services as signing
-from . import body, bp, require
+from . import body, bp, require, upload
 from .responses import Certificate, Preset, PresetList, Program, ProgramChanged, ProgramList
 from .spec import operation
 
@@ -27,7 +28,7 @@ def list_programs():
 def create_program():
     """Create a programme (admin)"""
     require("program.manage")
-    program = services.create_program(body(ProgramIn))
+    program = services.create_program(body(ProgramIn), by=current_user)
     response = jsonify(dump_program(program))
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_program", code=program.code)
@@ -53,7 +54,7 @@ def update_program(code: str):
     program = services.get_program(code)
     changes = body(ProgramPatch)
     before = program.opening_date
-    program = services.update_program(program, changes)
+    program = services.update_program(program, changes, by=current_user)
     result = dump_program(program)
     if program.opening_date != before:  # nobody is notified; the list says whose refund window moved
         result["affected_cards"] = cards_affected_by_opening_day(program)
@@ -86,7 +87,7 @@ def set_seal(code: str):
     require("program.manage")
     program = services.get_program(code)
     seal = SealIn.read(body(SealIn))
-    return jsonify(dump_program(services.set_seal(program, seal.image)))
+    return jsonify(dump_program(services.set_seal(program, seal.image, by=current_user)))
 
 
 @bp.get("/programs/<code>/certificate")
@@ -108,7 +109,7 @@ def put_certificate(code: str):
     The password opens it once and is never stored; the key is kept encrypted."""
     require("program.manage")
     program = services.get_program(code)
-    upload = request.files.get("file")
-    row = signing.upload_pkcs12(program, upload.read(signing.MAX_PKCS12_BYTES + 1) if upload else None,
-                                request.form.get("password"))
+    sent = upload(CertificateUpload)
+    content = sent.file.read(signing.MAX_PKCS12_BYTES + 1) if sent.file else None
+    row = signing.upload_pkcs12(program, content, sent.password, by=current_user)
     return jsonify({"certificate": signing.dump_certificate(row)})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import jsonify
+from flask_login import current_user
 
 from ..queue import services
 from ..queue.schemas import CheckIn, CounterQuery, DrawIn, HolderCheckIn, ScreenIn
@@ -18,7 +19,7 @@ from .spec import operation
 def check_in(token: str):
     """The holder of the scanned card arrived: the card's queue number for today"""
     require("card.redeem")
-    entry, new = services.check_in(token, CheckIn.read(body(CheckIn)).program)
+    entry, new = services.check_in(token, CheckIn.read(body(CheckIn)).program, by=current_user)
     response = jsonify(services.dump_entry(entry))
     response.status_code = 201 if new else 200
     return response
@@ -38,7 +39,7 @@ def call_next():
     """Call the next waiting number to this counter"""
     require("card.redeem")
     counter = query(CounterQuery)
-    return jsonify(services.dump_entry(services.call_next(counter.program, counter.station)))
+    return jsonify(services.dump_entry(services.call_next(counter.program, counter.station, by=current_user)))
 
 
 @bp.post("/queue/<id:entry_id>/recall", defaults={"action": "recall"})
@@ -48,7 +49,7 @@ def call_next():
 def move(entry_id: int, action: str):
     """A called number is served or skipped; a called or skipped one is called again"""
     require("card.redeem")
-    return jsonify(services.dump_entry(services.move(entry_id, action, query(CounterQuery).station)))
+    return jsonify(services.dump_entry(services.move(entry_id, action, query(CounterQuery).station, by=current_user)))
 
 
 @bp.post("/queue/check-in")
@@ -56,7 +57,7 @@ def move(entry_id: int, action: str):
 def check_in_holder():
     """The card left at home: the holder's ID finds their card usable here today, and its number for today"""
     require("card.redeem")
-    entry, new = services.check_in_holder(body(HolderCheckIn))
+    entry, new = services.check_in_holder(body(HolderCheckIn), by=current_user)
     response = jsonify(services.dump_entry(entry))
     response.status_code = 201 if new else 200
     return response
@@ -75,7 +76,7 @@ def list_screens():
 def create_screen():
     """A call screen, with its url shown this once (the link is the screen's only key)"""
     require("program.manage")
-    screen, secret = services.create_screen(query(CounterQuery).program, body(ScreenIn))
+    screen, secret = services.create_screen(query(CounterQuery).program, body(ScreenIn), by=current_user)
     response = jsonify(_screen(screen) | {"url": public_url(f"/screen/{secret}")})
     response.status_code = 201
     return response
@@ -86,7 +87,7 @@ def create_screen():
 def revoke_screen(screen_id: int):
     """The screen's link stops working"""
     require("program.manage")
-    return jsonify(_screen(services.revoke_screen(screen_id)))
+    return jsonify(_screen(services.revoke_screen(screen_id, by=current_user)))
 
 
 def _screen(screen) -> dict:
@@ -100,7 +101,7 @@ def _screen(screen) -> dict:
 def run_draw():
     """摇号 over today's waiting arrivals: the draw with its entrants, order and whether it reproduces"""
     require("program.manage")
-    draw = services.run_draw(query(CounterQuery).program, body(DrawIn))
+    draw = services.run_draw(query(CounterQuery).program, body(DrawIn), by=current_user)
     response = jsonify(services.dump_draw(draw))
     response.status_code = 201
     return response

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, request, url_for
+from flask import current_app, jsonify, url_for
+from flask_login import current_user
 
 from ..i18n import say
 from ..programs.services import get_program
@@ -17,7 +18,7 @@ from ..units.schemas import (
     dump_published_discount,
     dump_unit,
 )
-from . import body, bp, query, require
+from . import body, bp, query, require, upload
 from .responses import (
     PublishedDiscount,
     PublishedDiscounts,
@@ -45,7 +46,7 @@ def list_units(code: str):
 def create_unit(code: str):
     """Admin: add a unit (its code defaults to building-unit-room)"""
     require("program.manage")
-    unit = services.create_unit(get_program(code), body(UnitIn))
+    unit = services.create_unit(get_program(code), body(UnitIn), by=current_user)
     response = jsonify(dump_unit(unit))
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_unit", code=unit.program.code, unit_code=unit.code)
@@ -68,7 +69,7 @@ def update_unit(code: str, unit_code: str):
     Sold only by a purchase; a sold unit keeps its area, use and price."""
     require("program.manage")
     unit = services.get_unit(get_program(code), unit_code)
-    return jsonify(dump_unit(services.update_unit(unit, body(UnitPatch))))
+    return jsonify(dump_unit(services.update_unit(unit, body(UnitPatch), by=current_user)))
 
 
 def dump_import(result) -> dict:
@@ -85,10 +86,10 @@ def import_units(code: str):
     """Admin: import the inventory from XLSX or CSV (Chinese or English headers); all rows or none"""
     require("program.manage")
     program = get_program(code)
-    upload = request.files.get("file")
-    dry_run = bool(UnitImportUpload.read({**request.form.to_dict(), **request.files.to_dict()}).dry_run)
-    content, filename = (upload.read(), upload.filename or "") if upload else (b"", "")
-    result = services.import_units(program, content, filename, dry_run=dry_run)
+    sent = upload(UnitImportUpload)
+    content, filename = (sent.file.read(), sent.file.filename or "") if sent.file else (b"", "")
+    dry_run = bool(sent.dry_run)
+    result = services.import_units(program, content, filename, dry_run=dry_run, by=current_user)
     response = jsonify(dump_import(result))
     response.status_code = 422 if result.errors else (200 if dry_run else 201)
     return response
@@ -132,7 +133,7 @@ def list_published_discounts(code: str):
 def create_published_discount(code: str):
     """Admin: publish a discount, e.g. 一次性付款 at 0.98, valid from–until (from defaults to today)"""
     require("program.manage")
-    discount = services.create_published_discount(get_program(code), body(PublishedDiscountIn))
+    discount = services.create_published_discount(get_program(code), body(PublishedDiscountIn), by=current_user)
     response = jsonify(dump_published_discount(discount))
     response.status_code = 201
     return response
@@ -143,5 +144,5 @@ def create_published_discount(code: str):
 def delete_published_discount(code: str, discount_id: int):
     """Admin: take a discount down (purchases keep the name and rate they applied)"""
     require("program.manage")
-    services.delete_published_discount(get_program(code), discount_id)
+    services.delete_published_discount(get_program(code), discount_id, by=current_user)
     return "", 204

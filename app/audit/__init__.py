@@ -12,7 +12,6 @@ import re
 from typing import Any
 
 from flask import has_request_context, request
-from flask_login import current_user
 from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -68,14 +67,14 @@ def request_origin() -> tuple[str | None, str | None]:
     return printable(request.remote_addr, 64), printable(request.user_agent.string, 300)
 
 
-def current_actor_id() -> int | None:
-    return current_user.id if has_request_context() and current_user.is_authenticated else None
+def actor_id(actor: Any) -> int | None:
+    """The id of the acting user a service was given (None for the system: a job, a CLI run without a user)."""
+    return getattr(actor, "id", None)
 
 
-def record(action: str, obj: Any, data: dict[str, Any] | None = None, *, actor: Any = None) -> AuditEntry:
-    """Add an audit entry to the current transaction; the caller's commit makes it durable with the change."""
-    if actor is None and has_request_context() and current_user.is_authenticated:
-        actor = current_user
+def record(action: str, obj: Any, data: dict[str, Any] | None = None, *, actor: Any) -> AuditEntry:
+    """Add an audit entry to the current transaction; the caller's commit makes it durable with the change. ``actor``
+    is whoever the service was told acts (``by=``); None is the system."""
     ip, user_agent = request_origin()
     entry = AuditEntry(
         created_at=utcnow(),

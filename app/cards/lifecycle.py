@@ -14,10 +14,10 @@ from ..agreements.models import AgreementKind, AgreementStatus
 from ..agreements.services import create_agreement, render_subscription
 from ..approvals import services as approvals
 from ..approvals.models import AnnulRequest, RefundKind, RefundRequest, RequestStatus, TransferRequest, VoidRequest
-from ..audit import current_actor_id
+from ..audit import actor_id
 from ..clock import today, utcnow
 from ..errors import Conflict, NotFound, ValidationFailed, ensure
-from ..extensions import db
+from ..extensions import db, transition
 from ..members.models import Member
 from ..members.services import decrypt_id_number, id_indexes
 from ..rules import N_, refuse
@@ -46,46 +46,46 @@ def _lock(card_id: int) -> Card:
     return card
 
 
-def _ledger(card: Card, kind: LedgerKind, amount_fen: int, *, method: PaymentMethod | None = None,
+def _ledger(card: Card, kind: LedgerKind, amount_fen: int, *, by, method: PaymentMethod | None = None,
             reference: str | None = None) -> None:
     db.session.add(LedgerEntry(card=card, kind=kind, amount_fen=amount_fen, payment_method=method, reference=reference,
-                               created_at=utcnow(), actor_id=current_actor_id()))
+                               created_at=utcnow(), actor_id=actor_id(by)))
 
 
-def _close_open_transfer(card: Card, why: str) -> None:
+def _close_open_transfer(card: Card, why: str, *, by) -> None:
     """A card leaving active takes its waiting transfer with it, so no approval is left hanging."""
     request = approvals.open_request(TransferRequest, card)
     if request is not None:
         request.status, request.decided_at, request.decision_note = RequestStatus.CANCELLED, utcnow(), why
-        audit.record("transfer.cancelled", request, {"card": card.number, "why": why})
+        audit.record("transfer.cancelled", request, {"card": card.number, "why": why}, actor=by)
 
 
 def _reason(data: Mapping[str, Any], *, required: bool) -> str:
     return (ReasonRequired if required else ReasonIn).read(data).reason or ""
 
 
-def _successor(card: Card, member: Member, status: CardStatus = CardStatus.ACTIVE) -> Card:
+def _successor(card: Card, member: Member, status: CardStatus = CardStatus.ACTIVE, *, by) -> Card:
     """The next generation of a card: new number and QR, same programme, tier and term; the money held moves over."""
     generation = db.session.scalar(select(func.max(Card.generation)).where(Card.public_id == card.public_id)) + 1
     new = Card(number=new_card_number(), public_id=card.public_id, generation=generation, program=card.program,
                tier=card.tier, member=member, status=status, amount_fen=card.amount_fen,
                payment_method=card.payment_method, receipt_no=card.receipt_no, design=card.design,
                issued_on=card.issued_on, valid_from=card.valid_from, valid_through=card.valid_through,
-               issued_at=utcnow(), issued_by_id=current_actor_id(), permit_override=card.permit_override,
+               issued_at=utcnow(), issued_by_id=actor_id(by), permit_override=card.permit_override,
                predecessor_id=card.id, credit_void=card.credit_void)
     db.session.add(new)
     held = card.held_fen
     if held:
-        _ledger(card, LedgerKind.CARRIED_OUT, -held, reference=new.number)
-        _ledger(new, LedgerKind.CARRIED_IN, held, reference=card.number)
+        _ledger(card, LedgerKind.CARRIED_OUT, -held, reference=new.number, by=by)
+        _ledger(new, LedgerKind.CARRIED_IN, held, reference=card.number, by=by)
     db.session.flush()
     return new
 
 
-def _charge(card: Card, kind: ChargeKind, amount_fen: int, receipt_no: str | None) -> None:
+def _charge(card: Card, kind: ChargeKind, amount_fen: int, receipt_no: str | None, *, by) -> None:
     if amount_fen:
         db.session.add(Charge(card=card, kind=kind, amount_fen=amount_fen, receipt_no=receipt_no, created_at=utcnow(),
-                              actor_id=current_actor_id()))
+                              actor_id=actor_id(by)))
 
 
 def _fee_receipt(receipt: str | None, fee_fen: int) -> str | None:
@@ -98,30 +98,32 @@ def _fee_receipt(receipt: str | None, fee_fen: int) -> str | None:
 
 # Loss and reissue ----------------------------------------------------------------------------------------
 
-def _set_status(card_id: int, data: Mapping[str, Any], action: str, to: CardStatus, audit_action: str) -> Card:
+def _set_status(card_id: int, data: Mapping[str, Any], action: str, to: CardStatus, audit_action: str, *, by) -> Card:
     reason = _reason(data, required=False)
     card = _lock(card_id)
     ensure(rules.check_transition(action, card.status))
     card.status = to
     card.loss_reason = (reason or None) if to is CardStatus.LOST else None
     if to is not CardStatus.ACTIVE:
-        _close_open_transfer(card, audit_action)
-    audit.record(audit_action, card, {"number": card.number, "reason": reason})
-    db.session.commit()
+        _close_open_transfer(card, audit_action, by=by)
+    audit.record(audit_action, card, {"number": card.number, "reason": reason}, actor=by)
     return card
 
 
-def report_loss(card_id: int, data: Mapping[str, Any]) -> Card:
+@transition
+def report_loss(card_id: int, data: Mapping[str, Any], *, by) -> Card:
     """Blocks the card at once: its QR answers "lost" from this moment."""
-    return _set_status(card_id, data, "report_loss", CardStatus.LOST, "card.loss_reported")
+    return _set_status(card_id, data, "report_loss", CardStatus.LOST, "card.loss_reported", by=by)
 
 
-def cancel_loss(card_id: int, data: Mapping[str, Any]) -> Card:
+@transition
+def cancel_loss(card_id: int, data: Mapping[str, Any], *, by) -> Card:
     """The card was found: active again."""
-    return _set_status(card_id, data, "cancel_loss", CardStatus.ACTIVE, "card.loss_cancelled")
+    return _set_status(card_id, data, "cancel_loss", CardStatus.ACTIVE, "card.loss_cancelled", by=by)
 
 
-def reissue(card_id: int, data: Mapping[str, Any]) -> Card:
+@transition
+def reissue(card_id: int, data: Mapping[str, Any], *, by) -> Card:
     """In person, with the holder's ID: a new card and QR; the old one answers "replaced" for ever."""
     card = _lock(card_id)
     spec = ReissueIn.read(data)
@@ -136,21 +138,21 @@ def reissue(card_id: int, data: Mapping[str, Any]) -> Card:
     identity = check_reissue_identity(holder_id_index=card.member.id_number_index, presented_id_indexes=id_indexes(id_number))
     if not identity.ok:
         raise ValidationFailed({"id_number": identity})
-    new = _successor(card, card.member)
+    new = _successor(card, card.member, by=by)
     card.status = CardStatus.REPLACED
-    _charge(new, ChargeKind.REISSUE_FEE, fee, receipt)
+    _charge(new, ChargeKind.REISSUE_FEE, fee, receipt, by=by)
     agreement = create_agreement(new, AgreementKind.LOSS_REISSUE, "loss_reissue.docx", lambda number, date, url:
                                  contexts.loss_reissue(new, card, agreement_number=number, date=date, verify_url=url,
-                                                       id_number=id_number, reason=reason, fee_fen=fee, fee_receipt_no=receipt))
+                                                       id_number=id_number, reason=reason, fee_fen=fee, fee_receipt_no=receipt), by=by)
     audit.record("card.reissued", card, {"number": card.number, "new_number": new.number, "fee": format_yuan(fee),
-                                         "fee_receipt_no": receipt, "agreement": agreement.number})
-    db.session.commit()
+                                         "fee_receipt_no": receipt, "agreement": agreement.number}, actor=by)
     return new
 
 
 # Transfer ------------------------------------------------------------------------------------------------
 
-def request_transfer(card_id: int, data: Mapping[str, Any]) -> TransferRequest:
+@transition
+def request_transfer(card_id: int, data: Mapping[str, Any], *, by) -> TransferRequest:
     card = _lock(card_id)
     spec = TransferIn.read(data)
     to_member_id = spec.to_member_id
@@ -165,14 +167,14 @@ def request_transfer(card_id: int, data: Mapping[str, Any]) -> TransferRequest:
     if approvals.open_request(TransferRequest, card) is not None:
         raise Conflict(refuse("transfer_pending", N_("A transfer of this card is already waiting for approval.")))
     request = TransferRequest(card=card, to_member=to_member, status=RequestStatus.PENDING, fee_fen=fee,
-                              fee_receipt_no=receipt, requested_by_id=current_actor_id(), requested_at=utcnow())
+                              fee_receipt_no=receipt, requested_by_id=actor_id(by), requested_at=utcnow())
     db.session.add(request)
     db.session.flush()
-    audit.record("transfer.requested", request, {"card": card.number, "to_member_id": to_member.id, "fee": format_yuan(fee)})
-    db.session.commit()
+    audit.record("transfer.requested", request, {"card": card.number, "to_member_id": to_member.id, "fee": format_yuan(fee)}, actor=by)
     return request
 
 
+@transition
 def approve_transfer(request_id: int, data: Mapping[str, Any], *, approver) -> Card:
     """A manager approves: the new holder gets a new card and agreement; the old QR answers "transferred"."""
     require_permission(approver, "transfer.approve")
@@ -188,35 +190,35 @@ def approve_transfer(request_id: int, data: Mapping[str, Any], *, approver) -> C
         Card.status.in_(card_rules.HOLDING_STATUSES)))
     ensure(check_card_limit(card.program.terms(), held))
     # The new holder signs a subscription agreement of their own; until then the card is not in force.
-    new = _successor(card, request.to_member, CardStatus.AWAITING_SIGNATURE)
+    new = _successor(card, request.to_member, CardStatus.AWAITING_SIGNATURE, by=approver)
     card.status = CardStatus.TRANSFERRED
-    _charge(new, ChargeKind.TRANSFER_FEE, request.fee_fen, request.fee_receipt_no)
+    _charge(new, ChargeKind.TRANSFER_FEE, request.fee_fen, request.fee_receipt_no, by=approver)
     transfer_doc = create_agreement(new, AgreementKind.TRANSFER, "transfer.docx", lambda number, date, url: contexts.transfer(
         new, card, agreement_number=number, date=date, verify_url=url, from_id_number=decrypt_id_number(card.member),
         to_id_number=decrypt_id_number(new.member), fee_fen=request.fee_fen, fee_receipt_no=request.fee_receipt_no,
-        approver_name=approver.display_name))
-    subscription = render_subscription(new)
+        approver_name=approver.display_name), by=approver)
+    subscription = render_subscription(new, by=approver)
     request.status, request.new_card = RequestStatus.DONE, new
     request.decided_by_id, request.decided_at, request.decision_note = approver.id, utcnow(), note
     audit.record("transfer.approved", request, {"card": card.number, "new_number": new.number,
                                                 "to_member_id": new.member_id, "agreements": [transfer_doc.number, subscription.number]},
                  actor=approver)
     audit.record("card.transferred", card, {"number": card.number, "new_number": new.number}, actor=approver)
-    db.session.commit()
     return new
 
 
+@transition
 def close_transfer(request_id: int, data: Mapping[str, Any], *, by, reject: bool) -> TransferRequest:
     """Rejected by a manager other than the requester, or withdrawn by the requester (or a manager)."""
     request = approvals.close_request(TransferRequest, request_id, data, by=by, reject=reject)
     audit.record(f"transfer.{request.status.value}", request, {"card_id": request.card_id, "note": request.decision_note},
                  actor=by)
-    db.session.commit()
     return request
 
 
 # Refunds -------------------------------------------------------------------------------------------------
 
+@transition
 def request_refund(card_id: int, data: Mapping[str, Any], *, by) -> RefundRequest:
     """Inside the programme's window (or the issuer ending a membership): the card waits, blocked, for a second person."""
     spec = RefundIn.read(data)
@@ -234,14 +236,14 @@ def request_refund(card_id: int, data: Mapping[str, Any], *, by) -> RefundReques
                             requested_by_id=by.id, requested_at=utcnow())
     db.session.add(request)
     card.status = CardStatus.REFUND_PENDING
-    _close_open_transfer(card, "refund.requested")
+    _close_open_transfer(card, "refund.requested", by=by)
     db.session.flush()
     audit.record("refund.requested", request, {"card": card.number, "amount": format_yuan(amount), "kind": kind.value,
                                                "reason": reason}, actor=by)
-    db.session.commit()
     return request
 
 
+@transition
 def approve_refund(request_id: int, data: Mapping[str, Any], *, approver) -> RefundRequest:
     """The second person pays out: the ledger records it, any credit is voided, the card is refunded."""
     require_permission(approver, "refund.approve")
@@ -251,9 +253,9 @@ def approve_refund(request_id: int, data: Mapping[str, Any], *, approver) -> Ref
     ensure(rules.check_two_people(request.requested_by_id, approver.id))
     card = _lock(request.card_id)
     ensure(rules.check_payout(request.amount_fen, card.held_fen))
-    _ledger(card, LedgerKind.REFUND_PAID, -request.amount_fen, method=method, reference=reference)
+    _ledger(card, LedgerKind.REFUND_PAID, -request.amount_fen, method=method, reference=reference, by=approver)
     if card.tier.credit_fen and not card.credit_void:
-        _ledger(card, LedgerKind.CREDIT_VOIDED, 0, reference=format_yuan(card.tier.credit_fen))
+        _ledger(card, LedgerKind.CREDIT_VOIDED, 0, reference=format_yuan(card.tier.credit_fen), by=approver)
         card.credit_void = True
     card.status = CardStatus.REFUNDED
     request.status, request.payout_method, request.payout_reference = RequestStatus.DONE, method, reference
@@ -261,13 +263,13 @@ def approve_refund(request_id: int, data: Mapping[str, Any], *, approver) -> Ref
     db.session.flush()
     request.agreement_id = create_agreement(card, AgreementKind.REFUND, "refund.docx", lambda number, date, url: contexts.refund(
         card, request, agreement_number=number, date=date, verify_url=url, id_number=decrypt_id_number(card.member),
-        approver_name=approver.display_name)).id
+        approver_name=approver.display_name), by=approver).id
     audit.record("refund.paid", request, {"card": card.number, "amount": format_yuan(request.amount_fen),
                                           "payout_method": method.value, "payout_reference": reference}, actor=approver)
-    db.session.commit()
     return request
 
 
+@transition
 def close_refund(request_id: int, data: Mapping[str, Any], *, by, reject: bool) -> RefundRequest:
     """Rejected by a second person, or withdrawn by the requester: the card goes back to what it was."""
     request = approvals.close_request(RefundRequest, request_id, data, by=by, reject=reject)
@@ -275,11 +277,11 @@ def close_refund(request_id: int, data: Mapping[str, Any], *, by, reject: bool) 
     card.status = rules.status_after_refund_closed(redeemed=card.redeemed_at is not None, today=today(),
                                                    valid_through=card.valid_through)
     audit.record(f"refund.{request.status.value}", request, {"card": card.number, "note": request.decision_note}, actor=by)
-    db.session.commit()
     return request
 
 
-def terminate_membership(card_id: int, data: Mapping[str, Any]) -> Card:
+@transition
+def terminate_membership(card_id: int, data: Mapping[str, Any], *, by) -> Card:
     """The member ends the membership after the cooling-off days: no refund; the card runs to the end of the notice."""
     reason = _reason(data, required=True)
     card = _lock(card_id)
@@ -288,8 +290,7 @@ def terminate_membership(card_id: int, data: Mapping[str, Any]) -> Card:
                                             valid_through=card.valid_through)
     ensure(decision)
     card.valid_through = last_day
-    audit.record("card.termination_notified", card, {"number": card.number, "last_day": str(last_day), "reason": reason})
-    db.session.commit()
+    audit.record("card.termination_notified", card, {"number": card.number, "last_day": str(last_day), "reason": reason}, actor=by)
     return card
 
 
@@ -315,6 +316,7 @@ def _lock_current_card(redemption: Redemption) -> Card:
     return card
 
 
+@transition
 def request_annulment(redemption_id: int, data: Mapping[str, Any], *, by) -> AnnulRequest:
     """The purchase is being cancelled (退房): recorded as a request; a manager other than the requester decides."""
     require_permission(by, "redemption.annul_request")
@@ -329,10 +331,10 @@ def request_annulment(redemption_id: int, data: Mapping[str, Any], *, by) -> Ann
     db.session.add(request)
     db.session.flush()
     audit.record("annul.requested", request, {"card": card.number, "item": redemption.item, "reason": reason}, actor=by)
-    db.session.commit()
     return request
 
 
+@transition
 def approve_annulment(request_id: int, data: Mapping[str, Any], *, approver) -> AnnulRequest:
     """A second person approves the cancellation: the unit goes back on sale, the deposit applied returns to the card,
     any credit is void (settlement is on money actually paid), the 认购书 no longer holds, and the 退房确认书 is drawn
@@ -347,16 +349,16 @@ def approve_annulment(request_id: int, data: Mapping[str, Any], *, approver) -> 
     if redemption.agreement is not None:
         redemption.agreement.status = AgreementStatus.VOID  # the confirmation or 认购书 no longer holds
     if redemption.deposit_applied_fen:
-        _ledger(card, LedgerKind.DEPOSIT_RELEASED, redemption.deposit_applied_fen, reference=redemption.item)
+        _ledger(card, LedgerKind.DEPOSIT_RELEASED, redemption.deposit_applied_fen, reference=redemption.item, by=approver)
     credit_voided = 0
     if card.tier.credit_fen and not card.credit_void:
         credit_voided = card.tier.credit_fen
-        _ledger(card, LedgerKind.CREDIT_VOIDED, 0, reference=format_yuan(card.tier.credit_fen))
+        _ledger(card, LedgerKind.CREDIT_VOIDED, 0, reference=format_yuan(card.tier.credit_fen), by=approver)
         card.credit_void = True
     if card.status is CardStatus.REDEEMED:
         card.status, card.redeemed_at = CardStatus.ACTIVE, None
     if redemption.unit_id is not None:
-        units.release(redemption.unit_id, card.number)
+        units.release(redemption.unit_id, card.number, by=approver)
     request.status, request.decided_by_id, request.decided_at, request.decision_note = (
         RequestStatus.DONE, approver.id, utcnow(), note)
     db.session.flush()
@@ -365,26 +367,26 @@ def approve_annulment(request_id: int, data: Mapping[str, Any], *, approver) -> 
                                                                date=date, verify_url=url,
                                                                id_number=decrypt_id_number(card.member),
                                                                approver_name=approver.display_name,
-                                                               credit_voided_fen=credit_voided, cancelled_on=today()))
+                                                               credit_voided_fen=credit_voided, cancelled_on=today()), by=approver)
     audit.record("redemption.annulled", redemption, {"card": card.number, "item": redemption.item,
                                                      "reason": request.reason, "agreement": request.agreement.number},
                  actor=approver)
-    db.session.commit()
     return request
 
 
+@transition
 def close_annulment(request_id: int, data: Mapping[str, Any], *, by, reject: bool) -> AnnulRequest:
     """Rejected by a manager other than the requester, or withdrawn: the purchase stands."""
     request = approvals.close_request(AnnulRequest, request_id, data, by=by, reject=reject)
     audit.record(f"annul.{request.status.value}", request, {"card_id": request.card_id, "note": request.decision_note},
                  actor=by)
-    db.session.commit()
     return request
 
 
 # Renewal and expiry ----------------------------------------------------------------------------------------
 
-def renew(card_id: int, data: Mapping[str, Any]) -> Card:
+@transition
+def renew(card_id: int, data: Mapping[str, Any], *, by) -> Card:
     card = _lock(card_id)
     spec = RenewIn.read(data)
     method, receipt = spec.payment_method, spec.receipt_no
@@ -398,25 +400,24 @@ def renew(card_id: int, data: Mapping[str, Any]) -> Card:
     card.valid_through = renewed_through(card.program.terms(), today(), valid_through=card.valid_through)
     card.status = CardStatus.ACTIVE
     # The new term's fee is income, like a service fee: the money held stays the one refundable fee.
-    _charge(card, ChargeKind.RENEWAL_FEE, fee, receipt)
+    _charge(card, ChargeKind.RENEWAL_FEE, fee, receipt, by=by)
     db.session.flush()
     agreement = create_agreement(card, AgreementKind.RENEWAL, "renewal.docx", lambda number, date, url: contexts.renewal(
         card, agreement_number=number, date=date, verify_url=url, id_number=decrypt_id_number(card.member),
-        old_valid_through=old_through, amount_fen=fee, payment_method=method.value if method else None, receipt_no=receipt))
+        old_valid_through=old_through, amount_fen=fee, payment_method=method.value if method else None, receipt_no=receipt), by=by)
     audit.record("card.renewed", card, {"number": card.number, "from": str(old_through), "to": str(card.valid_through),
-                                        "fee": format_yuan(fee), "agreement": agreement.number})
-    db.session.commit()
+                                        "fee": format_yuan(fee), "agreement": agreement.number}, actor=by)
     return card
 
 
-def expire_cards() -> list[Card]:
+@transition
+def expire_cards(*, by) -> list[Card]:
     """Active cards past their last valid day become expired. Safe to run again and again (from cron)."""
     cards = list(db.session.scalars(select(Card).where(Card.status == CardStatus.ACTIVE, Card.valid_through.is_not(None),
                                                        Card.valid_through < today()).with_for_update()))
     for card in cards:
         card.status = CardStatus.EXPIRED
-        audit.record("card.expired", card, {"number": card.number, "valid_through": str(card.valid_through)})
-    db.session.commit()
+        audit.record("card.expired", card, {"number": card.number, "valid_through": str(card.valid_through)}, actor=by)
     return cards
 
 
@@ -428,6 +429,7 @@ def _check_voidable(card: Card) -> None:
                              awaiting_signature=card.status is CardStatus.AWAITING_SIGNATURE))
 
 
+@transition
 def request_void(card_id: int, data: Mapping[str, Any], *, by) -> VoidRequest:
     """Issued in error, noticed the same day (or never signed, any day): one person asks; nothing moves until a
     manager other than them approves."""
@@ -442,10 +444,10 @@ def request_void(card_id: int, data: Mapping[str, Any], *, by) -> VoidRequest:
     db.session.add(request)
     db.session.flush()
     audit.record("void.requested", request, {"card": card.number, "reason": reason}, actor=by)
-    db.session.commit()
     return request
 
 
+@transition
 def approve_void(request_id: int, data: Mapping[str, Any], *, approver) -> VoidRequest:
     """The second manager approves: every movement of money is reversed and the agreements voided (the rules are
     checked again: a day later, a card issued in error is refunded instead). A transferred card whose new holder
@@ -457,19 +459,19 @@ def approve_void(request_id: int, data: Mapping[str, Any], *, approver) -> VoidR
     card = _lock(request.card_id)
     _check_voidable(card)
     reason = request.reason
-    _close_open_transfer(card, "card.voided")
+    _close_open_transfer(card, "card.voided", by=approver)
     undone = None
     if card.predecessor_id is not None:
         # Only a transferred card waiting for its new holder's signature gets here: the transfer never took effect,
         # so the previous holder's card comes back with the money.
         undone = _lock(card.predecessor_id)
         if held := card.held_fen:
-            _ledger(card, LedgerKind.CARRIED_OUT, -held, reference=undone.number)
-            _ledger(undone, LedgerKind.CARRIED_IN, held, reference=card.number)
+            _ledger(card, LedgerKind.CARRIED_OUT, -held, reference=undone.number, by=approver)
+            _ledger(undone, LedgerKind.CARRIED_IN, held, reference=card.number, by=approver)
         undone.status = CardStatus.ACTIVE
         audit.record("card.transfer_undone", undone, {"number": undone.number, "voided": card.number}, actor=approver)
     elif card.held_fen:
-        _ledger(card, LedgerKind.REVERSED, -card.held_fen, reference=reason[:64])
+        _ledger(card, LedgerKind.REVERSED, -card.held_fen, reference=reason[:64], by=approver)
     for agreement in card.agreements:
         agreement.status = AgreementStatus.VOID
     card.status = CardStatus.VOIDED
@@ -477,14 +479,13 @@ def approve_void(request_id: int, data: Mapping[str, Any], *, approver) -> VoidR
         RequestStatus.DONE, approver.id, utcnow(), note)
     audit.record("card.voided", card, {"number": card.number, "reason": reason, "requested_by": request.requested_by_id,
                                        **({"returned_to": undone.number} if undone else {})}, actor=approver)
-    db.session.commit()
     return request
 
 
+@transition
 def close_void(request_id: int, data: Mapping[str, Any], *, by, reject: bool) -> VoidRequest:
     """Rejected by a manager other than the requester, or withdrawn: the card stays as it is."""
     request = approvals.close_request(VoidRequest, request_id, data, by=by, reject=reject)
     audit.record(f"void.{request.status.value}", request, {"card_id": request.card_id, "note": request.decision_note},
                  actor=by)
-    db.session.commit()
     return request

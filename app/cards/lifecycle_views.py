@@ -16,15 +16,15 @@ bp = Blueprint("lifecycle", __name__)
 
 # action: (permission, service call, message on success)
 ACTIONS = {
-    "report-loss": ("card.report_loss", lambda card, form: lifecycle.report_loss(card.id, form), N_("The card is blocked.")),
-    "cancel-loss": ("card.lifecycle", lambda card, form: lifecycle.cancel_loss(card.id, form), N_("The card is active again.")),
-    "reissue": ("card.lifecycle", lambda card, form: lifecycle.reissue(card.id, form), N_("A new card was issued.")),
-    "transfer": ("card.lifecycle", lambda card, form: lifecycle.request_transfer(card.id, form),
+    "report-loss": ("card.report_loss", lambda card, form: lifecycle.report_loss(card.id, form, by=current_user), N_("The card is blocked.")),
+    "cancel-loss": ("card.lifecycle", lambda card, form: lifecycle.cancel_loss(card.id, form, by=current_user), N_("The card is active again.")),
+    "reissue": ("card.lifecycle", lambda card, form: lifecycle.reissue(card.id, form, by=current_user), N_("A new card was issued.")),
+    "transfer": ("card.lifecycle", lambda card, form: lifecycle.request_transfer(card.id, form, by=current_user),
                  N_("The transfer waits for a manager's approval.")),
     "refund": ("card.lifecycle", lambda card, form: lifecycle.request_refund(card.id, form, by=current_user),
                N_("The refund waits for a second person's approval.")),
-    "renew": ("card.lifecycle", lambda card, form: lifecycle.renew(card.id, form), N_("The card was renewed.")),
-    "terminate": ("card.lifecycle", lambda card, form: lifecycle.terminate_membership(card.id, form),
+    "renew": ("card.lifecycle", lambda card, form: lifecycle.renew(card.id, form, by=current_user), N_("The card was renewed.")),
+    "terminate": ("card.lifecycle", lambda card, form: lifecycle.terminate_membership(card.id, form, by=current_user),
                   N_("The termination is recorded; the card ends when the notice has run.")),
     "void": ("card.void_request", lambda card, form: lifecycle.request_void(card.id, form, by=current_user),
              N_("The void waits for the approval of a manager other than you.")),

@@ -17,12 +17,12 @@ from .. import audit, tokens
 from ..agreements import contexts
 from ..agreements.models import AgreementKind
 from ..agreements.services import create_agreement, render_subscription
-from ..audit import current_actor_id, printable, request_origin
+from ..audit import actor_id, printable, request_origin
 from ..clock import today, utcnow
 from ..documents.cards import card_png, designs, face_of
 from ..documents.fonts import find_cjk_fonts
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
-from ..extensions import commit_keeping_loaded, db
+from ..extensions import commit_keeping_loaded, db, transition
 from ..members.models import Member
 from ..members.services import decrypt_id_number
 from ..programs.models import Program
@@ -54,7 +54,8 @@ def new_card_number() -> str:
     raise RuntimeError("could not find a free card number")  # one in 10^9 per try: never in practice
 
 
-def issue_card(data: Mapping[str, Any], *, by=None) -> Card:
+@transition
+def issue_card(data: Mapping[str, Any], *, by) -> Card:
     """Take the money and issue the card: card, ledger row, agreement draft and audit entry commit together. ``by`` is
     the person issuing (None: the system, as in the demo data)."""
     spec = IssueIn.read(data)
@@ -96,19 +97,18 @@ def issue_card(data: Mapping[str, Any], *, by=None) -> Card:
                 member=member, status=CardStatus.AWAITING_SIGNATURE, amount_fen=spec.amount_fen, payment_method=spec.payment_method,
                 receipt_no=spec.receipt_no, design=program.card_design, issued_on=day, valid_from=day,
                 valid_through=expiry_date(program.terms(), day), issued_at=utcnow(),
-                issued_by_id=getattr(by, "id", None), permit_override=override)
+                issued_by_id=actor_id(by), permit_override=override)
     db.session.add(card)
     kind = LedgerKind.DEPOSIT_RECEIVED if program.kind is ProgramKind.PRESALE_DEPOSIT else LedgerKind.FEE_RECEIVED
     db.session.add(LedgerEntry(card=card, kind=kind, amount_fen=spec.amount_fen, payment_method=spec.payment_method,
-                               reference=spec.receipt_no, created_at=utcnow(), actor_id=getattr(by, "id", None)))
+                               reference=spec.receipt_no, created_at=utcnow(), actor_id=actor_id(by)))
     db.session.flush()
-    agreement = render_subscription(card)
+    agreement = render_subscription(card, by=by)
     audit.record("card.issued", card, {
         "number": card.number, "program": program.code, "tier": tier.code, "member_id": member.id,
         "amount": format_yuan(spec.amount_fen), "payment_method": spec.payment_method.value if spec.payment_method else None,
         "receipt_no": spec.receipt_no, "agreement": agreement.number,
         **({"permit_override_reason": spec.permit_override_reason} if override else {})}, actor=by)
-    db.session.commit()
     return card
 
 
@@ -141,7 +141,7 @@ def verdict_for(card: Card | None, counter_program: str | None = None, *, for_us
 
 
 def _record_scan(action: ScanAction, verdict: Decision, card: Card | None, token: str | None,
-                 counter_program: str | None, station: str | None) -> None:
+                 counter_program: str | None, station: str | None, *, by) -> None:
     program_id = None
     if program_code := printable(counter_program, 32):
         program_id = card.program_id if card is not None and card.program.code == program_code.upper() else \
@@ -150,7 +150,7 @@ def _record_scan(action: ScanAction, verdict: Decision, card: Card | None, token
     # A plain INSERT, not the unit of work: scans are only ever added, and this is the hot path of opening day.
     db.session.execute(insert(Scan), [{
         "created_at": utcnow(), "action": action, "verdict": verdict.code, "card_id": card.id if card else None,
-        "token_excerpt": printable(token, 40), "user_id": current_actor_id(), "counter_program_id": program_id,
+        "token_excerpt": printable(token, 40), "user_id": actor_id(by), "counter_program_id": program_id,
         "station": printable(station, 60), "ip": ip, "user_agent": user_agent}])
 
 
@@ -167,12 +167,13 @@ def _card_to_answer(token: str) -> Card | None:
                              .where(Card.public_id == ids[0], Card.generation == ids[1]))
 
 
-def verify_token(token: str, *, counter_program: str | None = None, station: str | None = None) -> tuple[Decision, Card | None]:
-    """The verdict for a scanned token; every scan is stored, genuine or not. A crowd scans on opening day, so a
+def verify_token(token: str, *, counter_program: str | None = None, station: str | None = None, by
+                 ) -> tuple[Decision, Card | None]:
+    """The verdict for a scanned token; every scan is stored, genuine or not, with who scanned (None: the public). A crowd scans on opening day, so a
     verification is two statements and one commit: the card as above, and the scan."""
     card = _card_to_answer(token)
     verdict = verdict_for(card, counter_program)
-    _record_scan(ScanAction.VERIFY, verdict, card, token, counter_program, station)
+    _record_scan(ScanAction.VERIFY, verdict, card, token, counter_program, station, by=by)
     commit_keeping_loaded()
     return verdict, card
 
@@ -215,7 +216,7 @@ def _quote(card: Card, spec: RedeemIn, *, lock: bool) -> Quote:
 
 
 def redeem(card_id: int, data: Mapping[str, Any], *, token: str | None = None, counter_program: str | None = None,
-           station: str | None = None, by=None) -> Redemption:
+           station: str | None = None, by) -> Redemption:
     """Use the card for a purchase. Under concurrent attempts exactly one succeeds: the card row is locked
     and its state read again under the lock; the others see ``redeemed``. A unit of the inventory is locked
     next (always card, then unit, so two purchases never wait on each other in a circle) and sold once."""
@@ -226,8 +227,8 @@ def redeem(card_id: int, data: Mapping[str, Any], *, token: str | None = None, c
         raise NotFound(refuse("card_not_found", N_("No card has the number %(number)s."), number=card_id))
     verdict = verdict_for(card, counter_program, for_use=True)
     if not verdict.ok:
-        _record_scan(ScanAction.REDEEM, verdict, card, token, counter_program, station)
-        db.session.commit()
+        _record_scan(ScanAction.REDEEM, verdict, card, token, counter_program, station, by=by)
+        db.session.commit()  # the refused scan is kept as evidence before refusing
         raise Conflict(verdict, card_status=card.status.value)
     program, tier = card.program, card.tier
     quote = _quote(card, spec, lock=True)
@@ -244,7 +245,7 @@ def redeem(card_id: int, data: Mapping[str, Any], *, token: str | None = None, c
                             deposit_applied_fen=settlement.deposit_applied_fen,
                             deposit_remaining_fen=settlement.deposit_remaining_fen,
                             credit_used_fen=settlement.credit_used_fen, credit_lapsed_fen=settlement.credit_lapsed_fen,
-                            redeemed_at=now, redeemed_by_id=getattr(by, "id", None),
+                            redeemed_at=now, redeemed_by_id=actor_id(by),
                             list_price_fen=quote.priced.list_price_fen,
                             published_discount=quote.published.name if quote.published else None,
                             published_rate_bp=quote.published.rate_bp if quote.published else None)
@@ -253,11 +254,11 @@ def redeem(card_id: int, data: Mapping[str, Any], *, token: str | None = None, c
         redemption.unit = quote.unit
         redemption.earnest_fen = earnest_money(settlement.deposit_applied_fen, settlement.discounted_fen)[0]
         redemption.contract_due_on = contract_deadline(today(), program.contract_sign_days or DEFAULT_CONTRACT_SIGN_DAYS)
-        units.sell(quote.unit, card.number)
+        units.sell(quote.unit, card.number, by=by)
     db.session.add(redemption)
     if settlement.deposit_applied_fen:
         db.session.add(LedgerEntry(card=card, kind=LedgerKind.DEPOSIT_APPLIED, amount_fen=-settlement.deposit_applied_fen,
-                                   reference=quote.item, created_at=now, actor_id=getattr(by, "id", None)))
+                                   reference=quote.item, created_at=now, actor_id=actor_id(by)))
     if not program.multiple_redemptions:
         card.status = CardStatus.REDEEMED
         card.redeemed_at = now
@@ -267,13 +268,13 @@ def redeem(card_id: int, data: Mapping[str, Any], *, token: str | None = None, c
         redemption.agreement = create_agreement(
             card, AgreementKind.PURCHASE_SUBSCRIPTION, "purchase_subscription.docx", lambda number, date, url:
             contexts.purchase_subscription(card, redemption, agreement_number=number, date=date, verify_url=url,
-                                           id_number=decrypt_id_number(card.member), consultant_name=consultant))
+                                           id_number=decrypt_id_number(card.member), consultant_name=consultant), by=by)
     else:
         redemption.agreement = create_agreement(
             card, AgreementKind.REDEMPTION, "redemption.docx", lambda number, date, url:
             contexts.redemption(card, redemption, agreement_number=number, date=date, verify_url=url,
-                                id_number=decrypt_id_number(card.member), consultant_name=consultant))
-    _record_scan(ScanAction.REDEEM, verdict, card, token, counter_program, station)
+                                id_number=decrypt_id_number(card.member), consultant_name=consultant), by=by)
+    _record_scan(ScanAction.REDEEM, verdict, card, token, counter_program, station, by=by)
     audit.record("card.redeemed", card, {"item": quote.item, "price": format_yuan(settlement.price_fen),
                                          **({"list_price": format_yuan(quote.priced.list_price_fen),
                                              "published_discount": quote.published.name} if quote.published else {}),
@@ -355,12 +356,13 @@ def _resolve(text: str) -> tuple[Card | None, str | None, Decision | None]:
     return card, token, None if card else card_rules.INVALID
 
 
-def counter_lookup(text: str, *, counter_program: str | None = None, station: str | None = None) -> tuple[Decision, Card | None]:
+@transition
+def counter_lookup(text: str, *, counter_program: str | None = None, station: str | None = None, by
+                   ) -> tuple[Decision, Card | None]:
     """The verdict for what the counter's scanner field received; the lookup is stored."""
     card, token, problem = _resolve(text)
     verdict = problem or verdict_for(card, counter_program, for_use=True)
-    _record_scan(ScanAction.VERIFY, verdict, card, token, counter_program, station)
-    db.session.commit()
+    _record_scan(ScanAction.VERIFY, verdict, card, token, counter_program, station, by=by)
     return verdict, card
 
 
@@ -370,13 +372,13 @@ def card_for_code(text: str) -> Card | None:
 
 
 def redeem_code(text: str, data: Mapping[str, Any], *, counter_program: str | None = None,
-                station: str | None = None, by=None) -> Redemption:
+                station: str | None = None, by) -> Redemption:
     """Redeem from a scanned URL or token, or a typed card number; a code naming no card is stored as a failed scan."""
     RedeemIn.read(data)  # a missing price is the counter's mistake: answer it before touching any card
     card, token, problem = _resolve(text)
     if problem:
-        _record_scan(ScanAction.REDEEM, problem, None, token, counter_program, station)
-        db.session.commit()
+        _record_scan(ScanAction.REDEEM, problem, None, token, counter_program, station, by=by)
+        db.session.commit()  # the refused scan is kept as evidence before refusing
         raise Conflict(problem)
     return redeem(card.id, data, token=token, counter_program=counter_program, station=station, by=by)
 

@@ -110,7 +110,7 @@ def counter():
         try:
             arrival, _ = queue.check_in_holder({"program": request.form.get("program") or program or "",
                                                 "id_number": request.form.get("id_number", ""),
-                                                "phone": request.form.get("phone", "")})
+                                                "phone": request.form.get("phone", "")}, by=current_user)
             card = arrival.card
             code = card.number
         except ValidationFailed as exc:
@@ -124,7 +124,7 @@ def counter():
             # Opening day: the holder arrived; their place in today's queue for the card's programme.
             target = services.card_for_code(code)
             try:
-                arrival, _ = queue.check_in(code, program or (target.program.code if target else None))
+                arrival, _ = queue.check_in(code, program or (target.program.code if target else None), by=current_user)
                 card = arrival.card
             except ServiceError as exc:
                 verdict, card = exc.decision, target
@@ -143,7 +143,8 @@ def counter():
             except Conflict as exc:
                 verdict, card = exc.decision, services.card_for_code(code)
         else:
-            verdict, card = services.counter_lookup(code, counter_program=program, station=station)
+            verdict, card = services.counter_lookup(code, counter_program=program, station=station,
+                                                          by=current_user)
     inventory = card is not None and units.has_inventory(card.program_id)
     return render_template("cards/counter.html", programs=list_programs(), program=program, station=station,
                            inventory=units.available_units(card.program) if inventory else None,

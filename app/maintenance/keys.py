@@ -18,7 +18,7 @@ from ..agreements import services as agreements
 from ..agreements.models import Document
 from ..crypto import cipher
 from ..errors import Conflict
-from ..extensions import db
+from ..extensions import db, transition
 from ..members import services as members
 from ..members.models import Member
 from ..rules import N_, refuse
@@ -48,6 +48,7 @@ TARGETS = (
 )
 
 
+@transition
 def rotate_data_key(*, batch_size: int = 200, progress: Callable[[str, int], None] | None = None) -> dict[str, int]:
     """Re-encrypt what a previous key wrote; returns how many rows of each table changed in this run."""
     data = cipher()
@@ -58,8 +59,7 @@ def rotate_data_key(*, batch_size: int = 200, progress: Callable[[str, int], Non
     for target in TARGETS:
         changed[target.name] = _rotate_table(target, batch_size, progress)
     store_data_key_check(current_app.config["VIP_DATA_KEY"])
-    audit.record("data_key.rotated", _DataKey, {"rows": changed})
-    db.session.commit()
+    audit.record("data_key.rotated", _DataKey, {"rows": changed}, actor=None)  # the operator at the console
     return changed
 
 

@@ -16,7 +16,7 @@ from ..cards.models import Card
 from ..clock import today, utcnow
 from ..crypto import cipher
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
-from ..extensions import db
+from ..extensions import db, transition
 from ..rules import N_, refuse
 from ..rules.identity import check_id_number, check_reveal_scope, is_reveal_burst, mask_number
 from ..users.roles import can
@@ -56,7 +56,8 @@ def _audit_view(member: Member) -> dict[str, Any]:
             "phone_masked": mask_number(member.phone)}
 
 
-def register_member(data: Mapping[str, Any], *, by=None) -> tuple[Member, bool]:
+@transition
+def register_member(data: Mapping[str, Any], *, by) -> tuple[Member, bool]:
     """Register a member for ``by`` (None: the system), or return the one already registered with this ID number
     (``created`` False).
 
@@ -78,12 +79,12 @@ def register_member(data: Mapping[str, Any], *, by=None) -> tuple[Member, bool]:
     _set_id_number(member, spec)
     db.session.add(member)
     db.session.flush()
-    audit.record("member.created", member, _audit_view(member))
-    db.session.commit()
+    audit.record("member.created", member, _audit_view(member), actor=by)
     return member, True
 
 
-def update_member(member: Member, changes: Mapping[str, Any]) -> Member:
+@transition
+def update_member(member: Member, changes: Mapping[str, Any], *, by) -> Member:
     current = {"name": member.name, "id_type": member.id_type.value, "phone": member.phone,
                "address": member.address, "postal_code": member.postal_code}
     spec = read_member({**current, **changes}, today=today(), partial=True)
@@ -109,8 +110,7 @@ def update_member(member: Member, changes: Mapping[str, Any]) -> Member:
         if field in changes and current[field] != getattr(member, field):
             diff[field] = {"from": current[field], "to": getattr(member, field)}
     if diff:
-        audit.record("member.updated", member, diff)
-    db.session.commit()
+        audit.record("member.updated", member, diff, actor=by)
     return member
 
 
@@ -123,6 +123,7 @@ def reveal_limit() -> str:
     return current_app.config["VIP_REVEAL_RATE_LIMIT"]
 
 
+@transition
 def reveal_identity(member: Member, *, reason: str | None = None, user) -> dict[str, str]:
     """The full ID number and phone, for ``user``, who says why and serves this member; every reveal is in the audit
     log, the views limit how many an hour one user may see, and a burst of them alerts the managers."""
@@ -137,7 +138,6 @@ def reveal_identity(member: Member, *, reason: str | None = None, user) -> dict[
     audit.record("member.identity_revealed", member,
                  {"id_number_masked": member.id_number_masked, "reason": (reason or "")[:200]}, actor=user)
     _alert_on_burst(user)
-    db.session.commit()
     return {"id_number": number, "phone": member.phone}
 
 

@@ -77,7 +77,7 @@ def edit(member_id: int):
             if not values[secret]:
                 del values[secret]  # left blank: keep the number on file, which the form never shows
         try:
-            services.update_member(member, values)
+            services.update_member(member, values, by=current_user)
         except (ValidationFailed, Conflict) as exc:
             errors = field_errors(exc)
         else:

@@ -13,7 +13,7 @@ from ..cards.models import Card
 from ..clock import today, utcnow
 from ..documents.uploads import read_png
 from ..errors import NotFound, ValidationFailed
-from ..extensions import db
+from ..extensions import db, transition
 from ..rules import N_, refuse
 from ..rules.policies import check_issue
 from .models import Program, Tier
@@ -68,7 +68,8 @@ def _apply(program: Program, spec: ProgramIn) -> None:
     program.updated_at = utcnow()
 
 
-def create_program(data: Mapping[str, Any]) -> Program:
+@transition
+def create_program(data: Mapping[str, Any], *, by) -> Program:
     spec = read_program(data)
     if db.session.scalar(select(Program.id).where(Program.code == spec.code)):
         raise ValidationFailed({"code": refuse("program_code_taken", N_("Another programme already has this code."))})
@@ -76,12 +77,12 @@ def create_program(data: Mapping[str, Any]) -> Program:
     _apply(program, spec)
     db.session.add(program)
     db.session.flush()
-    audit.record("program.created", program, dump_program(program))
-    db.session.commit()
+    audit.record("program.created", program, dump_program(program), actor=by)
     return program
 
 
-def set_seal(program: Program, png: bytes | None) -> Program:
+@transition
+def set_seal(program: Program, png: bytes | None, *, by) -> Program:
     """The issuer's seal image stamped on agreements sealed from now on; None removes it."""
     if png is not None:
         problem, png = read_png(png)  # same checks as a drawn signature: a PNG, sane size, visible ink
@@ -90,8 +91,7 @@ def set_seal(program: Program, png: bytes | None) -> Program:
     program.seal_png = png
     program.updated_at = utcnow()
     audit.record("program.seal_set" if png else "program.seal_removed", program,
-                 {"sha256": hashlib.sha256(png).hexdigest()} if png else {})
-    db.session.commit()
+                 {"sha256": hashlib.sha256(png).hexdigest()} if png else {}, actor=by)
     return program
 
 
@@ -114,7 +114,8 @@ def _check_issued_tiers(program: Program, spec: ProgramIn) -> None:
         raise ValidationFailed(errors)
 
 
-def update_program(program: Program, changes: Mapping[str, Any]) -> Program:
+@transition
+def update_program(program: Program, changes: Mapping[str, Any], *, by) -> Program:
     """Apply a partial change; the merged programme is validated whole, so no rule can be dodged field by field."""
     program = db.session.scalar(select(Program).where(Program.id == program.id)
                                 .with_for_update().execution_options(populate_existing=True))
@@ -127,6 +128,5 @@ def update_program(program: Program, changes: Mapping[str, Any]) -> Program:
     after = dump_program(program)
     diff = {k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]}
     if diff:
-        audit.record("program.updated", program, diff)
-    db.session.commit()
+        audit.record("program.updated", program, diff, actor=by)
     return program

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
+from flask_login import current_user
 
 from ..cards.services import cards_affected_by_opening_day
 from ..errors import ValidationFailed
@@ -49,7 +50,7 @@ def create():
     if request.method == "POST":
         values = _form_data()
         try:
-            program = services.create_program(values)
+            program = services.create_program(values, by=current_user)
         except ValidationFailed as exc:
             return _render_form(None, values, field_errors(exc))
         flash(gettext("Programme %(code)s created.", code=program.code), "success")
@@ -78,7 +79,7 @@ def certificate(code: str):
     upload = request.files.get("file")
     try:
         signing.upload_pkcs12(program, upload.read(signing.MAX_PKCS12_BYTES + 1) if upload else None,
-                              request.form.get("password"))
+                              request.form.get("password"), by=current_user)
     except ValidationFailed as exc:
         return _detail(program, 422, certificate_error=" ".join(field_errors(exc).values()))
     flash(gettext("The certificate is saved; agreements are sealed under it from now on."), "success")
@@ -95,7 +96,7 @@ def seal(code: str):
         return current_app.response_class(program.seal_png, mimetype="image/png")
     upload = request.files.get("seal")
     try:
-        services.set_seal(program, None if request.form.get("remove") else (upload.read() if upload else b""))
+        services.set_seal(program, None if request.form.get("remove") else (upload.read() if upload else b""), by=current_user)
     except ValidationFailed as exc:
         return _detail(program, 422, seal_error=field_errors(exc)["seal"])
     flash(gettext("Saved."), "success")
@@ -110,7 +111,7 @@ def edit(code: str):
         values = _form_data()
         values["code"] = program.code
         try:
-            services.update_program(program, values)
+            services.update_program(program, values, by=current_user)
         except ValidationFailed as exc:
             return _render_form(program, values, field_errors(exc))
         flash(gettext("Saved."), "success")

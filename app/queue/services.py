@@ -17,12 +17,12 @@ from typing import Any
 from sqlalchemy import func, select
 
 from .. import audit
-from ..audit import current_actor_id, printable
+from ..audit import actor_id, printable
 from ..cards import services as cards
 from ..cards.models import Card
 from ..clock import today, utcnow
 from ..errors import Conflict, NotFound
-from ..extensions import db
+from ..extensions import db, transition
 from ..members.services import find_by_id_number
 from ..programs.models import Program
 from ..rules import N_, refuse
@@ -47,14 +47,16 @@ def _program(code: str | None, *, lock: bool = False) -> Program:
     return program
 
 
-def check_in(code: str, program_code: str | None) -> tuple[QueueEntry, bool]:
+@transition
+def check_in(code: str, program_code: str | None, *, by) -> tuple[QueueEntry, bool]:
     """The holder arrived: the card must be usable at this programme today; it gets the day's next number, or the
     number it already has. Returns (entry, new)."""
     program = _program(program_code, lock=True)  # one number at a time per programme
-    return _check_in(program, cards.card_for_code(code))
+    return _check_in(program, cards.card_for_code(code), by=by)
 
 
-def check_in_holder(data: Mapping[str, Any]) -> tuple[QueueEntry, bool]:
+@transition
+def check_in_holder(data: Mapping[str, Any], *, by) -> tuple[QueueEntry, bool]:
     """The card was left at home: the holder shows their ID, whose number finds them (the blind index, never a
     search of clear text); a phone number given as well must be theirs. Their card usable here today checks in."""
     spec = HolderCheckIn.read(data)
@@ -72,11 +74,11 @@ def check_in_holder(data: Mapping[str, Any]) -> tuple[QueueEntry, bool]:
                                  .order_by(Card.id.desc()).limit(1))
         raise Conflict(cards.verdict_for(mine, program.code, for_use=True) if mine else refuse(
             "no_card_here", N_("This holder has no card of this programme.")))
-    entry, new = _check_in(program, held[0], by_holder=True)
+    entry, new = _check_in(program, held[0], by_holder=True, by=by)
     return entry, new
 
 
-def _check_in(program: Program, card, *, by_holder: bool = False) -> tuple[QueueEntry, bool]:
+def _check_in(program: Program, card, *, by, by_holder: bool = False) -> tuple[QueueEntry, bool]:
     verdict = cards.verdict_for(card, program.code, for_use=True)
     if not verdict.ok:
         raise Conflict(verdict, card_status=card.status.value if card else None)
@@ -88,12 +90,11 @@ def _check_in(program: Program, card, *, by_holder: bool = False) -> tuple[Queue
     number = (db.session.scalar(select(func.max(QueueEntry.number)).where(
         QueueEntry.program_id == program.id, QueueEntry.day == day)) or 0) + 1
     entry = QueueEntry(program=program, day=day, number=number, card=card, public_id=card.public_id,
-                       status=QueueStatus.WAITING, checked_in_at=utcnow(), checked_in_by_id=current_actor_id())
+                       status=QueueStatus.WAITING, checked_in_at=utcnow(), checked_in_by_id=actor_id(by))
     db.session.add(entry)
     db.session.flush()
     audit.record("queue.checked_in", entry, {"program": program.code, "number": number, "card": card.number,
-                                             **({"by": "holder_id"} if by_holder else {})})
-    db.session.commit()
+                                             **({"by": "holder_id"} if by_holder else {})}, actor=by)
     return entry, True
 
 
@@ -106,7 +107,8 @@ def entries(program_code: str | None) -> list[QueueEntry]:
                                              QueueEntry.number)))
 
 
-def call_next(program_code: str | None, station: str | None = None) -> QueueEntry:
+@transition
+def call_next(program_code: str | None, station: str | None = None, *, by) -> QueueEntry:
     """The lowest waiting number becomes called, at this desk."""
     program = _program(program_code, lock=True)  # two desks calling at once call two different numbers
     # After a lottery the drawn order decides; those who arrived after the draw follow, in their order of arrival.
@@ -115,14 +117,14 @@ def call_next(program_code: str | None, station: str | None = None) -> QueueEntr
         .order_by(QueueEntry.draw_position.is_(None), QueueEntry.draw_position, QueueEntry.number).limit(1))
     if entry is None:
         raise Conflict(refuse("queue_empty", N_("Nobody is waiting.")))
-    entry.status, entry.called_at, entry.called_by_id = QueueStatus.CALLED, utcnow(), current_actor_id()
+    entry.status, entry.called_at, entry.called_by_id = QueueStatus.CALLED, utcnow(), actor_id(by)
     entry.station = printable(station, 60)
-    audit.record("queue.called", entry, {"program": program.code, "number": entry.number, "station": entry.station})
-    db.session.commit()
+    audit.record("queue.called", entry, {"program": program.code, "number": entry.number, "station": entry.station}, actor=by)
     return entry
 
 
-def move(entry_id: int, action: str, station: str | None = None) -> QueueEntry:
+@transition
+def move(entry_id: int, action: str, station: str | None = None, *, by) -> QueueEntry:
     """Recall, skip or serve a called number."""
     entry = db.session.scalar(select(QueueEntry).where(QueueEntry.id == entry_id).with_for_update()
                               .execution_options(populate_existing=True))
@@ -133,12 +135,11 @@ def move(entry_id: int, action: str, station: str | None = None) -> QueueEntry:
         raise Conflict(refuse("queue_move_not_allowed", message))
     entry.status = to
     if to is QueueStatus.CALLED:
-        entry.called_at, entry.called_by_id, entry.finished_at = utcnow(), current_actor_id(), None
+        entry.called_at, entry.called_by_id, entry.finished_at = utcnow(), actor_id(by), None
         entry.station = printable(station, 60) or entry.station
     else:
         entry.finished_at = utcnow()
-    audit.record(f"queue.{action}", entry, {"number": entry.number, "status": to.value})
-    db.session.commit()
+    audit.record(f"queue.{action}", entry, {"number": entry.number, "status": to.value}, actor=by)
     return entry
 
 
@@ -156,18 +157,18 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_screen(program_code: str | None, data: Mapping[str, Any]) -> tuple[CallScreen, str]:
+@transition
+def create_screen(program_code: str | None, data: Mapping[str, Any], *, by) -> tuple[CallScreen, str]:
     """A link for one display: (screen, the secret for its address, shown this once)."""
     spec = ScreenIn.read(data)
     name, english = spec.name, spec.english
     program = _program(program_code)
     secret = secrets.token_urlsafe(24)
     screen = CallScreen(program=program, name=name, token_hash=_token_hash(secret), english=bool(english),
-                        created_at=utcnow(), created_by_id=current_actor_id())
+                        created_at=utcnow(), created_by_id=actor_id(by))
     db.session.add(screen)
     db.session.flush()
-    audit.record("call_screen.created", screen, {"program": program.code, "name": name})
-    db.session.commit()
+    audit.record("call_screen.created", screen, {"program": program.code, "name": name}, actor=by)
     return screen, secret
 
 
@@ -177,14 +178,14 @@ def screens(program_code: str | None) -> list[CallScreen]:
                                    .order_by(CallScreen.id)))
 
 
-def revoke_screen(screen_id: int) -> CallScreen:
+@transition
+def revoke_screen(screen_id: int, *, by) -> CallScreen:
     screen = db.session.get(CallScreen, screen_id)
     if screen is None:
         raise NotFound(refuse("call_screen_not_found", N_("No call screen has the number %(id)s."), id=screen_id))
     if screen.revoked_at is None:
         screen.revoked_at = utcnow()
-        audit.record("call_screen.revoked", screen, {"name": screen.name})
-        db.session.commit()
+        audit.record("call_screen.revoked", screen, {"name": screen.name}, actor=by)
     return screen
 
 
@@ -225,7 +226,8 @@ def draw_order(seed: str, entrants: list[tuple[int, str]]) -> list[int]:
     return [number for number, _ in sorted(entrants, key=key)]
 
 
-def run_draw(program_code: str | None, data: Mapping[str, Any]) -> LotteryDraw:
+@transition
+def run_draw(program_code: str | None, data: Mapping[str, Any], *, by) -> LotteryDraw:
     """A manager draws the order of today's waiting arrivals, once a day per programme. The seed is given (digits
     read out before witnesses, or a notary's) or made here from 32 random bytes; it is recorded with the list drawn
     from and the result, and the arrivals are called in that order."""
@@ -245,12 +247,11 @@ def run_draw(program_code: str | None, data: Mapping[str, Any]) -> LotteryDraw:
     for entry in waiting:
         entry.draw_position = position[entry.number]
     draw = LotteryDraw(program=program, day=day, seed=seed, algorithm=ALGORITHM, entrants=json.dumps(entrants),
-                       result=json.dumps(order), drawn_at=utcnow(), drawn_by_id=current_actor_id())
+                       result=json.dumps(order), drawn_at=utcnow(), drawn_by_id=actor_id(by))
     db.session.add(draw)
     db.session.flush()
     audit.record("lottery.drawn", draw, {"program": program.code, "day": day, "seed": seed, "entrants": len(entrants),
-                                         "order": order})
-    db.session.commit()
+                                         "order": order}, actor=by)
     return draw
 
 

@@ -49,7 +49,7 @@ def index():
 def call_next():
     program = _program()
     try:
-        entry = services.call_next(program, _station())
+        entry = services.call_next(program, _station(), by=current_user)
         flash(gettext("Number %(n)s, please.", n=entry.number), "success")
     except ServiceError as exc:
         flash(say(exc.decision), "error")
@@ -60,7 +60,7 @@ def call_next():
 @require("card.redeem")
 def move(entry_id: int, action: str):
     try:
-        services.move(entry_id, action, _station())
+        services.move(entry_id, action, _station(), by=current_user)
     except ServiceError as exc:
         flash(say(exc.decision), "error")
     return redirect(url_for("queue.index", program=_program()))
@@ -74,7 +74,7 @@ def create_screen():
     program = _program()
     try:
         screen, secret = services.create_screen(program, {"name": request.form.get("name", ""),
-                                                          "english": "english" in request.form})
+                                                          "english": "english" in request.form}, by=current_user)
     except ServiceError as exc:
         flash(_explain(exc), "error")
         return redirect(url_for("queue.index", program=program))
@@ -87,7 +87,7 @@ def create_screen():
 @bp.post("/queue/screens/<id:screen_id>/revoke")
 @require("program.manage")
 def revoke_screen(screen_id: int):
-    services.revoke_screen(screen_id)
+    services.revoke_screen(screen_id, by=current_user)
     flash(gettext("The screen's link no longer works."), "success")
     return redirect(url_for("queue.index", program=_program()))
 
@@ -97,7 +97,7 @@ def revoke_screen(screen_id: int):
 def run_draw():
     program = _program()
     try:
-        draw = services.run_draw(program, {"seed": request.form.get("seed", "")})
+        draw = services.run_draw(program, {"seed": request.form.get("seed", "")}, by=current_user)
     except ServiceError as exc:
         flash(_explain(exc), "error")
         return redirect(url_for("queue.index", program=program))

@@ -20,11 +20,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit
-from ..audit import current_actor_id
+from ..audit import actor_id
 from ..clock import utcnow
 from ..crypto import cipher
 from ..errors import Conflict, ValidationFailed
-from ..extensions import db
+from ..extensions import db, transition
 from ..rules import N_, refuse
 from .models import CertificateKind, SigningCertificate
 
@@ -39,7 +39,8 @@ def _name(common: str, organisation: str) -> x509.Name:
                       x509.NameAttribute(NameOID.COMMON_NAME, common[:64])])
 
 
-def _row(kind: CertificateKind, cert: x509.Certificate, key, chain: list[x509.Certificate], program=None) -> SigningCertificate:
+def _row(kind: CertificateKind, cert: x509.Certificate, key, chain: list[x509.Certificate], program=None, by=None
+         ) -> SigningCertificate:
     key_der = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     return SigningCertificate(
         program=program, kind=kind, subject=cert.subject.rfc4514_string()[:300], serial=format(cert.serial_number, "x"),
@@ -47,7 +48,7 @@ def _row(kind: CertificateKind, cert: x509.Certificate, key, chain: list[x509.Ce
         not_after=cert.not_valid_after_utc,
         certificate_pem="".join(c.public_bytes(serialization.Encoding.PEM).decode() for c in [cert, *chain]),
         key_encrypted=cipher().encrypt_bytes(key_der, context=_CONTEXT), created_at=utcnow(),
-        created_by_id=current_actor_id())
+        created_by_id=actor_id(by))
 
 
 def certificates(row: SigningCertificate) -> list[x509.Certificate]:
@@ -99,7 +100,7 @@ def current_certificate(program) -> SigningCertificate | None:
                                                               SigningCertificate.retired_at.is_(None)))
 
 
-def certificate_for(program) -> SigningCertificate:
+def certificate_for(program, *, by) -> SigningCertificate:
     """The certificate to seal this programme's agreements with; a demo one where allowed and none was uploaded.
     The caller's transaction keeps a newly made demo certificate."""
     row = current_certificate(program)
@@ -116,15 +117,16 @@ def certificate_for(program) -> SigningCertificate:
                   ca_key, ca=False, days=3 * 365)
     try:
         with db.session.begin_nested():
-            row = _row(CertificateKind.DEMO, cert, key, [ca_cert], program=program)
+            row = _row(CertificateKind.DEMO, cert, key, [ca_cert], program=program, by=by)
             db.session.add(row)
     except IntegrityError:  # two first sealings at once: the other one's certificate serves both
         return current_certificate(program)
-    audit.record("program.certificate_demo_issued", program, {"subject": row.subject, "serial": row.serial})
+    audit.record("program.certificate_demo_issued", program, {"subject": row.subject, "serial": row.serial}, actor=by)
     return row
 
 
-def upload_pkcs12(program, content: bytes | None, password: str | None) -> SigningCertificate:
+@transition
+def upload_pkcs12(program, content: bytes | None, password: str | None, *, by) -> SigningCertificate:
     """The issuer's own certificate: checked, its key kept encrypted, the password forgotten; the old one retired."""
     problem = _check_upload(content)
     if problem:
@@ -151,13 +153,12 @@ def upload_pkcs12(program, content: bytes | None, password: str | None) -> Signi
     if old is not None:
         old.retired_at = now
         db.session.flush()
-    row = _row(CertificateKind.UPLOADED, cert, key, list(extra or []), program=program_row)
+    row = _row(CertificateKind.UPLOADED, cert, key, list(extra or []), program=program_row, by=by)
     db.session.add(row)
     db.session.flush()
     audit.record("program.certificate_uploaded", program_row, {"subject": row.subject, "serial": row.serial,
                                                                "fingerprint": row.fingerprint,
-                                                               "replaces": old.serial if old else None})
-    db.session.commit()
+                                                               "replaces": old.serial if old else None}, actor=by)
     return row
 
 

@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import func, select
 
 from .. import audit
-from ..audit import current_actor_id
+from ..audit import actor_id
 from ..clock import today, utcnow
 from ..errors import Conflict, NotFound, ValidationFailed
-from ..extensions import db
+from ..extensions import db, transition
 from ..programs.models import Program
 from ..rules import N_, Decision, refuse
 from ..rules.money import fen_to_decimal, format_fen
@@ -87,14 +87,15 @@ def _changes_refused(unit: Unit, spec: UnitIn) -> Decision | None:
     return None
 
 
-def _status(unit: Unit, new: UnitStatus, reason: str | None = None) -> None:
+def _status(unit: Unit, new: UnitStatus, reason: str | None = None, *, by) -> None:
     if unit.status is not new:
         audit.record("unit.status_changed", unit, {"code": unit.code, "from": unit.status.value, "to": new.value,
-                                                   **({"reason": reason} if reason else {})})
+                                                   **({"reason": reason} if reason else {})}, actor=by)
         unit.status = new
 
 
-def create_unit(program: Program, data: Mapping[str, Any]) -> Unit:
+@transition
+def create_unit(program: Program, data: Mapping[str, Any], *, by) -> Unit:
     spec = read_unit(data)
     if spec.status is not None and spec.status is UnitStatus.SOLD:
         raise ValidationFailed({"status": check_manual_status(UnitStatus.AVAILABLE, spec.status)})
@@ -105,12 +106,12 @@ def create_unit(program: Program, data: Mapping[str, Any]) -> Unit:
     _set(unit, spec)
     db.session.add(unit)
     db.session.flush()
-    audit.record("unit.created", unit, {"code": unit.code, "status": unit.status.value})
-    db.session.commit()
+    audit.record("unit.created", unit, {"code": unit.code, "status": unit.status.value}, actor=by)
     return unit
 
 
-def update_unit(unit: Unit, data: Mapping[str, Any]) -> Unit:
+@transition
+def update_unit(unit: Unit, data: Mapping[str, Any], *, by) -> Unit:
     """Change a unit's particulars or set it available, held or withdrawn (never sold: only a purchase sells)."""
     unit = db.session.scalar(select(Unit).where(Unit.id == unit.id).with_for_update()
                              .execution_options(populate_existing=True))
@@ -124,11 +125,10 @@ def update_unit(unit: Unit, data: Mapping[str, Any]) -> Unit:
         raise Conflict(problem)
     diff = _set(unit, spec)
     if diff:
-        audit.record("unit.updated", unit, {"code": unit.code, **diff})
+        audit.record("unit.updated", unit, {"code": unit.code, **diff}, actor=by)
     if spec.status is not None:
-        _status(unit, spec.status)
+        _status(unit, spec.status, by=by)
     unit.updated_at = utcnow()
-    db.session.commit()
     return unit
 
 
@@ -155,18 +155,18 @@ def sale_of(unit: Unit):
     return db.session.scalar(select(Redemption).where(Redemption.unit_id == unit.id, Redemption.annulled_at.is_(None)))
 
 
-def sell(unit: Unit, card_number: str) -> None:
+def sell(unit: Unit, card_number: str, *, by) -> None:
     audit.record("unit.status_changed", unit, {"code": unit.code, "from": unit.status.value, "to": "sold",
-                                               "card": card_number})
+                                               "card": card_number}, actor=by)
     unit.status, unit.updated_at = UnitStatus.SOLD, utcnow()
 
 
-def release(unit_id: int, card_number: str) -> Unit:
+def release(unit_id: int, card_number: str, *, by) -> Unit:
     """A cancelled purchase puts its unit back on sale (caller's transaction)."""
     unit = db.session.scalar(select(Unit).where(Unit.id == unit_id).with_for_update()
                              .execution_options(populate_existing=True))
     audit.record("unit.status_changed", unit, {"code": unit.code, "from": unit.status.value, "to": "available",
-                                               "card": card_number})
+                                               "card": card_number}, actor=by)
     unit.status, unit.updated_at = UnitStatus.AVAILABLE, utcnow()
     return unit
 
@@ -197,7 +197,8 @@ def published_for_sale(program_id: int, name: str) -> PublishedDiscount:
     return discount
 
 
-def create_published_discount(program: Program, data: Mapping[str, Any]) -> PublishedDiscount:
+@transition
+def create_published_discount(program: Program, data: Mapping[str, Any], *, by) -> PublishedDiscount:
     spec = PublishedDiscountIn.read(data)
     name, rate, valid_from, valid_until = spec.name, spec.rate_bp, spec.valid_from or today(), spec.valid_until
     if valid_until is not None and valid_until < valid_from:
@@ -207,25 +208,24 @@ def create_published_discount(program: Program, data: Mapping[str, Any]) -> Publ
         raise ValidationFailed({"name": refuse("published_discount_taken", N_(
             "A published discount is already called %(name)s."), name=name)})
     discount = PublishedDiscount(program_id=program.id, name=name, rate_bp=rate, valid_from=valid_from,
-                                 valid_until=valid_until, created_at=utcnow(), created_by_id=current_actor_id())
+                                 valid_until=valid_until, created_at=utcnow(), created_by_id=actor_id(by))
     db.session.add(discount)
     db.session.flush()
     audit.record("published_discount.created", discount, {"program": program.code, "name": name, "rate_bp": rate,
-                                                          "valid_from": valid_from, "valid_until": valid_until})
-    db.session.commit()
+                                                          "valid_from": valid_from, "valid_until": valid_until}, actor=by)
     return discount
 
 
-def delete_published_discount(program: Program, discount_id: int) -> None:
+@transition
+def delete_published_discount(program: Program, discount_id: int, *, by) -> None:
     """Purchases keep the name and rate they applied, so taking a discount down changes no record."""
     discount = db.session.get(PublishedDiscount, discount_id)
     if discount is None or discount.program_id != program.id:
         raise NotFound(refuse("published_discount_not_found", N_("No published discount is called %(name)s."),
                               name=discount_id))
     audit.record("published_discount.deleted", discount, {"program": program.code, "name": discount.name,
-                                                          "rate_bp": discount.rate_bp})
+                                                          "rate_bp": discount.rate_bp}, actor=by)
     db.session.delete(discount)
-    db.session.commit()
 
 
 # The sales control sheet ---------------------------------------------------------------------------------------
@@ -344,7 +344,8 @@ class ImportResult:
     dry_run: bool = False
 
 
-def import_units(program: Program, content: bytes, filename: str, *, dry_run: bool) -> ImportResult:
+@transition
+def import_units(program: Program, content: bytes, filename: str, *, dry_run: bool, by) -> ImportResult:
     """Add or update units from a sheet, by their 房号. All or nothing: a sheet with any wrong row writes nothing and
     names every wrong row and field. A dry run checks and counts without writing."""
     if not content:
@@ -402,7 +403,7 @@ def import_units(program: Program, content: bytes, filename: str, *, dry_run: bo
         if spec.status is not None and spec.status is not unit.status:
             diff["status"] = {"from": unit.status.value, "to": spec.status.value}
             if not dry_run:  # every status change is audited, whether by hand or by sheet
-                _status(unit, spec.status, reason=f"import {filename[:60]}")
+                _status(unit, spec.status, reason=f"import {filename[:60]}", by=by)
             unit.status = spec.status
         if diff:
             unit.updated_at = utcnow()
@@ -414,8 +415,7 @@ def import_units(program: Program, content: bytes, filename: str, *, dry_run: bo
         return result
     db.session.flush()
     audit.record("units.imported", program, {"file": filename[:100], "rows": result.rows, "created": result.created,
-                                             "updated": result.updated})
-    db.session.commit()
+                                             "updated": result.updated}, actor=by)
     return result
 
 

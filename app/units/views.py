@@ -56,7 +56,8 @@ def import_units(code: str):
     upload = request.files.get("file")
     content, filename = (upload.read(), upload.filename or "") if upload else (b"", "")
     try:
-        result = services.import_units(program, content, filename, dry_run=bool(request.form.get("dry_run")))
+        result = services.import_units(program, content, filename, dry_run=bool(request.form.get("dry_run")),
+                                       by=current_user)
     except ValidationFailed as exc:
         return _sheet(program, 422, import_error=" ".join(field_errors(exc).values()))
     if result.errors:
@@ -76,7 +77,7 @@ def create(code: str):
     program = get_program(code)
     form = {k: v for k, v in request.form.items() if k in UnitIn.names()}
     try:
-        unit = services.create_unit(program, form)
+        unit = services.create_unit(program, form, by=current_user)
     except ValidationFailed as exc:
         return _sheet(program, 422, unit_errors=field_errors(exc), unit_values=form)
     flash(gettext("Unit %(code)s added.", code=unit.code), "success")
@@ -93,7 +94,8 @@ def edit(code: str, unit_code: str):
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
-            services.update_unit(unit, {k: v for k, v in request.form.items() if k in UnitIn.names() and k != "code"})
+            services.update_unit(unit, {k: v for k, v in request.form.items() if k in UnitIn.names() and k != "code"},
+                                 by=current_user)
         except ValidationFailed as exc:
             errors = field_errors(exc)
         except ServiceError as exc:
@@ -119,7 +121,7 @@ def add_discount(code: str):
     program = get_program(code)
     form = {k: request.form.get(k, "") for k in ("name", "rate", "valid_from", "valid_until")}
     try:
-        services.create_published_discount(program, form)
+        services.create_published_discount(program, form, by=current_user)
     except ValidationFailed as exc:
         return _sheet(program, 422, discount_errors=field_errors(exc), discount_values=form)
     flash(gettext("Saved."), "success")
@@ -130,6 +132,6 @@ def add_discount(code: str):
 @require("program.manage")
 def delete_discount(code: str, discount_id: int):
     program = get_program(code)
-    services.delete_published_discount(program, discount_id)
+    services.delete_published_discount(program, discount_id, by=current_user)
     flash(gettext("Saved."), "success")
     return redirect(url_for("units.sheet", code=program.code) + "#discounts")

@@ -17,7 +17,7 @@ from .. import audit
 from ..audit import AuditEntry
 from ..clock import utcnow
 from ..errors import Conflict, NotFound, ValidationFailed
-from ..extensions import commit_keeping_loaded, db
+from ..extensions import commit_keeping_loaded, db, transition
 from ..rules import N_, refuse
 from ..rules.identity import mask_name
 from .models import ApiToken, User
@@ -29,6 +29,7 @@ TOKEN_TOUCH_INTERVAL = dt.timedelta(minutes=1)
 TOKEN_DAYS_DEFAULT, TOKEN_DAYS_MAX = 90, 365  # a POS integration renews its token each quarter, at most yearly  # how fresh a token's "last used" needs to be
 
 
+@transition
 def create_user(data: Mapping[str, Any], *, actor: User | None = None) -> User:
     spec = UserIn.read(data)
     username = spec.username.lower()  # stored lower-case: the unique constraint is case-blind
@@ -40,10 +41,10 @@ def create_user(data: Mapping[str, Any], *, actor: User | None = None) -> User:
     db.session.add(user)
     db.session.flush()
     audit.record("user.created", user, {"username": username, "role": role.value}, actor=actor)
-    db.session.commit()
     return user
 
 
+@transition
 def update_user(user: User, data: Mapping[str, Any], *, actor: User) -> User:
     """Change display name, role, active flag or password; an admin cannot lock themselves out."""
     spec = UserPatch.read(data)
@@ -64,7 +65,6 @@ def update_user(user: User, data: Mapping[str, Any], *, actor: User) -> User:
         changes["password"] = "changed"
     if changes:
         audit.record("user.updated", user, changes, actor=actor)
-    db.session.commit()
     return user
 
 
@@ -89,6 +89,7 @@ def username_locked_out(username: str) -> bool:
     return user is not None and locked_out(user)
 
 
+@transition
 def authenticate(username: str, password: str) -> User | None:
     """The user for these credentials, or None; failures are logged without the password. A locked-out account
     signs in with nothing, not even the right password, until the lockout has passed."""
@@ -96,18 +97,15 @@ def authenticate(username: str, password: str) -> User | None:
     password_ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password or "")
     if user is not None and locked_out(user):
         audit.record("user.login_locked", user, {"username": user.username}, actor=_Anonymous(user.username))
-        db.session.commit()
         return None
     if user is None or not user.active or not password_ok:
         # An unknown "username" is often a password typed in the wrong box: keep only a hint of it.
         typed = user.username if user else mask_name((username or "").strip()[:40])
         attempt = _Anonymous(typed)
         audit.record("user.login_failed", user or attempt, {"username": typed}, actor=attempt)
-        db.session.commit()
         return None
     user.last_login_at = utcnow()
     audit.record("user.logged_in", user, actor=user)
-    db.session.commit()
     return user
 
 
@@ -125,6 +123,7 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@transition
 def issue_token(user: User, name: str = "api", *, days: int = TOKEN_DAYS_DEFAULT, actor: User | None = None) -> str:
     """Create a token valid for ``days`` and return it in clear; this is the only time it can be seen."""
     if not 1 <= days <= TOKEN_DAYS_MAX:
@@ -138,10 +137,10 @@ def issue_token(user: User, name: str = "api", *, days: int = TOKEN_DAYS_DEFAULT
     db.session.flush()
     audit.record("api_token.issued", row, {"user": user.username, "name": row.name, "prefix": row.prefix,
                                            "days": days}, actor=actor)
-    db.session.commit()
     return token
 
 
+@transition
 def revoke_token(user: User, token_id: int, *, actor: User) -> ApiToken:
     row = db.session.get(ApiToken, token_id)
     if row is None or row.user_id != user.id:
@@ -150,7 +149,6 @@ def revoke_token(user: User, token_id: int, *, actor: User) -> ApiToken:
         raise Conflict(refuse("token_already_revoked", N_("This API token was already revoked.")))
     row.revoked_at = utcnow()
     audit.record("api_token.revoked", row, {"user": row.user.username, "prefix": row.prefix}, actor=actor)
-    db.session.commit()
     return row
 
 
@@ -178,12 +176,12 @@ def expired_token(token: str) -> ApiToken | None:
     return row if row is not None and row.revoked_at is None and row.expires_at <= utcnow() else None
 
 
+@transition
 def end_sessions(user: User) -> None:
     """Signing out: every session of the account ends on the server, whoever holds a copy of the cookie."""
     user = db.session.get(User, user.id)
     user.session_epoch += 1
     audit.record("user.signed_out", user, {"username": user.username}, actor=user)
-    db.session.commit()
 
 
 def get_user(user_id: int) -> User:

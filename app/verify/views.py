@@ -42,7 +42,7 @@ def _scanned_code() -> str:
 @limiter.limit(_card_limit, key_func=_scanned_code)
 @limiter.limit(_invalid_limit, deduct_when=lambda response: bool(g.get("vip_scan_invalid")))
 def card(token: str):
-    verdict, found = cards.verify_token(token)
+    verdict, found = cards.verify_token(token, by=current_user if current_user.is_authenticated else None)
     g.vip_scan_invalid = found is None  # only codes that name no card count towards the guessing limit
     staff = current_user.is_authenticated and can(current_user, "card.view")
     return render_template("verify/card.html", verdict=verdict, card=found, staff=staff,

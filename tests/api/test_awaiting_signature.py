@@ -141,12 +141,12 @@ def test_the_migration_classifies_existing_cards_by_their_agreements(tmp_path):
         with fresh.test_request_context("/"):
             user = create_user({"username": "c1", "role": "consultant", "password": "password-123"})
             login_user(user)
-            program = create_program(program_payload(code="OLD-1", opening_date=None))
+            program = create_program(program_payload(code="OLD-1", opening_date=None), by=user)
             numbers = []
             for n in (1, 2):
-                member, _ = register_member({"name": f"老会员{n}", "id_number": valid_id_number(700 + n), "phone": "13800138000"})
+                member, _ = register_member({"name": f"老会员{n}", "id_number": valid_id_number(700 + n), "phone": "13800138000"}, by=user)
                 card = issue_card({"program": program.code, "tier": "VIP", "member_id": member.id, "amount": "50000",
-                                   "payment_method": "cash", "receipt_no": f"OLD{n}"})
+                                   "payment_method": "cash", "receipt_no": f"OLD{n}"}, by=user)
                 numbers.append(card.number)
             seal_scan(card.agreements[0].id, scan_png(), "s.png", consultant=user)  # the second one was signed
         flask_migrate.downgrade(revision="0003_lifecycle")  # as the database stood before this rule

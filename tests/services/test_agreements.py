@@ -81,7 +81,7 @@ def test_value_add_and_membership_agreements_use_their_own_words(app, make_card,
 def test_signing_on_screen_embeds_signatures_and_seal_then_seals(app, make_card, make_program):
     from app.programs.services import set_seal
     program = make_program(code="SIGN-1")
-    in_app(app, set_seal, program, __import__("base64").b64decode(signature_data_url("章").split(",", 1)[1]))
+    in_app(app, set_seal, program, __import__("base64").b64decode(signature_data_url("章").split(",", 1)[1]), by=None)
     card = make_card(signed=False, program=program)
     consultant = make_card.consultant
     agreement = in_app(app, services.sign_drawn, card.agreements[0].id,

@@ -109,10 +109,10 @@ def test_verdicts_for_genuine_and_forged_tokens_and_every_scan_is_stored(app, ma
         forged = [token[:-1] + ("A" if token[-1] != "A" else "B"), token[:20], "garbage", "x" * 5000, "",
                   tokens.card_token(card.public_id, card.generation + 1),  # genuine signature, no such card
                   tokens.sign(tokens.DOCUMENT, [card.public_id, card.generation])]  # a token of another purpose
-        assert services.verify_token(token)[0].code == "valid"
-        assert services.verify_token(token, counter_program="OTHER")[0].code == "wrong_program"
+        assert services.verify_token(token, by=None)[0].code == "valid"
+        assert services.verify_token(token, counter_program="OTHER", by=None)[0].code == "wrong_program"
         for bad in forged:
-            verdict, found = services.verify_token(bad)
+            verdict, found = services.verify_token(bad, by=None)
             assert (verdict.code, found) == ("invalid", None), bad[:30]
     verdicts = list(db.session.scalars(select(Scan.verdict).order_by(Scan.id)))
     assert verdicts == ["valid", "wrong_program"] + ["invalid"] * len(forged)
@@ -138,21 +138,21 @@ def test_validity_dates_give_their_verdicts(app, clock, make_card, make_program)
     card = make_card(program=make_program("online_membership"))
     token = in_request(app, tokens.card_token, card.public_id, card.generation)
     clock.at = DEFAULT_NOW + dt.timedelta(days=365)  # 2027-05-20: the day after the last valid day
-    assert in_request(app, services.verify_token, token)[0].code == "expired"
+    assert in_request(app, services.verify_token, token, by=None)[0].code == "expired"
     clock.at = DEFAULT_NOW - dt.timedelta(days=1)
-    assert in_request(app, services.verify_token, token)[0].code == "not_yet_valid"
+    assert in_request(app, services.verify_token, token, by=None)[0].code == "not_yet_valid"
 
 
 def test_redeem_settles_records_and_only_once(app, make_card, make_program):
     card = make_card(program=make_program("presale_95"))
-    redemption = in_request(app, services.redeem, card.id, {"item": "3-1-1201", "price": "1000000.00"})
+    redemption = in_request(app, services.redeem, card.id, {"item": "3-1-1201", "price": "1000000.00"}, by=None)
     assert (redemption.payable_fen, redemption.deposit_applied_fen, redemption.discounted_fen) == (90_000_000, 5_000_000, 95_000_000)
     assert card.status.value == "redeemed" and card.redeemed_at is not None
     assert [e.kind.value for e in card.ledger] == ["deposit_received", "deposit_applied"]
     assert card.held_fen == 0 == sum(e.amount_fen for e in card.ledger)
     assert redemption.agreement.kind.value == "redemption" and redemption.agreement.number.startswith("JC")
     with pytest.raises(Conflict) as caught:
-        in_request(app, services.redeem, card.id, {"item": "3-1-1202", "price": "900000"})
+        in_request(app, services.redeem, card.id, {"item": "3-1-1202", "price": "900000"}, by=None)
     assert caught.value.code == "redeemed"
     assert list(db.session.scalars(select(Scan.verdict).where(Scan.action == "redeem").order_by(Scan.id))) == ["valid", "redeemed"]
     assert db.session.scalar(select(func.count(Redemption.id))) == 1
@@ -164,7 +164,7 @@ def test_redeem_needs_a_price_and_writes_nothing_without_one(app, make_card):
     for data, code in (({"item": "3-1-1201"}, "required"), ({"item": "3-1-1201", "price": "0"}, "price_invalid"),
                        ({"item": "3-1-1201", "price": "-5"}, "amount_negative")):
         with pytest.raises(ValidationFailed) as caught:
-            in_request(app, services.redeem, card.id, data)
+            in_request(app, services.redeem, card.id, data, by=None)
         assert caught.value.fields["price"].code == code
     assert counts() == before and card.status.value == "active"
 
@@ -172,14 +172,14 @@ def test_redeem_needs_a_price_and_writes_nothing_without_one(app, make_card):
 def test_retail_cards_redeem_many_times_and_keep_the_discount_only(app, make_card, make_program):
     card = make_card(program=make_program("retail_vip"), payment_method=None, receipt_no=None)
     for _ in range(2):
-        r = in_request(app, services.redeem, card.id, {"item": "外套", "price": "1000"})
+        r = in_request(app, services.redeem, card.id, {"item": "外套", "price": "1000"}, by=None)
         assert (r.discounted_fen, r.payable_fen, r.offset_fen) == (86_000, 86_000, 0)
     assert card.status.value == "active"
 
 
 def test_the_ledger_always_sums_to_the_money_held(app, make_card, make_program):
     value_add = make_card(program=make_program("presale_value_add"))
-    in_request(app, services.redeem, value_add.id, {"item": "车位 B-12", "price": "30000"})
+    in_request(app, services.redeem, value_add.id, {"item": "车位 B-12", "price": "30000"}, by=None)
     # Price 30,000 < credit 50,000: the 20,000 deposit is applied whole, 10,000 of credit used, the rest lapses.
     assert value_add.held_fen == sum(e.amount_fen for e in value_add.ledger) == 0
     assert value_add.redemptions[0].credit_lapsed_fen == 2_000_000

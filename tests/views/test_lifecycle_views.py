@@ -86,7 +86,7 @@ def test_transfer_annul_and_void_in_the_browser(app, login, make_card, make_prog
     counter_card = make_card(program=make_program(code="WEBAN"))
     from app.cards.services import redeem
     from tests.conftest import in_request
-    redemption = in_request(app, redeem, counter_card.id, {"item": "5-5-505", "price": "900000"})
+    redemption = in_request(app, redeem, counter_card.id, {"item": "5-5-505", "price": "900000"}, by=None)
     asked = post(consultant, f"/redemptions/{redemption.id}/annul", {"reason": "合同解除"}, f"/cards/{counter_card.number}")
     assert "等待经理审批" in asked.get_data(as_text=True)
     from app.approvals.models import AnnulRequest

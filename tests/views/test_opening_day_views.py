@@ -55,6 +55,6 @@ def test_the_counter_checks_in_a_holder_by_id_and_signs_its_own_confirmation(app
     assert signed.status_code == 200 and "已签署封存" in signed.get_data(as_text=True)
     other_counter = login("counter")  # another desk's redemption is not theirs to sign
     other = make_card(program=program)
-    theirs = in_request(app, redeem, other.id, {"item": "1-1-102", "price": "100000"})
+    theirs = in_request(app, redeem, other.id, {"item": "1-1-102", "price": "100000"}, by=None)
     assert other_counter.get(f"/agreements/{theirs.agreement_id}/sign").status_code == 403
     assert other_counter.get(f"/agreements/{other.agreements[0].id}/sign").status_code == 403
