@@ -20,6 +20,7 @@ from pydantic import (
     Field,
     PlainValidator,
     ValidationError,
+    ValidationInfo,
     WithJsonSchema,
     create_model,
     model_validator,
@@ -121,12 +122,13 @@ def Integer(minimum: int | None = None, maximum: int | None = INT_MAX) -> Any:
             fail(refuse("too_large", N_("At most %(max)s."), max=maximum))
         return value
 
-    schema: dict[str, Any] = {"type": "integer"}
+    number: dict[str, Any] = {"type": "integer"}
     if minimum is not None:
-        schema["minimum"] = minimum
+        number["minimum"] = minimum
     if maximum is not None:
-        schema["maximum"] = maximum
-    return field_type(parse, schema)
+        number["maximum"] = maximum
+    return field_type(parse, {"anyOf": [number, {"type": "string", "pattern": r"^[+-]?\d{1,9}$",
+                                                 "description": "From a form: the same number as text"}]})
 
 
 def _parsed(parser: Callable[[Any], tuple[Decision, Any]]) -> Callable[[Any], Any]:
@@ -174,7 +176,8 @@ def _flag(raw: Any) -> bool:
     fail(refuse("not_boolean", N_("Choose yes or no.")))
 
 
-Flag = field_type(_flag, {"type": "boolean"})
+Flag = field_type(_flag, {"anyOf": [{"type": "boolean"}, {"enum": ["1", "true", "on", "yes", "y", "0", "false", "off", "no", "n"],
+                                                          "description": "From a form, any case"}]})
 
 
 def _bad_choice(allowed: list[str]) -> NoReturn:
@@ -205,7 +208,8 @@ def Choices(enum: type[Enum]) -> Any:
             _bad_choice(allowed)
         return [enum(v.strip()) for v in values] or None
 
-    return field_type(parse, {"type": "array", "items": {"enum": allowed}, "uniqueItems": True})
+    return field_type(parse, {"anyOf": [{"type": "array", "items": {"enum": allowed}},
+                                        {"type": "string", "description": "From a form: comma-separated"}]})
 
 
 # A file of a multipart upload: only documented here, the endpoint reads it from request.files.
@@ -220,20 +224,32 @@ def _clean(value: Any) -> Any:
 
 
 def document_optionals(schema: dict[str, Any], cls: type[BaseModel]) -> None:
-    """In the document, optional fields accept null (as they do), and no field carries pydantic's title."""
+    """In the document an optional field also takes null or blank text, which mean "not given" (as a form sends an
+    empty field); no field carries pydantic's title."""
     required = set(schema.get("required", ()))
     schema.pop("title", None)
     for name, prop in schema.get("properties", {}).items():
         prop.pop("title", None)
-        if name in required or "default" not in prop and "$ref" in prop:
+        if name in required:
+            prop.pop("default", None)  # only documented_required's fields have one: None, meaning "missing"
             continue
-        prop.pop("default", None) if prop.get("default") is None else None
-        if "anyOf" in prop:
-            prop["anyOf"] = [*prop["anyOf"], {"type": "null"}] if {"type": "null"} not in prop["anyOf"] else prop["anyOf"]
-        elif "enum" in prop:
-            prop["enum"] = [*prop["enum"], None] if None not in prop["enum"] else prop["enum"]
-        elif isinstance(prop.get("type"), str):
-            prop["type"] = [prop["type"], "null"]
+        meta = {k: prop.pop(k) for k in ("description", "examples", "default") if k in prop}
+        if meta.get("default") is None:
+            meta.pop("default", None)
+        variants = prop.pop("anyOf") if "anyOf" in prop else [dict(prop)]
+        prop.clear()
+        prop.update(anyOf=[*variants, *(v for v in ({"const": ""}, {"type": "null"}) if v not in variants)], **meta)
+
+
+def documented_required(*names: str) -> Callable[[dict[str, Any], type[BaseModel]], None]:
+    """For ``json_schema_extra``: fields the document lists as required though the model reads them as optional, so
+    that the service refusing their absence keeps its own reason code (signature_blank, file_missing, …)."""
+
+    def extra(schema: dict[str, Any], cls: type[BaseModel]) -> None:
+        schema["required"] = sorted({*schema.get("required", ()), *names})
+        document_optionals(schema, cls)
+
+    return extra
 
 
 class Schema(BaseModel):
@@ -242,6 +258,7 @@ class Schema(BaseModel):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra=document_optionals)
     required_names: ClassVar[frozenset[str]] = frozenset()
+    defaulted: ClassVar[frozenset[str]] = frozenset()  # optional fields whose default is not None: blank gives it
     unstripped: ClassVar[frozenset[str]] = frozenset()  # e.g. passwords: every character counts
     partial_of: ClassVar[type[Schema] | None] = None
 
@@ -250,6 +267,8 @@ class Schema(BaseModel):
         super().__pydantic_init_subclass__(**kwargs)
         if cls.partial_of is None or cls.partial_of is cls:
             cls.required_names = frozenset(f.alias or n for n, f in cls.model_fields.items() if f.is_required())
+            cls.defaulted = frozenset(f.alias or n for n, f in cls.model_fields.items()
+                                      if not f.is_required() and (f.default is not None or f.default_factory))
 
     @model_validator(mode="before")
     @classmethod
@@ -257,7 +276,32 @@ class Schema(BaseModel):
         if not isinstance(data, Mapping):
             return data
         cleaned = {k: (v or None) if k in cls.unstripped else _clean(v) for k, v in data.items()}
-        return {k: BLANK if v is None and k in cls.required_names else v for k, v in cleaned.items()}
+        return {k: BLANK if v is None and k in cls.required_names else v for k, v in cleaned.items()
+                if v is not None or k not in cls.defaulted}
+
+    def across(self, context: Mapping[str, Any]) -> dict[str, Decision]:
+        """Checks across fields of a top-level shape, each problem named by the field it is about. When some fields
+        were wrong it runs on the rest (a wrong field reads None; a list keeps its good rows), so a form shows every
+        problem at once. Nested shapes check across their fields with :func:`fail_field` instead."""
+        return {}
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _every_problem(cls, data: Any, handler: Any, info: ValidationInfo) -> Any:
+        checks = cls.partial_of is None and cls.across is not Schema.across
+        try:
+            model = handler(data)
+        except ValidationError as exc:
+            if not checks or not isinstance(data, Mapping):
+                raise
+            problems = field_errors(exc)
+            for name, decision in _across_the_rest(cls, data, problems, info.context).items():
+                if not any(p == name or p.startswith(f"{name}.") or name.startswith(f"{p}.") for p in problems):
+                    problems[name] = decision
+            raise ValidationFailed(problems) from None
+        if checks and (problems := model.across(info.context or {})):
+            raise ValidationFailed(problems)
+        return model
 
     @classmethod
     def names(cls) -> frozenset[str]:
@@ -276,6 +320,40 @@ class Schema(BaseModel):
         return set(self.model_fields_set)
 
 
+_SALVAGERS: dict[type, type] = {}
+
+
+def _across_the_rest(cls: type[Schema], data: Mapping[str, Any], problems: dict[str, Decision],
+                     context: Any) -> dict[str, Decision]:
+    """What ``cls.across`` says about the fields that were right."""
+    rest: dict[str, Any] = {}
+    rows: dict[str, list[int]] = {}
+    for key, value in data.items():
+        wrong = [p for p in problems if p == key or p.startswith(f"{key}.")]
+        if not wrong:
+            rest[key] = value
+        elif isinstance(value, list) and key not in problems:
+            rows[key] = [i for i in range(len(value)) if not any(p == f"{key}.{i}" or p.startswith(f"{key}.{i}.")
+                                                                 for p in wrong)]
+            rest[key] = [value[i] for i in rows[key]]
+    salvager = _SALVAGERS.setdefault(cls, partial(cls))
+    try:
+        salvaged = salvager.model_validate(rest, context=context)
+    except (ValidationError, ValidationFailed):
+        return {}
+    given = {name: getattr(salvaged, name) for name in salvaged.model_fields_set}
+    unknown = {name: None for name, f in cls.model_fields.items() if f.is_required() and name not in given}
+    found = cls.model_construct(**given, **unknown).across(context or {})
+    named = {}
+    for name, decision in found.items():
+        key, _, tail = name.partition(".")
+        if key in rows and tail:
+            index, _, tail = tail.partition(".")
+            name = ".".join(filter(None, (key, str(rows[key][int(index)]), tail)))
+        named[name] = decision
+    return named
+
+
 def partial(model: type[M]) -> type[M]:
     """The same shape for an edit (XIn → XPatch): every field may be left out; one that is sent is checked as in
     ``model``."""
@@ -284,6 +362,7 @@ def partial(model: type[M]) -> type[M]:
     made = create_model(model.__name__.removesuffix("In") + "Patch", __base__=model, __doc__=model.__doc__, **fields)  # type: ignore[call-overload]
     made.partial_of = made
     made.required_names = model.required_names
+    made.defaulted = frozenset()  # an edit keeps what is on file: blank is not "the default"
     return made
 
 
@@ -307,6 +386,8 @@ def field_errors(exc: ValidationError) -> dict[str, Decision]:
             loc.append(ctx["field"])
         decision = ctx.get("decision") or _BUILTIN.get(error["type"]) or refuse(
             "bad_value", N_("This value is not valid here."))
+        if decision.code == "not_object" and error["loc"] and isinstance(error["loc"][-1], int):
+            loc, decision = loc[:-1], _BUILTIN["list_type"]  # a list of groups holding something else
         errors.setdefault(".".join(loc), decision)
     return errors
 

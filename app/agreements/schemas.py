@@ -11,8 +11,7 @@ from pydantic import ConfigDict, Field
 from ..documents.uploads import MAX_SIGNATURE_BYTES, check_image, check_pdf, read_png
 from ..rules import N_, Decision, refuse
 from ..rules.identity import mask_name
-from ..validation import Flag, Schema, Upload, fail, field_type
-from ..validation import document_optionals as _document
+from ..validation import Schema, Upload, documented_required, fail, field_type
 
 MAX_SCAN_BYTES = 10 * 1024 * 1024
 SCAN_TYPES = {b"%PDF-": ("application/pdf", "pdf"), b"\xff\xd8\xff": ("image/jpeg", "jpg"),
@@ -83,23 +82,31 @@ def _signature(raw: Any) -> bytes:
 Signature = field_type(_signature, _SIGNATURE)
 
 
+# The member's tick: a form sends "on" or nothing; an integrator true or false. Anything else is not a yes.
+Consent = field_type(lambda raw: raw if isinstance(raw, bool) else str(raw).strip().lower() in ("on", "true", "1", "yes"),
+                     {"anyOf": [{"type": "boolean"}, {"type": "string"}, {"type": "integer"}]})
+
+
 class SignIn(Schema):
     """Signatures drawn on screen. ``previous_holder_signature`` is required for transfer agreements (both holders
     sign); a blank pad answers signature_blank."""
 
-    model_config = ConfigDict(json_schema_extra=lambda schema, cls: (
-        _document(schema, cls), schema.update(required=["member_signature", "consultant_signature"])))
+    model_config = ConfigDict(json_schema_extra=documented_required("member_signature", "consultant_signature"))
 
     member_signature: Signature = None
     consultant_signature: Signature = None
     previous_holder_signature: Signature = None
-    consent: Flag = Field(None, description=(
+    consent: Consent = Field(None, description=(
         "The member ticked 'read and agreed' on the integrator's screen: false is refused, left out is not asked"))
 
 
 class ScanUpload(Schema):
-    scan: Upload = Field(description="PDF, JPEG or PNG of the ink-signed copy, at most 10 MB")
+    model_config = ConfigDict(json_schema_extra=documented_required("scan"))
+
+    scan: Upload = Field(None, description="PDF, JPEG or PNG of the ink-signed copy, at most 10 MB")
 
 
 class CheckUpload(Schema):
-    file: Upload = Field(description="The file to check, at most 10 MB")
+    model_config = ConfigDict(json_schema_extra=documented_required("file"))
+
+    file: Upload = Field(None, description="The file to check, at most 10 MB")

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from ..approvals.models import RefundKind
-from ..rules import N_, refuse
+from ..rules import N_, Decision, refuse
 from ..rules.cards import format_card_number, mask_card_number
 from ..rules.identity import mask_name
 from ..rules.money import discount_in_words, format_discount_rate, format_fen
 from ..rules.units import PriceStep
-from ..validation import REQUIRED, Choice, Flag, Integer, Money, Schema, Text, fail_field
+from ..validation import REQUIRED, Choice, Flag, Integer, Money, Schema, Text
 from .models import CardStatus, PaymentMethod
 
 
@@ -29,13 +30,13 @@ class IssueIn(Schema):
                                         description="Required for tiers with a qualifying spend")
     permit_override_reason: Text(200) = Field(None, description="Admin only: issue before the presale permit; logged")
 
-    @model_validator(mode="after")
-    def _payment(self) -> IssueIn:
+    def across(self, context: Mapping[str, Any]) -> dict[str, Decision]:
+        problems: dict[str, Decision] = {}
         if self.amount_fen and self.payment_method is None:
-            fail_field("payment_method", REQUIRED)
+            problems["payment_method"] = REQUIRED
         if self.amount_fen and self.receipt_no is None:
-            fail_field("receipt_no", refuse("receipt_required", N_("Record the receipt number of the payment.")))
-        return self
+            problems["receipt_no"] = refuse("receipt_required", N_("Record the receipt number of the payment."))
+        return problems
 
 
 class RedeemIn(Schema):
@@ -53,20 +54,19 @@ class RedeemIn(Schema):
     counter_program: Text(32) = Field(None, description="The programme this counter serves; others answer wrong_program")
     station: Text(40) = Field(None, description="Where the scan happened")
 
-    @model_validator(mode="after")
-    def _what(self) -> RedeemIn:
+    def across(self, context: Mapping[str, Any]) -> dict[str, Decision]:
         if self.unit is not None:
-            for key in ("item", "price_fen"):
-                if getattr(self, key) is not None:
-                    fail_field(key.removesuffix("_fen"), refuse("price_from_unit", N_(
-                        "A unit from the inventory is sold at its list price: leave the item and price out.")))
-        elif self.item is None:
-            fail_field("item", REQUIRED)
-        elif self.price_fen is None:
-            fail_field("price", REQUIRED)
+            return {key: refuse("price_from_unit", N_(
+                "A unit from the inventory is sold at its list price: leave the item and price out."))
+                for key, value in (("item", self.item), ("price", self.price_fen)) if value is not None}
+        problems: dict[str, Decision] = {}
+        if self.item is None:
+            problems["item"] = REQUIRED
+        if self.price_fen is None:
+            problems["price"] = REQUIRED
         elif self.price_fen == 0:
-            fail_field("price", refuse("price_invalid", N_("Enter the price of the purchase; it must be more than zero.")))
-        return self
+            problems["price"] = refuse("price_invalid", N_("Enter the price of the purchase; it must be more than zero."))
+        return problems
 
 
 class CardFilters(Schema):

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from pydantic import ConfigDict, Field, ValidationError, ValidationInfo, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from ..agreements.schemas import read_signature
 from ..documents.cards import designs
@@ -37,10 +37,9 @@ from ..validation import (
     Schema,
     Text,
     Upload,
-    document_optionals,
+    documented_required,
     fail,
     fail_field,
-    field_errors,
     field_type,
     partial,
 )
@@ -86,8 +85,7 @@ def _design(name: str) -> tuple[Decision, str | None]:
 
 
 class ProgramIn(Schema):
-    """A programme, validated whole (a PATCH is merged into the programme first). After validation ``refund_window``
-    holds the rules' RefundWindowTerms and ``redeemable_uses`` the stored text, as the Program model does."""
+    """A programme, validated whole (a PATCH is merged into the programme first)."""
 
     code: Text(32, pattern=CODE_PATTERN, upper=True, pattern_message=N_(
         "2–32 letters, digits, '-' or '_', starting with a letter or digit.")) = Field(description="Immutable")
@@ -134,41 +132,18 @@ class ProgramIn(Schema):
             return {k: v for k, v in data.items() if k != "tiers"}
         return data
 
-    @model_validator(mode="wrap")
-    @classmethod
-    def _rules_despite_bad_fields(cls, data: Any, handler: Any, info: ValidationInfo) -> ProgramIn:
-        """A wrong field or tier row does not hide what the checks across fields say about the rest: they run again
-        without them, and every problem is answered at once (a wrong field's own error comes first)."""
-        try:
-            return handler(data)
-        except ValidationError as exc:
-            again = dict(info.context or {})
-            if cls.partial_of is not None or not isinstance(data, Mapping) or again.pop("again", False):
-                raise
-            problems = field_errors(exc)
-            rest = {k: v for k, v in data.items() if not any(p == k or p.startswith(f"{k}.") for p in problems)}
-            tiers, good = data.get("tiers"), []
-            if isinstance(tiers, list) and "tiers" not in problems:
-                good = [i for i in range(len(tiers)) if not any(p.startswith(f"tiers.{i}.") for p in problems)]
-                rest["tiers"] = [tiers[i] for i in good]
-            try:
-                cls.model_validate(rest, context=again | {"again": True})
-            except ValidationFailed as failed:
-                for name, decision in failed.fields.items():
-                    if name.startswith("tiers."):
-                        _, index, tail = name.split(".", 2)
-                        name = f"tiers.{good[int(index)]}.{tail}"
-                    if not any(p == name or p.startswith(f"{name}.") or name.startswith(f"{p}.") for p in problems):
-                        problems[name] = decision
-            except ValidationError:
-                pass  # a required field was wrong: nothing more can be said until it is right
-            raise ValidationFailed(problems) from None
-
     @model_validator(mode="after")
-    def _together(self) -> ProgramIn:
-        """The checks across fields, every problem named at once (tier errors by their place in the list)."""
-        if type(self).partial_of is not None:
-            return self  # an edit's shape only: the service merges it into the programme and checks the whole
+    def _stored_forms(self) -> ProgramIn:
+        """After validation ``refund_window`` holds the rules' RefundWindowTerms and ``redeemable_uses`` the stored
+        text, as on the Program model."""
+        rw = self.refund_window
+        if isinstance(rw, RefundWindowIn):
+            self.refund_window = RefundWindowTerms(rw.anchor, rw.opens_after_days, rw.closes_after_days)
+        if isinstance(self.redeemable_uses, list):
+            self.redeemable_uses = uses_text(frozenset(self.redeemable_uses))
+        return self
+
+    def across(self, context: Mapping[str, Any]) -> dict[str, Decision]:
         problems: dict[str, Decision] = {}
         if self.dispute_resolution is DisputeResolution.ARBITRATION and not self.dispute_body:
             problems["dispute_body"] = refuse("arbitration_needs_body", N_(
@@ -181,16 +156,11 @@ class ProgramIn(Schema):
                 problems.setdefault(f"tiers.{position}.code", refuse("tier_code_duplicate", N_(
                     "Two tiers cannot share a code.")))
             seen.add(tier.code)
-        rw = self.refund_window
-        self.refund_window = None if rw is None else RefundWindowTerms(rw.anchor, rw.opens_after_days, rw.closes_after_days)
-        self.redeemable_uses = uses_text(frozenset(self.redeemable_uses)) if self.redeemable_uses else None
-        self.status = self.status or "open"
-        for name, decision in check_program_terms(self.terms(), [t.terms() for t in self.tiers]):
-            if not any(k == name or k.startswith(name + ".") for k in problems):
-                problems[name] = decision
-        if problems:
-            raise ValidationFailed(problems)  # not a pydantic error: it passes through with every field named
-        return self
+        if self.kind is not None:  # the programme's rules need at least its kind
+            for name, decision in check_program_terms(self.terms(), [t.terms() for t in self.tiers]):
+                if not any(k == name or k.startswith(name + ".") for k in problems):
+                    problems[name] = decision
+        return problems
 
     def terms(self) -> ProgramTerms:
         return program_terms(self)
@@ -291,21 +261,23 @@ def _seal(raw: Any) -> bytes:
 class SealIn(Schema):
     """``image`` is required: a PNG data URL sets the seal, null removes it (an empty body must not quietly remove it)."""
 
-    model_config = ConfigDict(json_schema_extra=lambda schema, cls: (document_optionals(schema, cls),
-                                                                     schema.update(required=["image"])))
+    model_config = ConfigDict(json_schema_extra=documented_required("image"))
 
-    image: field_type(_seal, {"type": "string", "pattern": "^data:image/png;base64,"}) = None
+    image: field_type(_seal, {"anyOf": [{"type": "string", "pattern": "^data:image/png;base64,"}, {"type": "null"}]}) = None
 
     @model_validator(mode="before")
     @classmethod
     def _image_given(cls, data: Any) -> Any:
         if isinstance(data, Mapping) and "image" not in data:
             raise ValidationFailed({"image": REQUIRED})
+        if isinstance(data, Mapping) and isinstance(data["image"], str) and not data["image"].strip():
+            fail_field("image", read_signature("")[0])  # blank text is an empty pad, not "remove": only null removes
         return data
 
 
 class CertificateUpload(Schema):
+    model_config = ConfigDict(json_schema_extra=documented_required("file"))
     unstripped: ClassVar[frozenset[str]] = frozenset({"password"})
 
-    file: Upload = Field(description="The issuer's PKCS#12 (.p12 / .pfx)")
+    file: Upload = Field(None, description="The issuer's PKCS#12 (.p12 / .pfx)")
     password: Text(200) = Field(None, description="Opens the file once; never stored")

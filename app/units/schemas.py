@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from ..errors import ValidationFailed
-from ..rules import N_, refuse
+from ..rules import N_, Decision, refuse
 from ..rules.money import format_discount_rate, format_fen
 from ..rules.units import UnitStatus, UnitUse, format_area
 from ..validation import (
@@ -22,7 +22,7 @@ from ..validation import (
     Schema,
     Text,
     Upload,
-    fail_field,
+    documented_required,
     partial,
 )
 
@@ -43,11 +43,13 @@ class UnitIn(Schema):
     list_price_fen: Money = Field(alias="list_price")
     status: Choice(UnitStatus) = Field(None, description="available, held or withdrawn (sold only by a purchase)")
 
-    @model_validator(mode="after")
-    def _code_and_price(self) -> UnitIn:
+    def across(self, context: Mapping[str, Any]) -> dict[str, Decision]:
         if self.list_price_fen == 0:
-            fail_field("list_price", refuse("price_invalid", N_(
-                "Enter the price of the purchase; it must be more than zero.")))
+            return {"list_price": refuse("price_invalid", N_("Enter the price of the purchase; it must be more than zero."))}
+        return {}
+
+    @model_validator(mode="after")
+    def _code(self) -> UnitIn:
         if self.code is None and self.building and self.room:
             self.code = "-".join(p for p in (self.building, self.unit_no or "", self.room) if p)
         self.unit_no = self.unit_no or ""
@@ -58,7 +60,9 @@ UnitPatch = partial(UnitIn)
 
 
 class UnitImportUpload(Schema):
-    file: Upload = Field(description="XLSX or CSV, one unit a row, Chinese or English headers")
+    model_config = ConfigDict(json_schema_extra=documented_required("file"))
+
+    file: Upload = Field(None, description="XLSX or CSV, one unit a row, Chinese or English headers")
     dry_run: Flag = Field(None, description="Check every row and import nothing")
 
 
@@ -76,11 +80,10 @@ class PublishedDiscountIn(Schema):
     valid_from: Day = Field(None, description="Today unless given")
     valid_until: Day = None
 
-    @model_validator(mode="after")
-    def _period(self) -> PublishedDiscountIn:
+    def across(self, context: Mapping[str, Any]) -> dict[str, Decision]:
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
-            fail_field("valid_until", refuse("validity_reversed", N_("The last day cannot come before the first.")))
-        return self
+            return {"valid_until": refuse("validity_reversed", N_("The last day cannot come before the first."))}
+        return {}
 
 
 def read_unit(data: Mapping[str, Any], *, prefix: str = "", errors: dict | None = None) -> UnitIn | None:
