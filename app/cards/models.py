@@ -93,6 +93,9 @@ class Card(db.Model):
         CheckConstraint("generation >= 1", name="generation_positive"),
         CheckConstraint("valid_through IS NULL OR valid_through >= valid_from", name="validity_order"),
         CheckConstraint("(status = 'redeemed') <= (redeemed_at IS NOT NULL)", name="redeemed_has_time"),
+        Index("ix_cards_issued_at_id", "issued_at", "id"),  # the card list's order, newest first
+        Index("ix_cards_issued_by_id", "issued_by_id"),
+        Index("ix_cards_issued_on", "issued_on"),
     )
 
     @property

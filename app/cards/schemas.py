@@ -13,7 +13,7 @@ from ..rules.cards import format_card_number, mask_card_number
 from ..rules.identity import mask_name
 from ..rules.money import discount_in_words, format_discount_rate, format_fen
 from ..rules.units import PriceStep
-from ..validation import REQUIRED, Choice, Flag, Integer, Money, Schema, Text
+from ..validation import REQUIRED, Choice, Day, Flag, Integer, Money, Schema, Text
 from .models import CardStatus, PaymentMethod
 
 
@@ -70,8 +70,17 @@ class RedeemIn(Schema):
 
 
 class CardFilters(Schema):
+    """The card list's filters (DESIGN §10.1): one search box and the card's particulars."""
+
+    q: Text(60) = Field(None, description=(
+        "A card number (or its first digits), an agreement's number, the holder's full ID number (any type), mobile "
+        "number, or the beginning of their name"))
     status: Choice(CardStatus) = None
     program: Text(32) = Field(None, description="A programme's code")
+    tier: Text(16) = Field(None, description="A tier's code (with or without program)")
+    issued_by: Text(40) = Field(None, description="The username of the consultant who issued the card")
+    issued_from: Day = Field(None, description="Issued on or after this day")
+    issued_to: Day = Field(None, description="Issued on or before this day")
     mine: Flag = Field(None, description="Only the cards the caller issued")
     page: Integer(minimum=1, maximum=100_000) = None
     per_page: Integer(minimum=1, maximum=200) = Field(None, description="50 unless given")

@@ -9,13 +9,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import and_ as sa_and
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, with_expression
 
 from .. import audit, tokens
 from ..agreements import contexts
-from ..agreements.models import AgreementKind
+from ..agreements.models import Agreement, AgreementKind
 from ..agreements.services import create_agreement, render_subscription
 from ..audit import actor_id, printable, request_origin
 from ..clock import today, utcnow
@@ -24,11 +25,12 @@ from ..documents.fonts import find_cjk_fonts
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import commit_keeping_loaded, db, transition
 from ..members.models import Member
-from ..members.services import decrypt_id_number
-from ..programs.models import Program
+from ..members.schemas import IdType
+from ..members.services import decrypt_id_number, id_indexes
+from ..programs.models import Program, Tier
 from ..rules import N_, Decision, refuse
 from ..rules import cards as card_rules
-from ..rules.identity import mask_name
+from ..rules.identity import check_id_number, mask_name
 from ..rules.money import format_fen, format_yuan
 from ..rules.policies import check_issue
 from ..rules.settlement import PricedSettlement, Settlement, settle_from_list_price
@@ -37,6 +39,7 @@ from ..rules.units import DEFAULT_CONTRACT_SIGN_DAYS, contract_deadline, earnest
 from ..rules.validity import expiry_date
 from ..rules.windows import refund_window
 from ..units import services as units
+from ..users.models import User
 from ..users.roles import can
 from .models import Card, LedgerEntry, LedgerKind, Redemption, Scan, ScanAction
 from .schemas import CardFilters, IssueIn, RedeemIn, dump_settlement
@@ -154,16 +157,20 @@ def _record_scan(action: ScanAction, verdict: Decision, card: Card | None, token
         "station": printable(station, 60), "ip": ip, "user_agent": user_agent}])
 
 
+def _held():
+    """The money a card holds, summed by the database in the card's own SELECT."""
+    return (select(func.coalesce(func.sum(LedgerEntry.amount_fen), 0)).where(LedgerEntry.card_id == Card.id)
+            .correlate(Card).scalar_subquery())
+
+
 def _card_to_answer(token: str) -> Card | None:
     """The scanned card with everything its verdict and answer need, in one SELECT: programme, tier and holder
     joined, the money held summed by the database."""
     ids = tokens.read_card_token(token)
     if ids is None:
         return None
-    held = (select(func.coalesce(func.sum(LedgerEntry.amount_fen), 0)).where(LedgerEntry.card_id == Card.id)
-            .scalar_subquery())
     return db.session.scalar(select(Card).options(joinedload(Card.program), joinedload(Card.tier),
-                                                  joinedload(Card.member), with_expression(Card.held_loaded, held))
+                                                  joinedload(Card.member), with_expression(Card.held_loaded, _held()))
                              .where(Card.public_id == ids[0], Card.generation == ids[1]))
 
 
@@ -405,22 +412,52 @@ def awaiting_signature(*, issued_by_id: int | None = None, limit: int = 200) -> 
     return list_cards({"status": CardStatus.AWAITING_SIGNATURE.value}, issued_by_id=issued_by_id, per_page=limit)[0]
 
 
+def _search(q: str):
+    """What the card list's one search box means: a card number or its first digits, an agreement's number, a full ID
+    number (found by its blind index, never by reading clear text), a mobile number, or the beginning of a name. Each
+    is an indexed lookup."""
+    for id_type in IdType:
+        _, number = check_id_number(q, id_type.value)
+        if number is not None:
+            return Card.member_id.in_(select(Member.id).where(Member.id_number_index.in_(id_indexes(number))))
+    digits = re.sub(r"[\s-]", "", q.removeprefix("+86"))
+    if digits.isdigit():
+        found = [Card.number == digits] if len(digits) == 12 else [Card.number >= digits, Card.number < digits + ":"]
+        found = [sa_and(*found)]
+        if len(digits) == 11:
+            found.append(Card.member_id.in_(select(Member.id).where(Member.phone == digits)))
+        return or_(*found)
+    return or_(Card.id.in_(select(Agreement.card_id).where(Agreement.number == q.upper())),
+               Card.member_id.in_(select(Member.id).where(Member.name.startswith(q, autoescape=True))))
+
+
 def list_cards(filters: CardFilters | Mapping[str, Any], *, issued_by_id: int | None = None, per_page: int | None = None
                ) -> tuple[list[Card], int, int, int]:
-    """A page of cards, newest first, filtered by state and programme: (cards, total, page, per_page)."""
+    """A page of cards, newest first, filtered and searched: (cards, total, page, per_page)."""
     f = filters if isinstance(filters, CardFilters) else CardFilters.read(filters)
-    status, program, page = f.status, f.program, f.page or 1
-    size = per_page or f.per_page or 50
+    page, size = f.page or 1, per_page or f.per_page or 50
     query = select(Card)
-    if status is not None:
-        query = query.where(Card.status == status)
-    if program:
-        query = query.join(Program, Program.id == Card.program_id).where(Program.code == program.upper())
+    if f.q:
+        query = query.where(_search(f.q))
+    if f.status is not None:
+        query = query.where(Card.status == f.status)
+    if f.program:
+        query = query.join(Program, Program.id == Card.program_id).where(Program.code == f.program.upper())
+    if f.tier:
+        query = query.join(Tier, Tier.id == Card.tier_id).where(Tier.code == f.tier.upper())
+    if f.issued_by:
+        query = query.where(Card.issued_by_id.in_(select(User.id).where(User.username == f.issued_by.lower())))
+    if f.issued_from:
+        query = query.where(Card.issued_on >= f.issued_from)
+    if f.issued_to:
+        query = query.where(Card.issued_on <= f.issued_to)
     if issued_by_id is not None:
         query = query.where(Card.issued_by_id == issued_by_id)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    cards = db.session.scalars(query.order_by(Card.issued_at.desc(), Card.id.desc()).offset((page - 1) * size).limit(size))
-    return list(cards), total, page, size
+    cards = db.session.scalars(query.options(joinedload(Card.member), joinedload(Card.program), joinedload(Card.tier),
+                                             joinedload(Card.issued_by), with_expression(Card.held_loaded, _held()))
+                               .order_by(Card.issued_at.desc(), Card.id.desc()).offset((page - 1) * size).limit(size))
+    return list(cards.unique()), total, page, size
 
 
 def unsigned_subscription(card: Card):

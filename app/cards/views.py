@@ -16,7 +16,7 @@ from ..users.roles import can
 from ..web import field_errors, register_labels, require
 from . import history, labels, services
 from .models import PaymentMethod
-from .schemas import dump_card, dump_redemption
+from .schemas import CardFilters, dump_card, dump_redemption
 
 bp = Blueprint("cards", __name__)
 register_labels(bp, status_labels=labels.STATUS_LABELS, verdict_labels=labels.VERDICT_LABELS,
@@ -53,6 +53,24 @@ def issue():
             return redirect(url_for("cards.detail", number=card.number))
     return render_template("cards/new.html", member=member, programs=programs, values=values, errors=errors,
                            problem=problem, payment_methods=list(PaymentMethod)), 422 if (errors or problem) else 200
+
+
+@bp.get("/cards/")
+@require("card.view")
+def index():
+    """Every card, newest first: one search box and the card's particulars as filters, a page at a time."""
+    values = {k: v for k, v in request.args.items() if k in CardFilters.names() and v.strip()}
+    try:
+        filters = CardFilters.read(values)
+    except ValidationFailed as exc:
+        filters, errors = CardFilters(), field_errors(exc)
+    else:
+        errors = {}
+    cards, total, page, per_page = services.list_cards(filters)
+    pages = max(1, -(-total // per_page))
+    return render_template("cards/index.html", cards=cards, total=total, page=page, pages=pages, values=values,
+                           errors=errors, programs=list_programs(), statuses=list(labels.STATUS_LABELS)), \
+        422 if errors else 200
 
 
 @bp.get("/desk")

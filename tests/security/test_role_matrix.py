@@ -132,6 +132,7 @@ EXPECTED = {
     "POST /approvals/void/<id:request_id>/approve": "A",
     "POST /approvals/void/<id:request_id>/cancel": "CA",
     "POST /approvals/void/<id:request_id>/reject": "A",
+    "GET /cards/": "CKAU",
     "GET /cards/<number>": "CKAU",
     "POST /cards/<number>/cancel-loss": "CA",
     "GET /cards/<number>/card.png": "CKAU",
