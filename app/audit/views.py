@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, render_template, request
+from flask_babel import gettext
 
 from ..cards import history
+from ..cards.labels import LEDGER_LABELS
+from ..cards.models import LedgerKind
 from ..errors import ValidationFailed
-from ..web import explain, require
+from ..web import explain, register_labels, require
+from .labels import ACTION_LABELS
+
+
+def event_label(what: str) -> str:
+    """An audit action or timeline event as a phrase in the page's language; an unknown code as it is."""
+    kind, _, value = what.partition(".")
+    if kind == "ledger" and value in {k.value for k in LedgerKind}:
+        return gettext(LEDGER_LABELS[LedgerKind(value)])
+    return gettext(ACTION_LABELS[what]) if what in ACTION_LABELS else what
+
 
 bp = Blueprint("audit", __name__)
+register_labels(bp, event_label=event_label)
 
 
 @bp.get("/admin/audit")

@@ -66,8 +66,8 @@ def format_yuan_text(amount: str) -> str:
 
 
 def format_yuan(fen: int) -> str:
-    """The paper form: "¥50,000.00"."""
-    return f"¥{fen_to_decimal(fen):,.2f}"
+    """The paper form: "¥50,000.00"; a negative amount with its sign before the currency, "-¥50,000.00"."""
+    return f"{'-' if fen < 0 else ''}¥{fen_to_decimal(abs(fen)):,.2f}"
 
 
 def amount_in_words(fen: int) -> str:

@@ -57,6 +57,7 @@ def test_discount_rate_must_be_in_zero_one(raw, code):
 def test_formats():
     assert money.format_fen(5_000_000) == "50000.00"
     assert money.format_yuan(5_000_050) == "¥50,000.50"
+    assert money.format_yuan(-5_000_000) == "-¥50,000.00"  # a refund paid out: the sign before the currency
     assert money.format_discount_rate(9500) == "0.95"
     assert money.format_discount_rate(10000) == "1.00"
     assert money.format_discount_rate(9250) == "0.925"

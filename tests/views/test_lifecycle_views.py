@@ -44,7 +44,7 @@ def test_loss_reissue_and_refund_with_approval_in_the_browser(app, login, make_c
     db.session.refresh(new)
     assert new.status.value == "refunded"
     history = admin.get(f"/cards/{new.number}").get_data(as_text=True)
-    assert "card.loss_reported" in history and "refund.paid" in history and "ledger.refund_paid" in history
+    assert "挂失" in history and "退款已支付" in history and "已退款" in history and "card.loss_reported" not in history
 
 
 def test_refusals_are_explained_on_the_card_page(login, make_card, make_program):

@@ -1,0 +1,31 @@
+"""History and audit entries read as phrases in the page's language, not codes (issue 11, part 3)."""
+
+import pathlib
+import re
+
+from app.audit.labels import ACTION_LABELS
+from app.rules.money import format_yuan
+
+
+def test_every_action_the_code_records_has_a_phrase():
+    source = "\n".join(p.read_text() for p in pathlib.Path("app").rglob("*.py"))
+    literal = set(re.findall(r'audit\.record\("([a-z_]+\.[a-z_]+)"', source))
+    dynamic = {f"{kind}.{status}" for kind in ("transfer", "refund", "annul", "void") for status in ("done", "rejected", "cancelled")}
+    dynamic |= {"card.loss_reported", "card.loss_cancelled", "program.seal_removed", "queue.recall", "queue.skip", "queue.serve"}
+    assert literal, "no audit actions found: the pattern is stale"
+    assert sorted((literal | dynamic) - set(ACTION_LABELS)) == []
+
+
+def test_the_card_page_and_the_audit_log_speak_sentences_in_both_languages(login, make_card):
+    card = make_card()
+    browser = login("admin")
+    page = browser.get(f"/cards/{card.number}").get_data(as_text=True)
+    assert "发卡" in page and "卡已生效" in page and "<code>card.issued</code>" not in page
+    english = browser.get(f"/cards/{card.number}?lang=en").get_data(as_text=True)
+    assert "card issued" in english and "card in force" in english
+    log = browser.get("/admin/audit?lang=zh_CN").get_data(as_text=True)
+    assert "协议已签署盖章" in log
+
+
+def test_money_going_out_has_its_sign_before_the_currency():
+    assert format_yuan(-5_000_000) == "-¥50,000.00" and format_yuan(0) == "¥0.00"
