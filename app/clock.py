@@ -39,3 +39,8 @@ def utcnow() -> dt.datetime:
 
 def today() -> dt.date:
     return clock().today()
+
+
+def start_of(day: dt.date) -> dt.datetime:
+    """Midnight starting ``day`` where the sales centre is, as an aware UTC moment (a day's filters mean local days)."""
+    return dt.datetime.combine(day, dt.time(), clock().tz).astimezone(dt.UTC)

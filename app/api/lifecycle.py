@@ -287,10 +287,10 @@ def member_history(member_id: int):
 @bp.get("/audit")
 @operation({200: AuditEntries}, query=AuditFilters)
 def audit_log():
-    """The audit log, newest first (200 at most)"""
+    """The audit log, newest first, 200 at a time (the next page: before=next_before)"""
     require("audit.view")
     entries = history.audit_entries(query(AuditFilters))
-    return jsonify({"entries": [history.dump_audit(e) for e in entries]})
+    return jsonify({"entries": [history.dump_audit(e) for e in entries], "next_before": history.next_before(entries)})
 
 
 @bp.get("/audit.csv")
@@ -298,6 +298,6 @@ def audit_log():
 def audit_csv():
     """The same, every matching entry, as CSV (UTF-8 with BOM for Excel)"""
     require("audit.view")
-    entries = history.audit_entries(query(AuditFilters), limit=None)
+    entries = history.audit_entries(query(AuditFilters), every=True)
     return current_app.response_class(history.audit_csv(entries), mimetype="text/csv",
                                       headers={"Content-Disposition": 'attachment; filename="audit.csv"'})

@@ -568,6 +568,7 @@ class AuditEntry(Shape):
 
 class AuditEntries(Shape):
     entries: list[AuditEntry] = Field(description="Newest first, 200 at most")
+    next_before: int | None = Field(description="When the page is full: pass it as before= for the older entries")
 
 
 # Opening day: the queue, call screens and the draw -----------------------------------------------------------------

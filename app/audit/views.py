@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, render_template, request
+from flask import Blueprint, current_app, flash, render_template, request, url_for
 from flask_babel import gettext
 
 from ..cards import history
@@ -34,7 +34,10 @@ def log():
         flash(explain(exc), "error")
         filters = history.AuditFilters()
     if request.args.get("format") == "csv":
-        return current_app.response_class(history.audit_csv(history.audit_entries(filters, limit=None)), mimetype="text/csv",
+        return current_app.response_class(history.audit_csv(history.audit_entries(filters, every=True)), mimetype="text/csv",
                                           headers={"Content-Disposition": 'attachment; filename="audit.csv"'})
-    return render_template("audit/log.html", entries=history.audit_entries(filters), filters=filters, args=request.args,
-                           page_size=history.AUDIT_PAGE)
+    entries = history.audit_entries(filters)
+    older, shown = history.next_before(entries), {k: v for k, v in request.args.items() if k != "before"}
+    return render_template("audit/log.html", entries=entries, filters=filters, args=request.args,
+                           older_url=url_for("audit.log", **shown, before=older) if older else None,
+                           newest_url=url_for("audit.log", **shown) if filters.before else None)
