@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -134,14 +133,6 @@ _HTTP_MESSAGES = {
     413: N_("The upload is larger than allowed."),
     429: N_("Too many attempts; wait a minute and try again."),
 }
-
-
-def _details(data) -> str:
-    """An event's data for people: "amount: ¥2,000.00 · receipt_no: R-1", not escaped JSON."""
-    if not isinstance(data, dict):
-        return str(data)
-    return " · ".join(f"{k}: {json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else v}"
-                      for k, v in data.items() if v not in (None, ""))
 
 
 def _yuan_short(fen: int) -> str:
@@ -318,7 +309,6 @@ def init_app(app: Flask) -> None:
         rate=money.format_discount_rate,
         discount_rate=lambda text: _discount(money.parse_discount_rate(text)[1]),
         card_number=format_card_number,
-        details=_details,
         iso_datetime=lambda text: format_datetime(dt.datetime.fromisoformat(text)),
         iso_date=lambda text: format_date(dt.date.fromisoformat(text), "long"),
         area=format_area,

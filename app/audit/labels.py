@@ -83,3 +83,24 @@ ACTION_LABELS = {
     "charge.transfer_fee": N_("transfer fee charged"),
     "charge.renewal_fee": N_("renewal fee charged"),
 }
+
+# The words an entry's details are written with; a key not listed shows as it is.
+DETAIL_LABELS = {
+    "agreement": N_("agreement"), "amount": N_("amount"), "card": N_("card"), "card_id": N_("card"),
+    "card_number_tail": N_("card number ends"), "certificate": N_("certificate"), "code": N_("code"),
+    "consent": N_("read and agreed"), "count": N_("count"), "day": N_("day"), "deposit_applied": N_("deposit applied"),
+    "document": N_("document"), "entrants": N_("entrants"), "error": N_("error"), "fee": N_("fee"),
+    "fee_receipt_no": N_("fee receipt"), "fingerprint": N_("fingerprint"), "format": N_("format"), "from": N_("from"),
+    "item": N_("item"), "kind": N_("kind"), "last_day": N_("last day"), "list_price": N_("list price"),
+    "member_id": N_("member no."), "method": N_("method"), "mime": N_("file type"), "name": N_("name"),
+    "new_number": N_("new card"), "note": N_("note"), "number": N_("number"), "pages": N_("pages"),
+    "payable": N_("payable"), "payment_method": N_("payment method"), "program": N_("programme"),
+    "published_discount": N_("published discount"), "rate_bp": N_("rate (bp)"), "reason": N_("reason"),
+    "receipt_no": N_("receipt"), "reference": N_("reference"), "replaces": N_("replaces"),
+    "requested_by": N_("requested by"), "role": N_("role"), "rows": N_("rows"), "seed": N_("seed"),
+    "serial": N_("serial no."), "sha256": N_("SHA-256"), "station": N_("station"), "status": N_("status"),
+    "subject": N_("subject"), "template": N_("template"), "tier": N_("tier"), "timestamp": N_("timestamp"),
+    "to": N_("to"), "to_member_id": N_("new holder no."), "user": N_("user"), "username": N_("username"),
+    "valid_from": N_("valid from"), "valid_through": N_("valid through"), "valid_until": N_("valid until"),
+    "verdict": N_("verdict"), "voided": N_("voided card"), "why": N_("why"),
+}

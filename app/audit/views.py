@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from flask import Blueprint, current_app, flash, render_template, request, url_for
 from flask_babel import gettext
 
 from ..cards import history
-from ..cards.labels import LEDGER_LABELS
-from ..cards.models import LedgerKind
+from ..cards.labels import LEDGER_LABELS, PAYMENT_LABELS, VERDICT_LABELS
+from ..cards.models import LedgerKind, PaymentMethod
 from ..errors import ValidationFailed
 from ..web import explain, register_labels, require
-from .labels import ACTION_LABELS
+from .labels import ACTION_LABELS, DETAIL_LABELS
 
 
 def event_label(what: str) -> str:
@@ -21,8 +24,26 @@ def event_label(what: str) -> str:
     return gettext(ACTION_LABELS[what]) if what in ACTION_LABELS else what
 
 
+def event_details(data: Any) -> str:
+    """An entry's details for people, in the page's language: "金额: ¥2,000.00 · 收据号: R-1", not escaped JSON."""
+    if not isinstance(data, dict):
+        return str(data)
+
+    def value(key: str, v: Any) -> str:
+        if isinstance(v, bool):
+            return gettext("yes") if v else gettext("no")
+        if key == "verdict" and v in VERDICT_LABELS:
+            return gettext(VERDICT_LABELS[v])
+        if key in ("payment_method", "method", "payout_method") and v in {m.value for m in PaymentMethod}:
+            return gettext(PAYMENT_LABELS[PaymentMethod(v)])
+        return json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else str(v)
+
+    return " · ".join(f"{gettext(DETAIL_LABELS[k]) if k in DETAIL_LABELS else k}: {value(k, v)}"
+                      for k, v in data.items() if v not in (None, ""))
+
+
 bp = Blueprint("audit", __name__)
-register_labels(bp, event_label=event_label)
+register_labels(bp, event_label=event_label, event_details=event_details)
 
 
 @bp.get("/admin/audit")

@@ -24,7 +24,8 @@ def test_the_card_page_and_the_audit_log_speak_sentences_in_both_languages(login
     english = browser.get(f"/cards/{card.number}?lang=en").get_data(as_text=True)
     assert "card issued" in english and "card in force" in english
     log = browser.get("/admin/audit?lang=zh_CN").get_data(as_text=True)
-    assert "协议已签署盖章" in log
+    assert "协议已签署盖章" in log and "金额: ¥50,000.00" in log and "支付方式: 微信支付" in log and "receipt_no:" not in log
+    assert "receipt: R" in browser.get("/admin/audit?lang=en").get_data(as_text=True)
 
 
 def test_money_going_out_has_its_sign_before_the_currency():
