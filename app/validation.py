@@ -315,10 +315,6 @@ class Schema(BaseModel):
         names = cls.names()
         return read(cls, {k: v for k, v in data.items() if k in names}, context=context)
 
-    def given(self) -> set[str]:
-        """The attribute names the request set (for an edit)."""
-        return set(self.model_fields_set)
-
 
 _SALVAGERS: dict[type, type] = {}
 

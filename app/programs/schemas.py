@@ -125,13 +125,6 @@ class ProgramIn(Schema):
         "Days after the 认购书 within which the sales contract is signed (none: 7)"))
     tiers: list[TierIn] = Field(default_factory=list, json_schema_extra={"minItems": 1})
 
-    @model_validator(mode="before")
-    @classmethod
-    def _no_null_tiers(cls, data: Any) -> Any:
-        if isinstance(data, Mapping) and data.get("tiers") is None:
-            return {k: v for k, v in data.items() if k != "tiers"}
-        return data
-
     @model_validator(mode="after")
     def _stored_forms(self) -> ProgramIn:
         """After validation ``refund_window`` holds the rules' RefundWindowTerms and ``redeemable_uses`` the stored
