@@ -103,4 +103,6 @@ DETAIL_LABELS = {
     "to": N_("to"), "to_member_id": N_("new holder no."), "user": N_("user"), "username": N_("username"),
     "valid_from": N_("valid from"), "valid_through": N_("valid through"), "valid_until": N_("valid until"),
     "verdict": N_("verdict"), "voided": N_("voided card"), "why": N_("why"),
+    "id_number_masked": N_("ID number"), "id_type": N_("ID type"), "phone_masked": N_("mobile"),
+    "address": N_("address"), "postal_code": N_("postal code"),
 }

@@ -12,6 +12,7 @@ from ..cards import history
 from ..cards.labels import LEDGER_LABELS, PAYMENT_LABELS, VERDICT_LABELS
 from ..cards.models import LedgerKind, PaymentMethod
 from ..errors import ValidationFailed
+from ..members.schemas import ID_TYPE_LABELS, IdType
 from ..web import explain, register_labels, require
 from .labels import ACTION_LABELS, DETAIL_LABELS
 
@@ -34,6 +35,8 @@ def event_details(data: Any) -> str:
             return gettext("yes") if v else gettext("no")
         if key == "verdict" and v in VERDICT_LABELS:
             return gettext(VERDICT_LABELS[v])
+        if key == "id_type" and v in {t.value for t in IdType}:
+            return gettext(ID_TYPE_LABELS[IdType(v)])
         if key in ("payment_method", "method", "payout_method") and v in {m.value for m in PaymentMethod}:
             return gettext(PAYMENT_LABELS[PaymentMethod(v)])
         return json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else str(v)

@@ -41,7 +41,8 @@ def test_bad_id_numbers_are_explained(login):
 def test_search_list_and_edit(login, make_member):
     member = make_member(name="欧阳明月", phone="15800001111")
     client = login("consultant")
-    assert "会员已登记" in client.get(f"/members/{member.id}").get_data(as_text=True)  # the member's timeline, in words
+    timeline = client.get(f"/members/{member.id}").get_data(as_text=True)  # the member's timeline, in words
+    assert "会员已登记" in timeline and "证件类型: 居民身份证" in timeline and "id_type" not in timeline
     listing = client.get("/members/?q=明月").get_data(as_text=True)
     assert "欧阳明月" in listing and "158****1111" in listing
     assert "没有匹配的会员" in client.get("/members/?q=不存在").get_data(as_text=True)
