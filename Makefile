@@ -72,13 +72,21 @@ browser:
 # app/static/vendor like every other file: no CDN. Without npm the camera uses the browser's own BarcodeDetector
 # where there is one, and says so where there is none.
 ZXING := app/static/vendor/zxing/zxing_reader.wasm
-assets: $(ZXING)
+ECHARTS := app/static/vendor/echarts/echarts.min.js
+assets: $(ZXING) $(ECHARTS)
 $(ZXING): package.json package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
 	  npm ci --no-audit --no-fund --loglevel=error && mkdir -p app/static/vendor/zxing && \
 	  cp node_modules/zxing-wasm/dist/iife/reader/index.js app/static/vendor/zxing/zxing-reader.js && \
 	  cp node_modules/zxing-wasm/dist/reader/zxing_reader.wasm $(ZXING); \
 	else echo "npm is missing: camera scanning at the counter falls back to the browser's BarcodeDetector"; fi
+# The dashboard's charts: Apache ECharts from the npm registry, served from app/static/vendor too. Without npm the
+# dashboard shows its figures as text and tables only.
+$(ECHARTS): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --no-audit --no-fund --loglevel=error && mkdir -p app/static/vendor/echarts && \
+	  cp node_modules/echarts/dist/echarts.min.js $(ECHARTS); \
+	else echo "npm is missing: the dashboard shows its figures without charts"; fi
 
 # Benchmarks (not part of `make test`): wrk from Debian's packages; see docs/benchmarks.md.
 bench-tools: install
