@@ -715,3 +715,66 @@ class PublishedDiscount(Shape):
 
 class PublishedDiscounts(Shape):
     published_discounts: list[PublishedDiscount]
+
+
+# The dashboard (GET /stats) -----------------------------------------------------------------------------------------
+
+class IssuedOnDay(Shape):
+    day: Date
+    new: int = Field(description="Cards issued to a new holder (a subscription, 认筹)")
+    successors: int = Field(description="Cards issued by a reissue or transfer, succeeding an earlier card")
+
+
+class ConsultantCards(Shape):
+    username: str | None = Field(description="None: issued by the system (the command line, an import)")
+    name: str | None
+    cards: int
+
+
+class CountAndAmount(Shape):
+    count: int
+    amount: Money
+
+
+class Refunds(Shape):
+    pending: CountAndAmount = Field(description="Refund requests waiting for a manager, as of today")
+    paid: CountAndAmount = Field(description="Refunds paid in the period")
+
+
+class RefundWindowsThisWeek(Shape):
+    from_: Date = Field(alias="from", description="This week's Monday")
+    to: Date = Field(description="This week's Sunday")
+    cards: int = Field(description="Active cards whose refund window opens this week")
+
+
+class ApprovalsWaiting(Shape):
+    refund: int
+    transfer: int
+    void: int
+    annul: int
+    total: int
+
+
+class Stats(Shape):
+    """The dashboard's figures. The period (from–to, local days) selects the cards issued in it (issued, by status,
+    by consultant, redeemed, conversion) and the redemptions and refunds paid in it; the rest is as of today."""
+
+    program: str | None = Field(description="The programme's code; None: all programmes")
+    from_: Date = Field(alias="from")
+    to: Date
+    today: Date
+    issued: int = Field(description="Cards issued in the period, successors of reissues and transfers included")
+    new_cards: int = Field(description="Of those, cards issued to a new holder (认筹量)")
+    issued_per_day: list[IssuedOnDay] = Field(description="Every day of the period, oldest first")
+    by_status: dict[CardStatus, int] = Field(description="The period's cards by their status now")
+    by_consultant: list[ConsultantCards] = Field(description="The period's cards by who issued them, most first")
+    money_held: Money = Field(description="Money held for members now: the sum of the ledger of every card")
+    refunds: Refunds
+    redemptions: int = Field(description="Purchases made with cards in the period (cancelled ones left out)")
+    redeemed: int = Field(description="The period's cards redeemed now")
+    conversion: float | None = Field(description=(
+        "redeemed ÷ the period's cards, not counting cards replaced by a reissue or transfer nor voided ones; None "
+        "without any"))
+    refund_windows_this_week: RefundWindowsThisWeek
+    expiring_within_30_days: int = Field(description="Active cards whose last valid day is within 30 days")
+    approvals_waiting: ApprovalsWaiting = Field(description="Requests waiting for a manager's decision")

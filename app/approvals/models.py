@@ -73,6 +73,7 @@ class RefundRequest(TwoPersonRequest, db.Model):
                         name="paid_has_payout"),
         Index("uq_refund_requests_one_open", "card_id", unique=True,
               sqlite_where=text("status = 'pending'"), postgresql_where=text("status = 'pending'")),
+        Index("ix_refund_requests_status_decided_at", "status", "decided_at"),  # the dashboard's refunds paid
     )
 
 

@@ -96,6 +96,11 @@ class Card(db.Model):
         Index("ix_cards_issued_at_id", "issued_at", "id"),  # the card list's order, newest first
         Index("ix_cards_issued_by_id", "issued_by_id"),
         Index("ix_cards_issued_on", "issued_on"),
+        # The dashboard (app/reports/stats.py): one index-only scan of a period's cards grouped every way it shows,
+        # counts by programme and status, and memberships by the day they run out (migration 0015).
+        Index("ix_cards_dashboard", "issued_on", "program_id", "status", "issued_by_id", "predecessor_id"),
+        Index("ix_cards_program_status", "program_id", "status"),
+        Index("ix_cards_status_valid_through", "status", "valid_through", "program_id"),
     )
 
     @property
@@ -129,6 +134,7 @@ class LedgerEntry(db.Model):
             " OR (kind IN ('refund_paid', 'deposit_applied', 'carried_out', 'reversed') AND amount_fen <= 0)"
             " OR (kind = 'credit_voided' AND amount_fen = 0)",
             name="sign_by_kind"),
+        Index("ix_ledger_entries_card_amount", "card_id", "amount_fen"),  # the dashboard's money held, from the index
     )
 
 
@@ -182,6 +188,7 @@ class Redemption(db.Model):
         Index("uq_redemptions_unit_sold", "unit_id", unique=True,
               sqlite_where=text("unit_id IS NOT NULL AND annulled_at IS NULL"),
               postgresql_where=text("unit_id IS NOT NULL AND annulled_at IS NULL")),
+        Index("ix_redemptions_redeemed_at", "redeemed_at"),  # the dashboard's redemptions in a period
     )
 
 

@@ -36,6 +36,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # Opening day is busy: consultants stand at the counter too.
     "card.redeem": frozenset({Role.COUNTER, Role.CONSULTANT, Role.ADMIN}),
     "card.permit_override": frozenset({Role.ADMIN}),
+    # Bringing in a sheet of cards records money for each row: a manager's work, in their name.
+    "card.import": frozenset({Role.ADMIN}),
     "agreement.sign": frozenset({Role.CONSULTANT, Role.ADMIN}),
     # Agreements carry the full ID number and phone: the same people who may reveal them, and each download is logged.
     "agreement.download": frozenset({Role.CONSULTANT, Role.ADMIN}),
@@ -52,6 +54,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "redemption.annul": frozenset({Role.ADMIN}),
     "user.manage": frozenset({Role.ADMIN}),
     "audit.view": frozenset({Role.ADMIN, Role.AUDITOR}),
+    # The dashboard: managers steer by it, auditors review it; consultants and the counter have their own start pages.
+    "report.view": frozenset({Role.ADMIN, Role.AUDITOR}),
 }
 
 

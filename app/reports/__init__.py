@@ -1,0 +1,1 @@
+"""Reports (DESIGN §9): the manager's dashboard figures, and exports."""
