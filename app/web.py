@@ -29,7 +29,10 @@ bp = Blueprint("web", __name__)
 @bp.get("/")
 @login_required
 def index():
-    """Each role starts where its work is: consultants and managers at their desk, counter staff at the counter."""
+    """Each role starts where its work is: managers (and auditors) at the dashboard, consultants at their desk,
+    counter staff at the counter."""
+    if can(current_user, "report.view"):
+        return redirect(url_for("reports.dashboard"))
     if can(current_user, "card.issue"):
         return redirect(url_for("cards.desk"))
     if can(current_user, "card.redeem"):

@@ -13,7 +13,7 @@ def test_admin_creates_a_programme_and_a_member_in_the_browser(live_server, page
     page.fill("input[name=username]", "admin")
     page.fill("input[name=password]", "admin-demo-1")
     page.click("button.primary")
-    page.wait_for_url(re.compile(r"/desk$"))  # managers start at their desk
+    page.wait_for_url(re.compile(r"/dashboard$"))  # managers start at the dashboard
 
     page.click("text=项目")
     page.click("text=认筹卡，9.5折")
