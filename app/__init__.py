@@ -212,6 +212,7 @@ def _register_blueprints(app: Flask) -> None:
     from .members.views import bp as members_bp
     from .programs.views import bp as programs_bp
     from .queue.views import bp as queue_bp
+    from .reports.export_views import bp as exports_bp
     from .reports.views import bp as reports_bp
     from .units.views import bp as units_bp
     from .users.views import admin_bp, auth_bp
@@ -219,7 +220,7 @@ def _register_blueprints(app: Flask) -> None:
     from .web import bp as web_bp
 
     for blueprint in (web_bp, auth_bp, admin_bp, programs_bp, units_bp, members_bp, cards_bp, agreements_bp,
-                      lifecycle_bp, approvals_bp, audit_bp, queue_bp, reports_bp, public_bp):
+                      lifecycle_bp, approvals_bp, audit_bp, queue_bp, reports_bp, exports_bp, public_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import Enum as PyEnum
 
-from sqlalchemy import DateTime, Enum, TypeDecorator
+from sqlalchemy import DateTime, Enum, TypeDecorator, and_
 
 
 def enum_column(enum: type[PyEnum], name: str, length: int = 24) -> Enum:
@@ -32,3 +32,14 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def starts_with(column, prefix: str, dialect: str):
+    """``column`` beginning with ``prefix``, as a lookup its index answers. PostgreSQL reads a fixed LIKE pattern from a
+    varchar_pattern_ops index whatever the database's collation; SQLite's LIKE ignores indexes (it folds case), so
+    there the prefix is a range in its byte order, checked again by LIKE."""
+    escaped = prefix.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    like = column.like(escaped + "%", escape="/")
+    if dialect == "postgresql":
+        return like
+    return and_(column >= prefix, column < prefix + "\U0010ffff", like)

@@ -70,7 +70,7 @@ def generate(count: int, tokens_out: Path, sample: int = SAMPLE) -> None:
             create_program({**preset("presale_95"), "code": "BENCH", "issuer_name": "基准测试置业有限公司",
                             "project_name": "基准花园", "contact_phone": "0938-1234567",
                             "presale_permit_no": "基准预售(2026)1号", "presale_permit_date": "2026-01-01",
-                            "opening_date": "2026-01-01"})
+                            "opening_date": "2026-01-01"}, by=None)
         program = get_program("BENCH")
         tier = program.tiers[0]
         data_cipher = cipher()
@@ -78,7 +78,7 @@ def generate(count: int, tokens_out: Path, sample: int = SAMPLE) -> None:
         started = time.monotonic()
         member_id = db.session.scalar(select(db.func.coalesce(db.func.max(Member.id), 0)))
         card_id = db.session.scalar(select(db.func.coalesce(db.func.max(Card.id), 0)))
-        sampled: list[str] = []
+        tokens: list[str] = []
         chosen = set(sampled(count, sample))
         for start in range(0, count, BATCH):
             n_rows = range(start, min(start + BATCH, count))
@@ -104,7 +104,7 @@ def generate(count: int, tokens_out: Path, sample: int = SAMPLE) -> None:
                 scans.append({"created_at": now, "action": ScanAction.VERIFY, "verdict": "valid",
                               "card_id": card_id + n + 1, "token_excerpt": public_id})
                 if n in chosen:
-                    sampled.append(card_token(public_id, 1))
+                    tokens.append(card_token(public_id, 1))
             db.session.execute(insert(Member), members)
             db.session.execute(insert(Card), cards)
             db.session.execute(insert(LedgerEntry), ledger)
@@ -118,7 +118,7 @@ def generate(count: int, tokens_out: Path, sample: int = SAMPLE) -> None:
             # The planner's statistics, as autovacuum would gather them in time; outside a transaction, so they stay.
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
                 connection.exec_driver_sql("ANALYZE")
-        tokens_out.write_text("\n".join(sampled) + "\n")
+        tokens_out.write_text("\n".join(tokens) + "\n")
         print(tokens_out)
 
 

@@ -6,7 +6,7 @@ from flask import current_app, jsonify
 from flask_login import current_user
 
 from ..approvals import services as approvals
-from ..approvals.services import NoteIn
+from ..approvals.services import NoteIn, WaitingPage
 from ..cards import history, lifecycle, services
 from ..cards.history import AuditFilters
 from ..cards.schemas import (
@@ -88,11 +88,17 @@ def transfer(number: str):
 
 
 @bp.get("/transfer-requests")
-@operation({200: TransferRequests})
+def _waiting(kind: str, key: str, dump):
+    """A page of one kind of request waiting for approval, oldest first."""
+    page = approvals.waiting(kind, query(WaitingPage))
+    return jsonify({key: [dump(r) for r in page.requests], "next_after": page.next_after})
+
+
+@operation({200: TransferRequests}, query=WaitingPage)
 def transfer_requests():
     """Transfers waiting for approval"""
     require("card.view")
-    return jsonify({"transfer_requests": [dump_transfer(r) for r in approvals.pending_transfers()]})
+    return _waiting("transfer", "transfer_requests", dump_transfer)
 
 
 @bp.post("/transfer-requests/<id:request_id>/approve")
@@ -131,11 +137,11 @@ def request_refund(number: str):
 
 
 @bp.get("/refund-requests")
-@operation({200: RefundRequests})
+@operation({200: RefundRequests}, query=WaitingPage)
 def refund_requests():
     """Refunds waiting for approval"""
     require("card.view")
-    return jsonify({"refund_requests": [dump_refund(r) for r in approvals.pending_refunds()]})
+    return _waiting("refund", "refund_requests", dump_refund)
 
 
 @bp.post("/refund-requests/<id:request_id>/approve")
@@ -174,11 +180,11 @@ def annul_redemption(redemption_id: int):
 
 
 @bp.get("/annul-requests")
-@operation({200: AnnulRequests})
+@operation({200: AnnulRequests}, query=WaitingPage)
 def annul_requests():
     """Cancellations of purchases waiting for approval"""
     require("card.view")
-    return jsonify({"annul_requests": [dump_annul(r) for r in approvals.pending_annulments()]})
+    return _waiting("annul", "annul_requests", dump_annul)
 
 
 @bp.post("/annul-requests/<id:request_id>/approve")
@@ -236,11 +242,11 @@ def void(number: str):
 
 
 @bp.get("/void-requests")
-@operation({200: VoidRequests})
+@operation({200: VoidRequests}, query=WaitingPage)
 def void_requests():
     """Voids waiting for approval"""
     require("card.view")
-    return jsonify({"void_requests": [dump_void(r) for r in approvals.pending_voids()]})
+    return _waiting("void", "void_requests", dump_void)
 
 
 @bp.post("/void-requests/<id:request_id>/approve")

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from ..extensions import limiter
 from ..members import services
-from ..members.schemas import MemberIn, MemberPatch, MemberSearch, RevealIn, dump_member
+from ..members.schemas import MemberFilters, MemberIn, MemberPatch, RevealIn, dump_member
 from ..web import revealer
 from . import body, bp, optional_body, query, require
 from .responses import Member, MemberList, RegisteredMember, Revealed
@@ -13,11 +13,13 @@ from .spec import operation
 
 
 @bp.get("/members")
-@operation({200: MemberList}, query=MemberSearch)
+@operation({200: MemberList}, query=MemberFilters)
 def search_members():
-    """Search members: an exact ID number, phone digits, or part of a name (up to 50)"""
+    """Members, newest first, a page at a time: all, or those a full ID number, mobile (or its first digits), card
+    number or the start of a name finds"""
     require("member.view")
-    return jsonify({"members": [dump_member(m) for m in services.search_members(query(MemberSearch).q or "")]})
+    page = services.list_members(query(MemberFilters))
+    return jsonify({"members": [dump_member(m) for m in page.members], "next_before": page.next_before})
 
 
 @bp.post("/members")

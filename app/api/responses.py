@@ -91,7 +91,8 @@ class RegisteredMember(Member):
 
 
 class MemberList(Shape):
-    members: list[Member] = Field(description="Up to 50 members")
+    members: list[Member] = Field(description="A page: newest first, per_page (50) at most")
+    next_before: int | None = Field(description="When the page is full: pass it as before= for the next (older) members")
 
 
 class Revealed(Shape):
@@ -521,19 +522,26 @@ class VoidDecided(VoidRequest):
 
 
 class RefundRequests(Shape):
-    refund_requests: list[RefundRequest]
+NEXT_AFTER = "When the page is full: pass it as after= for the next requests"
+
+
+    refund_requests: list[RefundRequest] = Field(description="Waiting, oldest first: a page of per_page (50) at most")
+    next_after: int | None = Field(description=NEXT_AFTER)
 
 
 class TransferRequests(Shape):
-    transfer_requests: list[TransferRequest]
+    transfer_requests: list[TransferRequest] = Field(description="Waiting, oldest first: a page of per_page (50) at most")
+    next_after: int | None = Field(description=NEXT_AFTER)
 
 
 class AnnulRequests(Shape):
-    annul_requests: list[AnnulRequest]
+    annul_requests: list[AnnulRequest] = Field(description="Waiting, oldest first: a page of per_page (50) at most")
+    next_after: int | None = Field(description=NEXT_AFTER)
 
 
 class VoidRequests(Shape):
-    void_requests: list[VoidRequest]
+    void_requests: list[VoidRequest] = Field(description="Waiting, oldest first: a page of per_page (50) at most")
+    next_after: int | None = Field(description=NEXT_AFTER)
 
 
 # History and the audit log -----------------------------------------------------------------------------------------

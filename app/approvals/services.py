@@ -4,18 +4,22 @@ What approving each kind does to a card (money, new cards, documents) is that ca
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from pydantic import Field
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload, with_expression
 
-from ..cards.models import Card
+from ..cards.models import Card, Redemption
+from ..cards.services import held_sum
 from ..clock import utcnow
 from ..errors import Conflict, Forbidden, NotFound, ensure
 from ..extensions import db
 from ..rules import N_, refuse
 from ..rules.lifecycle import check_two_people
 from ..users.roles import can, require_permission
-from ..validation import Schema, Text
+from ..validation import Integer, Schema, Text
 from .models import AnnulRequest, RefundRequest, RequestStatus, TransferRequest, VoidRequest
 
 KINDS = {"refund": RefundRequest, "transfer": TransferRequest, "annul": AnnulRequest, "void": VoidRequest}
@@ -67,30 +71,60 @@ def check_closer(request, by, reject: bool) -> None:
         raise Forbidden(refuse("not_your_request", N_("Only the person who made the request, or a manager, can withdraw it.")))
 
 
+def waiting_counts() -> dict[str, int]:
+    """Requests waiting for a decision, by kind (one count each, whatever the number waiting)."""
+    return {kind: db.session.scalar(select(func.count(model.id)).where(model.status == RequestStatus.PENDING))
+            for kind, model in KINDS.items()}
+
+
 def waiting_count() -> int:
     """Requests waiting for a decision, all kinds: the badge beside "Approvals"."""
-    return sum(db.session.scalar(select(func.count(model.id)).where(model.status == RequestStatus.PENDING))
-               for model in KINDS.values())
+    return sum(waiting_counts().values())
 
 
-def pending_refunds() -> list[RefundRequest]:
-    return list(db.session.scalars(select(RefundRequest).where(RefundRequest.status == RequestStatus.PENDING)
-                                   .order_by(RefundRequest.requested_at)))
+APPROVALS_PAGE = 50
 
 
-def pending_voids() -> list[VoidRequest]:
-    return list(db.session.scalars(select(VoidRequest).where(VoidRequest.status == RequestStatus.PENDING)
-                                   .order_by(VoidRequest.requested_at, VoidRequest.id)))
+class WaitingPage(Schema):
+    """A page of one kind of waiting request, oldest first (keyset on the request's number)."""
+
+    after: Integer(minimum=1) = Field(None, description=(
+        "Requests made after this one: the next page starts after the last request of this one (next_after)"))
+    per_page: Integer(minimum=1, maximum=200) = Field(None, description="50 unless given")
 
 
-def pending_annulments() -> list[AnnulRequest]:
-    return list(db.session.scalars(select(AnnulRequest).where(AnnulRequest.status == RequestStatus.PENDING)
-                                   .order_by(AnnulRequest.requested_at, AnnulRequest.id)))
+@dataclass
+class Waiting:
+    requests: list[Any]
+    next_after: int | None  # when the page is full: where the next one starts
 
 
-def pending_transfers() -> list[TransferRequest]:
-    return list(db.session.scalars(select(TransferRequest).where(TransferRequest.status == RequestStatus.PENDING)
-                                   .order_by(TransferRequest.requested_at)))
+def _holder():
+    return joinedload(Card.member)
+
+
+# What each list shows of a request, loaded with it: the page costs the same few statements for 5 requests or 5,000.
+_LOADS = {
+    "refund": lambda: (joinedload(RefundRequest.card).options(_holder()), joinedload(RefundRequest.requested_by)),
+    "transfer": lambda: (joinedload(TransferRequest.card).options(_holder()), joinedload(TransferRequest.to_member),
+                         joinedload(TransferRequest.requested_by)),
+    "annul": lambda: (joinedload(AnnulRequest.card).options(_holder()),
+                      joinedload(AnnulRequest.redemption).joinedload(Redemption.unit), joinedload(AnnulRequest.requested_by)),
+    # the money a void would reverse: the card's ledger summed in the cards' own SELECT (selectin: Card not aliased)
+    "void": lambda: (selectinload(VoidRequest.card).options(_holder(), with_expression(Card.held_loaded, held_sum())),
+                     joinedload(VoidRequest.requested_by)),
+}
+
+
+def waiting(kind: str, page: WaitingPage | Mapping[str, Any] | None = None) -> Waiting:
+    """A page of the requests of ``kind`` waiting for a decision, oldest first, with what their list shows."""
+    p = page if isinstance(page, WaitingPage) else WaitingPage.read(page or {})
+    model, size = KINDS[kind], p.per_page or APPROVALS_PAGE
+    stmt = select(model).where(model.status == RequestStatus.PENDING).options(*_LOADS[kind]()).order_by(model.id)
+    if p.after:
+        stmt = stmt.where(model.id > p.after)
+    found = list(db.session.scalars(stmt.limit(size)).unique())
+    return Waiting(found, found[-1].id if len(found) == size else None)
 
 
 def pending_for(card: Card) -> dict[str, Any]:

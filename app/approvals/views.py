@@ -7,11 +7,11 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from ..cards import lifecycle
-from ..errors import ServiceError
+from ..errors import ServiceError, ValidationFailed
 from ..members.services import reveal_bursts
 from ..rules import N_
 from ..users.roles import can
-from ..web import explain, forbidden, require
+from ..web import explain, field_errors, forbidden, require
 from . import services
 
 bp = Blueprint("approvals", __name__)
@@ -24,9 +24,29 @@ DECIDERS = {"refund": ("refund.approve", "card.lifecycle"), "transfer": ("transf
 @bp.route("/approvals", methods=["GET"])
 @require("card.view")
 def index():
-    return render_template("approvals/index.html", refunds=services.pending_refunds(), transfers=services.pending_transfers(),
-                           annulments=services.pending_annulments(), voids=services.pending_voids(),
-                           bursts=reveal_bursts() if can(current_user, "member.reveal_any") else [])
+    """Every kind of waiting request, oldest first, a page of each at a time (?refund_after= and so on)."""
+    pages, errors = {}, {}
+    for kind in services.KINDS:
+        after = request.args.get(f"{kind}_after", "").strip()
+        try:
+            pages[kind] = services.waiting(kind, {"after": after} if after else {})
+        except ValidationFailed as exc:
+            errors.update(field_errors(exc))
+            pages[kind] = services.waiting(kind)
+    shown = {k: v for k, v in request.args.items() if k.endswith("_after") and k[:-6] in services.KINDS}
+
+    def more(kind: str) -> dict[str, str | None]:
+        """The section's pager: its next page, and back to its first, the other sections staying where they are."""
+        others = {k: v for k, v in shown.items() if k != f"{kind}_after"}
+        return {"next": url_for("approvals.index", **others, **{f"{kind}_after": pages[kind].next_after},
+                                _anchor=kind) if pages[kind].next_after else None,
+                "first": url_for("approvals.index", **others, _anchor=kind) if f"{kind}_after" in shown else None}
+
+    return render_template("approvals/index.html", refunds=pages["refund"].requests, transfers=pages["transfer"].requests,
+                           annulments=pages["annul"].requests, voids=pages["void"].requests, errors=errors,
+                           counts=services.waiting_counts(), pagers={kind: more(kind) for kind in services.KINDS},
+                           bursts=reveal_bursts() if can(current_user, "member.reveal_any") else []), \
+        422 if errors else 200
 
 
 @bp.post("/approvals/<any(refund,transfer,annul,void):kind>/<id:request_id>/<any(approve,reject,cancel):decision>")

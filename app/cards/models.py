@@ -213,4 +213,6 @@ class Scan(db.Model):
     user = relationship("User")
     card = relationship("Card")
 
-    __table_args__ = (Index("ix_scans_card_id_created_at", "card_id", "created_at"),)
+    __table_args__ = (Index("ix_scans_card_id_created_at", "card_id", "created_at"),
+                      Index("ix_scans_verdict_id", "verdict", "id"),  # the scan list's verdict filter, newest first
+                      Index("ix_scans_created_at", "created_at"))  # its day filters

@@ -27,6 +27,7 @@ from ..extensions import commit_keeping_loaded, db, transition
 from ..members.models import Member
 from ..members.schemas import IdType
 from ..members.services import decrypt_id_number, id_indexes
+from ..models_common import starts_with
 from ..programs.models import Program, Tier
 from ..rules import N_, Decision, refuse
 from ..rules import cards as card_rules
@@ -157,7 +158,7 @@ def _record_scan(action: ScanAction, verdict: Decision, card: Card | None, token
         "station": printable(station, 60), "ip": ip, "user_agent": user_agent}])
 
 
-def _held():
+def held_sum():
     """The money a card holds, summed by the database in the card's own SELECT."""
     return (select(func.coalesce(func.sum(LedgerEntry.amount_fen), 0)).where(LedgerEntry.card_id == Card.id)
             .correlate(Card).scalar_subquery())
@@ -170,7 +171,7 @@ def _card_to_answer(token: str) -> Card | None:
     if ids is None:
         return None
     return db.session.scalar(select(Card).options(joinedload(Card.program), joinedload(Card.tier),
-                                                  joinedload(Card.member), with_expression(Card.held_loaded, _held()))
+                                                  joinedload(Card.member), with_expression(Card.held_loaded, held_sum()))
                              .where(Card.public_id == ids[0], Card.generation == ids[1]))
 
 
@@ -428,7 +429,7 @@ def _search(q: str):
             found.append(Card.member_id.in_(select(Member.id).where(Member.phone == digits)))
         return or_(*found)
     return or_(Card.id.in_(select(Agreement.card_id).where(Agreement.number == q.upper())),
-               Card.member_id.in_(select(Member.id).where(Member.name.startswith(q, autoescape=True))))
+               Card.member_id.in_(select(Member.id).where(starts_with(Member.name, q, db.session.get_bind().dialect.name))))
 
 
 def list_cards(filters: CardFilters | Mapping[str, Any], *, issued_by_id: int | None = None, per_page: int | None = None
@@ -455,7 +456,7 @@ def list_cards(filters: CardFilters | Mapping[str, Any], *, issued_by_id: int | 
         query = query.where(Card.issued_by_id == issued_by_id)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     cards = db.session.scalars(query.options(joinedload(Card.member), joinedload(Card.program), joinedload(Card.tier),
-                                             joinedload(Card.issued_by), with_expression(Card.held_loaded, _held()))
+                                             joinedload(Card.issued_by), with_expression(Card.held_loaded, held_sum()))
                                .order_by(Card.issued_at.desc(), Card.id.desc()).offset((page - 1) * size).limit(size))
     return list(cards.unique()), total, page, size
 

@@ -18,7 +18,7 @@ from ..rules.identity import (
     mask_name,
     mask_number,
 )
-from ..validation import Choice, Schema, Text, fail, holds, partial
+from ..validation import Choice, Integer, Schema, Text, fail, holds, partial
 
 
 class IdType(str, Enum):
@@ -85,4 +85,16 @@ def dump_member(m: Any, *, full_name: bool = True) -> dict[str, Any]:
 
 
 class MemberSearch(Schema):
-    q: Text(100) = Field(None, description="An exact ID number, phone digits, or part of a name")
+    """The member list's one search box (its export reads the same)."""
+
+    q: Text(100) = Field(None, description=(
+        "A full ID number (any type), a mobile number or its first digits, a card number (finds its holder), or the "
+        "beginning of a name"))
+
+
+class MemberFilters(MemberSearch):
+    """The member list: newest first, a page at a time (keyset: as fast at the millionth member as at the first)."""
+
+    before: Integer(minimum=1) = Field(None, description=(
+        "Members registered before this one: the next page starts after the last member of this one (next_before)"))
+    per_page: Integer(minimum=1, maximum=200) = Field(None, description="50 unless given")

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from .. import audit
 from ..audit import AuditEntry
@@ -17,14 +18,15 @@ from ..clock import today, utcnow
 from ..crypto import cipher
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db, transition
+from ..models_common import starts_with
 from ..rules import N_, refuse
 from ..rules.identity import check_id_number, check_reveal_scope, is_reveal_burst, mask_number
 from ..users.roles import can
 from .models import Member
-from .schemas import IdType, MemberIn, RevealIn, read_member
+from .schemas import IdType, MemberFilters, MemberIn, RevealIn, read_member
 
 _CONTEXT = "member.id_number"
-SEARCH_LIMIT = 50
+MEMBER_PAGE = 50
 
 
 def id_index(id_number: str) -> str:
@@ -174,17 +176,43 @@ def get_member(member_id: int) -> Member:
     return member
 
 
-def search_members(query: str) -> list[Member]:
-    """An ID number finds its one member exactly; digits search phones; anything else searches names."""
-    q = (query or "").strip()
-    stmt = select(Member).order_by(Member.updated_at.desc(), Member.id.desc()).limit(SEARCH_LIMIT)
-    if not q:
-        return list(db.session.scalars(stmt))
+def _search(q: str):
+    """What the member list's search box means, each an indexed lookup: a full ID number (by its blind index, never
+    by reading clear text), a card number (its holder), a mobile number or its first digits, or the start of a name."""
+    dialect = db.session.get_bind().dialect.name
     for id_type in IdType:
         _, number = check_id_number(q, id_type.value)
         if number is not None:
-            return list(db.session.scalars(stmt.where(Member.id_number_index.in_(id_indexes(number)))))
+            return Member.id_number_index.in_(id_indexes(number))
     digits = re.sub(r"[\s-]", "", q.removeprefix("+86"))
     if digits.isdigit():
-        return list(db.session.scalars(stmt.where(Member.phone.contains(digits, autoescape=True))))
-    return list(db.session.scalars(stmt.where(Member.name.contains(q, autoescape=True))))
+        if len(digits) == 12:
+            return Member.id.in_(select(Card.member_id).where(Card.number == digits))
+        return Member.phone == digits if len(digits) == 11 else starts_with(Member.phone, digits, dialect)
+    return starts_with(Member.name, q, dialect)
+
+
+def member_search(q: str) -> Select:
+    """Every member the search box ``q`` finds (all when blank), newest first, unpaged: the list pages it, the export
+    streams it."""
+    q = (q or "").strip()
+    stmt = select(Member).order_by(Member.id.desc())
+    return stmt.where(_search(q)) if q else stmt
+
+
+@dataclass
+class MemberPage:
+    members: list[Member]
+    next_before: int | None  # when the page is full: where the next (older) one starts
+
+
+def list_members(filters: MemberFilters | Mapping[str, Any]) -> MemberPage:
+    """A page of members, newest first. Keyset paging on the primary key: the last page of a million members costs
+    what the first does."""
+    f = filters if isinstance(filters, MemberFilters) else MemberFilters.read(filters)
+    size = f.per_page or MEMBER_PAGE
+    stmt = member_search(f.q or "")
+    if f.before:
+        stmt = stmt.where(Member.id < f.before)
+    members = list(db.session.scalars(stmt.limit(size)))
+    return MemberPage(members, members[-1].id if len(members) == size else None)

@@ -11,7 +11,7 @@ from ..extensions import limiter
 from ..i18n import options
 from ..web import field_errors, register_labels, require, revealer
 from . import services
-from .schemas import ID_TYPE_LABELS, IdType
+from .schemas import ID_TYPE_LABELS, IdType, MemberFilters
 
 bp = Blueprint("members", __name__, url_prefix="/members")
 register_labels(bp, id_type_labels=ID_TYPE_LABELS, id_type_options=lambda: options(ID_TYPE_LABELS))
@@ -22,8 +22,19 @@ FIELDS = ("name", "id_type", "id_number", "phone", "address", "postal_code")
 @bp.get("/")
 @require("member.view")
 def index():
-    query = request.args.get("q", "").strip()
-    return render_template("members/index.html", members=services.search_members(query), query=query)
+    """Every member, newest first, one search box, a page at a time."""
+    values = {k: v.strip() for k, v in request.args.items() if k in MemberFilters.names() and v.strip()}
+    try:
+        filters = MemberFilters.read(values)
+    except ValidationFailed as exc:
+        filters, errors = MemberFilters(), field_errors(exc)
+    else:
+        errors = {}
+    page = services.list_members(filters)
+    shown = {k: v for k, v in values.items() if k != "before"}
+    return render_template("members/index.html", members=page.members, query=values.get("q", ""), errors=errors,
+                           older_url=url_for("members.index", **shown, before=page.next_before) if page.next_before else None,
+                           newest_url=url_for("members.index", **shown) if filters.before else None), 422 if errors else 200
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -23,23 +23,27 @@
     xAxis: { type: "category", data: data.days, name: data.words.day, nameLocation: "middle", nameGap: 28 },
     yAxis: { type: "value", name: data.words.cards, minInterval: 1 },
     series: [
-      { name: data.words.new, type: "bar", stack: "issued", data: data.new },
+      { name: data.words.new, type: "bar", stack: "issued", barMaxWidth: 28, data: data.new },
       { name: data.words.successors, type: "bar", stack: "issued", data: data.successors }
     ]
   });
 
+  // the statuses named in the legend below the ring, the counts on it: long names never run out of the box
   draw("chart-status", {
     tooltip: { trigger: "item", formatter: "{b}: {c} ({d}%)" },
-    series: [{ type: "pie", radius: ["35%", "65%"], data: data.statuses, label: { formatter: "{b}\n{c}" } }]
+    legend: { type: "scroll", bottom: 0 },
+    series: [{ type: "pie", radius: ["35%", "68%"], center: ["50%", "45%"], data: data.statuses,
+               label: { position: "inside", formatter: "{c}", color: "#fff" } }]
   });
 
   var consultants = data.consultants.slice().reverse();  // the most cards at the top
   draw("chart-consultants", {
     tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
     grid: { left: 8, right: 24, top: 8, bottom: 24, containLabel: true },
-    xAxis: { type: "value", name: data.words.cards, minInterval: 1 },
+    xAxis: { type: "value", minInterval: 1 },
     yAxis: { type: "category", data: consultants.map(function (c) { return c.name; }) },
-    series: [{ name: data.words.cards, type: "bar", data: consultants.map(function (c) { return c.value; }) }]
+    series: [{ name: data.words.cards, type: "bar", barMaxWidth: 28,
+               data: consultants.map(function (c) { return c.value; }) }]
   });
 
   window.addEventListener("resize", function () {

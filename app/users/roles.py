@@ -54,6 +54,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "redemption.annul": frozenset({Role.ADMIN}),
     "user.manage": frozenset({Role.ADMIN}),
     "audit.view": frozenset({Role.ADMIN, Role.AUDITOR}),
+    # Whole lists leave the building as spreadsheets: managers and auditors (numbers masked unless member.reveal_any).
+    "report.export": frozenset({Role.ADMIN, Role.AUDITOR}),
     # The dashboard: managers steer by it, auditors review it; consultants and the counter have their own start pages.
     "report.view": frozenset({Role.ADMIN, Role.AUDITOR}),
 }

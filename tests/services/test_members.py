@@ -50,18 +50,24 @@ def test_bad_fields_leave_nothing_behind(app, ctx):
     assert db.session.scalar(select(db.func.count(AuditEntry.id))) == 0
 
 
-def test_search_by_exact_id_number_phone_digits_or_name(app, ctx):
+def test_search_by_exact_id_number_phone_card_number_or_name_start(app, ctx, make_card):
     a, _ = register()
     b, _ = services.register_member({"name": "欧阳明月", "id_number": valid_id_number(7), "phone": "15800001111"}, by=None)
-    assert services.search_members(ID) == [a]
-    assert services.search_members("110105") == []  # partial ID numbers find nothing: the index is exact-only
-    assert services.search_members("0001111") == [b]
-    assert services.search_members("+86 158 0000 1111") == [b]
-    assert services.search_members("明月") == [b]
-    assert services.search_members("100%") == []
-    assert set(services.search_members("")) == {a, b}
 
+    def found(q):
+        return services.list_members({"q": q}).members
 
+    assert found(ID) == [a]
+    assert found("110105") == []  # partial ID numbers find nothing: the index is exact-only
+    assert found("158") == [b]  # a mobile's first digits
+    assert found("0001111") == []  # not its middle: that would read every row
+    assert found("+86 158 0000 1111") == [b]
+    assert found("欧阳") == [b]
+    assert found("明月") == []  # the start of a name, not its middle
+    assert found("100%") == [] and found("欧_") == []  # LIKE's wildcards are letters here
+    card = make_card(member=a)
+    assert found(card.number) == [a]  # a card number finds its holder
+    assert found("") == [b, a]  # newest first
 def test_reveal_returns_the_number_and_is_logged(app, ctx, make_user):
     member, _ = register()
     assert services.reveal_identity(member, reason="核对协议", user=make_user("admin")) == {"id_number": ID, "phone": "13800138000"}
