@@ -521,10 +521,10 @@ class VoidDecided(VoidRequest):
     card: Card = Field(description="The card afterwards")
 
 
-class RefundRequests(Shape):
 NEXT_AFTER = "When the page is full: pass it as after= for the next requests"
 
 
+class RefundRequests(Shape):
     refund_requests: list[RefundRequest] = Field(description="Waiting, oldest first: a page of per_page (50) at most")
     next_after: int | None = Field(description=NEXT_AFTER)
 
