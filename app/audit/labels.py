@@ -34,6 +34,8 @@ ACTION_LABELS = {
     "card.transferred": N_("card transferred"),
     "card.voided": N_("card voided"),
     "data_key.rotated": N_("data key rotated"),
+    "export.downloaded": N_("list exported"),
+    "export.revealed": N_("list exported with ID numbers and mobiles in full"),
     "lottery.drawn": N_("lottery drawn"),
     "member.created": N_("member registered"),
     "member.identity_revealed": N_("full ID number revealed"),
@@ -105,4 +107,5 @@ DETAIL_LABELS = {
     "verdict": N_("verdict"), "voided": N_("voided card"), "why": N_("why"),
     "id_number_masked": N_("ID number"), "id_type": N_("ID type"), "phone_masked": N_("mobile"),
     "address": N_("address"), "postal_code": N_("postal code"),
+    "what": N_("list"), "filters": N_("filters"),
 }

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -29,6 +26,12 @@ AUDIT_PAGE = 200
 def _lineage(card: Card) -> list[Card]:
     """The card and the generations before it: a reissued card's story starts with the first one."""
     return list(db.session.scalars(select(Card).where(Card.public_id == card.public_id).order_by(Card.generation)))
+
+
+def lineage_ids(number: str) -> list[int]:
+    """The card with this number and its earlier generations (none when no card has it): a filter by card means all."""
+    card = db.session.scalar(select(Card).where(Card.number == number.replace(" ", "")))
+    return [c.id for c in _lineage(card)] if card else []
 
 
 def _related_objects(ids: list[int]) -> list[tuple[str, str]]:
@@ -95,24 +98,27 @@ def read_audit_filters(args: Mapping[str, Any]) -> AuditFilters:
     return AuditFilters.read(args)
 
 
-def audit_entries(filters: AuditFilters, *, every: bool = False) -> list[AuditEntry]:
-    """A page of the log, newest first (``every``: all that match, for an export)."""
+def audit_entries(filters: AuditFilters) -> list[AuditEntry]:
+    """A page of the log, newest first."""
+    return list(db.session.scalars(audit_query(filters).limit(AUDIT_PAGE)))
+
+
+def audit_query(filters: AuditFilters):
+    """Every entry that matches, newest first, as a query (the page takes its first 200, the export all of them)."""
     stmt = select(AuditEntry).order_by(AuditEntry.id.desc())
     if filters.actor:
         stmt = stmt.where(AuditEntry.actor_name == filters.actor.lower())
     if filters.action:
         stmt = stmt.where(AuditEntry.action.startswith(filters.action, autoescape=True))
     if filters.card:  # the card's whole story: its generations, agreements, requests and redemptions
-        card = db.session.scalar(select(Card).where(Card.number == filters.card.replace(" ", "")))
-        ids = [c.id for c in _lineage(card)] if card else [-1]
-        stmt = stmt.where(_about(_related_objects(ids)))
+        stmt = stmt.where(_about(_related_objects(lineage_ids(filters.card) or [-1])))
     if filters.date_from:
         stmt = stmt.where(AuditEntry.created_at >= start_of(filters.date_from))
     if filters.date_to:
         stmt = stmt.where(AuditEntry.created_at < start_of(filters.date_to + dt.timedelta(days=1)))
     if filters.before:  # keyset paging: as fast on the last page of a million entries as on the first
         stmt = stmt.where(AuditEntry.id < filters.before)
-    return list(db.session.scalars(stmt if every else stmt.limit(AUDIT_PAGE)))
+    return stmt
 
 
 def next_before(entries: list[AuditEntry]) -> int | None:
@@ -123,22 +129,3 @@ def next_before(entries: list[AuditEntry]) -> int | None:
 def dump_audit(e: AuditEntry) -> dict[str, Any]:
     return {"id": e.id, "at": e.created_at.isoformat(), "actor": e.actor_name, "action": e.action,
             "object_type": e.object_type, "object_id": e.object_id, "data": e.payload, "ip": e.ip, "user_agent": e.user_agent}
-
-
-def _cell(value: Any) -> Any:
-    """Spreadsheets run cells that start like a formula; anyone can put text in the log (a failed login's user agent)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def audit_csv(entries: list[AuditEntry]) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel opens the Chinese correctly."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["id", "time (UTC)", "actor", "action", "object", "object id", "data", "ip", "user agent"])
-    for e in entries:
-        writer.writerow([_cell(v) for v in (e.id, e.created_at.isoformat(), e.actor_name, e.action, e.object_type,
-                                            e.object_id, json.dumps(e.payload, ensure_ascii=False), e.ip or "",
-                                            e.user_agent or "")])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")

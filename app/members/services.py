@@ -139,19 +139,22 @@ def reveal_identity(member: Member, *, reason: str | None = None, user) -> dict[
     number = decrypt_id_number(member)
     audit.record("member.identity_revealed", member,
                  {"id_number_masked": member.id_number_masked, "reason": (reason or "")[:200]}, actor=user)
-    _alert_on_burst(user)
+    alert_on_burst(user)
     return {"id_number": number, "phone": member.phone}
 
 
 REVEAL_BURST_WINDOW = dt.timedelta(minutes=10)
 
 
-def _alert_on_burst(user) -> None:
-    """In the reveal's transaction: the managers' alert, once per window, when one user's reveals reach the burst."""
+def alert_on_burst(user) -> None:
+    """In the reveal's transaction: the managers' alert, once per window, when one user's reveals reach the burst. Each
+    row of an export with the numbers in full (``export.revealed``) counts as one reveal."""
     db.session.flush()
     since = utcnow() - REVEAL_BURST_WINDOW
     recent = db.session.scalar(select(func.count()).select_from(AuditEntry).where(
         AuditEntry.action == "member.identity_revealed", AuditEntry.actor_id == user.id, AuditEntry.created_at >= since))
+    recent += sum(int(e.payload.get("rows", 0)) for e in db.session.scalars(select(AuditEntry).where(
+        AuditEntry.action == "export.revealed", AuditEntry.actor_id == user.id, AuditEntry.created_at >= since)))
     if not is_reveal_burst(recent, current_app.config["VIP_REVEAL_BURST"]):
         return
     alerted = db.session.scalar(select(AuditEntry.id).where(

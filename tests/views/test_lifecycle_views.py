@@ -61,7 +61,7 @@ def test_audit_page_filters_and_exports(login, make_card):
     admin = login("admin")
     page = admin.get(f"/admin/audit?action=card.&card={card.number}").get_data(as_text=True)
     assert "card.issued" in page and "member.created" not in page
-    csv = admin.get(f"/admin/audit?format=csv&card={card.number}")
+    csv = admin.get(f"/admin/audit?format=csv&card={card.number}", follow_redirects=True)  # the old address: the export
     assert csv.mimetype == "text/csv" and "card.issued" in csv.data.decode("utf-8-sig")
     assert login("consultant").get("/admin/audit").status_code == 403
     assert "请输入真实日期" in admin.get("/admin/audit?from=2026-99-01").get_data(as_text=True)
