@@ -141,6 +141,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     _register_web_helpers(app)
+    from .jobs import init_app as init_jobs
+    init_jobs(app)
 
     from .cli import register_cli
     register_cli(app)
@@ -174,6 +176,7 @@ def _init_extensions(app: Flask) -> None:
     from .approvals import models as _approvals  # noqa: F401
     from .cards import charges as _charges  # noqa: F401
     from .cards import models as _cards  # noqa: F401
+    from .imports import models as _imports  # noqa: F401
     from .members import models as _members  # noqa: F401
     from .programs import models as _programs  # noqa: F401
     from .queue import models as _queue  # noqa: F401
@@ -209,6 +212,7 @@ def _register_blueprints(app: Flask) -> None:
     from .audit.views import bp as audit_bp
     from .cards.lifecycle_views import bp as lifecycle_bp
     from .cards.views import bp as cards_bp
+    from .imports.views import bp as imports_bp
     from .members.views import bp as members_bp
     from .programs.views import bp as programs_bp
     from .queue.views import bp as queue_bp
@@ -220,7 +224,7 @@ def _register_blueprints(app: Flask) -> None:
     from .web import bp as web_bp
 
     for blueprint in (web_bp, auth_bp, admin_bp, programs_bp, units_bp, members_bp, cards_bp, agreements_bp,
-                      lifecycle_bp, approvals_bp, audit_bp, queue_bp, reports_bp, exports_bp, public_bp):
+                      lifecycle_bp, approvals_bp, audit_bp, queue_bp, reports_bp, exports_bp, imports_bp, public_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)

@@ -67,7 +67,45 @@ def register_cli(app: Flask) -> None:
         for card in expired:
             click.echo(f"  {card.number}\tvalid through {card.valid_through}")
 
+    @cards.command("import")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--dry-run", is_flag=True, help="Check every row and write nothing.")
+    @click.option("--user", "username", default=None, help="The manager the cards are issued by (default: the system).")
+    def import_cards(path: Path, dry_run: bool, username: str | None):
+        """Import cards from an XLSX or CSV sheet (the template's columns). Run again after an interruption: rows
+        already imported are known by their receipt number and skipped."""
+        from .imports.services import create_job, get_job, run_job
+        from .users.services import find_user
+        try:
+            by = find_user(username) if username else None
+            job = create_job(path.read_bytes(), path.name, dry_run=dry_run, by=by)
+        except ServiceError as exc:
+            _fail(exc)
+        with click.progressbar(length=job.total_rows, label=f"import {job.id}", show_pos=True) as bar:
+            run_job(job.id, progress=lambda done, total: bar.update(done - bar.pos))
+        job = get_job(job.id)
+        verb = "would be issued" if job.dry_run else "issued"
+        click.echo(f"{job.done_rows:,} rows: {job.created_rows:,} {verb}, {job.skipped_rows:,} already there, "
+                   f"{job.error_rows:,} wrong")
+        for error in job.errors[:50]:
+            click.echo(f"  row {error.row}\t{error.column or ''}\t{error.code}")
+        if job.error_rows:
+            click.echo(f"Every wrong row and why: the import's page, or GET /api/v1/imports/{job.id}/errors.xlsx")
+
     app.cli.add_command(cards)
+
+    @app.cli.command("worker", context_settings={"ignore_unknown_options": True})
+    @click.option("--beat", is_flag=True, help="Also run the schedule (the daily expiry); in one worker only.")
+    @click.argument("celery_args", nargs=-1, type=click.UNPROCESSED)
+    def worker(beat: bool, celery_args: tuple[str, ...]):
+        """Run a Celery worker for jobs (imports, the daily expiry); needs VIP_BROKER_URL. Other arguments go to
+        celery worker (e.g. --concurrency 2 --pool solo)."""
+        from flask import current_app
+        if not current_app.config["VIP_BROKER_URL"]:
+            raise click.ClickException("set VIP_BROKER_URL (e.g. redis://127.0.0.1:6379/0): without a broker, jobs "
+                                       "run inside the app and need no worker")
+        celery = current_app.extensions["celery"]
+        celery.worker_main(["worker", "--loglevel=INFO", *(["--beat"] if beat else []), *celery_args])
 
     signing = AppGroup("signing", help="Certificates that seal agreements.")
 

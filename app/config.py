@@ -21,12 +21,14 @@ ENV_KEYS = {
     "VIP_TSA_URL": "VIP_TSA_URL",
     "VIP_SOFFICE": "VIP_SOFFICE",
     "VIP_UNOSERVER": "VIP_UNOSERVER",
+    "VIP_BROKER_URL": "VIP_BROKER_URL",
 }
 BOOL_KEYS = {"VIP_DEMO_SIGNING": "VIP_DEMO_SIGNING"}
 # comma-separated; token keys oldest first, previous data keys only while `keys rotate-data-key` runs
 LIST_KEYS = {"VIP_TOKEN_KEYS": "VIP_TOKEN_KEYS", "VIP_DATA_KEY_PREVIOUS": "VIP_DATA_KEY_PREVIOUS"}
 INT_KEYS = {"VIP_PROXY_COUNT": "VIP_PROXY_COUNT", "VIP_SESSION_IDLE_MINUTES": "VIP_SESSION_IDLE_MINUTES",
-            "VIP_SESSION_MAX_HOURS": "VIP_SESSION_MAX_HOURS", "VIP_REVEAL_BURST": "VIP_REVEAL_BURST"}
+            "VIP_SESSION_MAX_HOURS": "VIP_SESSION_MAX_HOURS", "VIP_REVEAL_BURST": "VIP_REVEAL_BURST",
+            "VIP_JOB_STALE_SECONDS": "VIP_JOB_STALE_SECONDS"}
 
 
 def defaults(instance_path: str) -> dict:
@@ -61,6 +63,11 @@ def defaults(instance_path: str) -> dict:
         # Without an uploaded certificate, seal under a generated demo CA (documents say so); turn off in production.
         "VIP_DEMO_SIGNING": True,
         "VIP_TSA_URL": None,  # an RFC 3161 timestamp authority; without one, signatures carry the server's time  # reverse proxies in front: their X-Forwarded-For is trusted this many hops deep
+        # Jobs (imports, the daily expiry): Celery workers with a broker such as redis://127.0.0.1:6379/0; without one,
+        # in a thread of the process that was asked. A running job whose worker gave no sign of life for this long
+        # was killed: a new delivery of the job takes it over and resumes it.
+        "VIP_BROKER_URL": None,
+        "VIP_JOB_STALE_SECONDS": 60,
         "JSON_SORT_KEYS": False,
         # SQL errors would otherwise quote bound values (names, phones) into the error log.
         "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},

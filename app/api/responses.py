@@ -326,6 +326,7 @@ class ScannedCard(Shape):
     held_amount: Money = Field(description="The money held now")
     payment_method: PaymentMethod | None
     receipt_no: str | None
+    legacy_number: str | None = Field(description="An imported card's number on paper or in Excel")
     issued_on: Date
     issued_at: DateTime
     design: str
@@ -350,6 +351,26 @@ class CardPage(Shape):
     total: int
     page: int
     per_page: int
+
+
+class Scan(Shape):
+    """A scan kept: a verification or redemption, genuine or not."""
+
+    id: int
+    at: DateTime
+    action: Literal["verify", "redeem"]
+    verdict: str = Field(description="The verdict's code: valid, invalid, card_not_found, lost, expired…")
+    card_number: str | None = Field(description="The card the code or number named; null when none was found")
+    token_excerpt: str | None = Field(description="The code's beginning, enough to recognise a forged one")
+    by: str | None = Field(description="The username that scanned; null for the public page")
+    station: str | None
+    ip: str | None
+    user_agent: str | None
+
+
+class Scans(Shape):
+    scans: list[Scan] = Field(description="Newest first, per_page (50) at most")
+    next_before: int | None = Field(description="When the page is full: pass it as before= for the older scans")
 
 
 class CardList(Shape):
@@ -786,3 +807,29 @@ class Stats(Shape):
     refund_windows_this_week: RefundWindowsThisWeek
     expiring_within_30_days: int = Field(description="Active cards whose last valid day is within 30 days")
     approvals_waiting: ApprovalsWaiting = Field(description="Requests waiting for a manager's decision")
+
+
+class ImportRowError(Shape):
+    row: int = Field(description="The sheet's row number, as Excel shows it (the header is row 1)")
+    column: str | None = Field(description="The column as the sheet names it; null when the row as a whole is refused")
+    code: str = Field(description="Reason code")
+    message: str
+
+
+class ImportJob(Shape):
+    """An import of cards from a sheet, as a job (DESIGN §10.1)."""
+
+    id: int
+    status: Literal["queued", "running", "done", "failed"]
+    dry_run: bool = Field(description="Checked every row, wrote no card")
+    filename: str
+    rows: int = Field(description="Rows of cards in the sheet (total_rows)")
+    total_rows: int
+    done_rows: int = Field(description="Rows gone through so far")
+    created: int = Field(description="Cards issued (a dry run: rows that would be)")
+    skipped: int = Field(description="Rows whose receipt number already has a card in its programme")
+    error_rows: int
+    errors: list[ImportRowError] = Field(description="The first 100 reasons; errors_url has them all")
+    errors_url: str | None = Field(description="Every wrong row and why, with the row as given, as XLSX")
+    created_at: DateTime
+    finished_at: DateTime | None

@@ -75,6 +75,7 @@ class Card(db.Model):
     redeemed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     credit_void: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")  # after a cancelled purchase
     loss_reason: Mapped[str | None] = mapped_column(String(200))  # as told when the loss was reported
+    legacy_number: Mapped[str | None] = mapped_column(String(40))  # an imported card's number on paper or in Excel
     # The ledger's sum, when a query computed it in the card's own SELECT (verification: one round trip).
     held_loaded: Mapped[int | None] = query_expression()
 
@@ -101,6 +102,8 @@ class Card(db.Model):
         Index("ix_cards_dashboard", "issued_on", "program_id", "status", "issued_by_id", "predecessor_id"),
         Index("ix_cards_program_status", "program_id", "status"),
         Index("ix_cards_status_valid_through", "status", "valid_through", "program_id"),
+        Index("ix_cards_program_receipt", "program_id", "receipt_no"),  # an import's natural key
+        Index("ix_cards_legacy_number", "legacy_number"),
     )
 
     @property

@@ -120,6 +120,7 @@ def dump_card(card: Any, *, full: bool = True, holder_name: bool = False, verify
         "held_amount": format_fen(card.held_fen),
         "payment_method": card.payment_method.value if card.payment_method else None,
         "receipt_no": card.receipt_no,
+        "legacy_number": card.legacy_number,
         "issued_on": card.issued_on.isoformat(),
         "issued_at": card.issued_at.isoformat(),
         "design": card.design,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 import secrets
 from collections.abc import Mapping
@@ -62,7 +63,12 @@ def new_card_number() -> str:
 def issue_card(data: Mapping[str, Any], *, by) -> Card:
     """Take the money and issue the card: card, ledger row, agreement draft and audit entry commit together. ``by`` is
     the person issuing (None: the system, as in the demo data)."""
-    spec = IssueIn.read(data)
+    return add_card(IssueIn.read(data), by=by)
+
+
+def add_card(spec: IssueIn, *, by, issued_on: dt.date | None = None, legacy_number: str | None = None) -> Card:
+    """issue_card's work inside the caller's transaction. An imported card keeps the day it was really issued on,
+    which its validity and refund window count from, and the number it had on paper."""
     program = db.session.scalar(select(Program).where(Program.code == spec.program))
     if program is None:
         raise ValidationFailed({"program": refuse("program_not_found", N_("No programme has the code %(code)s."),
@@ -86,22 +92,23 @@ def issue_card(data: Mapping[str, Any], *, by) -> Card:
             spend=format_yuan(tier.qualifying_spend_fen))})
     held = db.session.scalar(select(func.count(Card.id)).where(
         Card.member_id == member.id, Card.program_id == program.id, Card.status.in_(card_rules.HOLDING_STATUSES)))
-    decision = check_issue(program.terms(), today(), active_cards=held)
+    day = issued_on or today()
+    decision = check_issue(program.terms(), day, active_cards=held)
     override = False  # recorded only when the permit check really was set aside
     if decision.code.startswith("presale_permit") and spec.permit_override_reason:
         if not can(by, "card.permit_override"):
             raise Forbidden(refuse("override_needs_admin", N_("Only a manager may issue before the presale permit is recorded.")))
         override = True
-        decision = check_issue(program.terms(), today(), active_cards=held, permit_override=True)
+        decision = check_issue(program.terms(), day, active_cards=held, permit_override=True)
     if not decision.ok:
         raise Conflict(decision)
 
-    day = today()
     card = Card(number=new_card_number(), public_id=secrets.token_urlsafe(8), generation=1, program=program, tier=tier,
                 member=member, status=CardStatus.AWAITING_SIGNATURE, amount_fen=spec.amount_fen, payment_method=spec.payment_method,
                 receipt_no=spec.receipt_no, design=program.card_design, issued_on=day, valid_from=day,
                 valid_through=expiry_date(program.terms(), day), issued_at=utcnow(),
-                issued_by_id=actor_id(by), permit_override=override)
+                issued_by_id=actor_id(by), permit_override=override,
+                legacy_number=legacy_number)
     db.session.add(card)
     kind = LedgerKind.DEPOSIT_RECEIVED if program.kind is ProgramKind.PRESALE_DEPOSIT else LedgerKind.FEE_RECEIVED
     db.session.add(LedgerEntry(card=card, kind=kind, amount_fen=spec.amount_fen, payment_method=spec.payment_method,
@@ -415,8 +422,8 @@ def awaiting_signature(*, issued_by_id: int | None = None, limit: int = 200) -> 
 
 def _search(q: str):
     """What the card list's one search box means: a card number or its first digits, an agreement's number, a full ID
-    number (found by its blind index, never by reading clear text), a mobile number, or the beginning of a name. Each
-    is an indexed lookup."""
+    number (found by its blind index, never by reading clear text), a mobile number, the beginning of a name, or an
+    imported card's old number. Each is an indexed lookup."""
     for id_type in IdType:
         _, number = check_id_number(q, id_type.value)
         if number is not None:
@@ -424,12 +431,15 @@ def _search(q: str):
     digits = re.sub(r"[\s-]", "", q.removeprefix("+86"))
     if digits.isdigit():
         found = [Card.number == digits] if len(digits) == 12 else [Card.number >= digits, Card.number < digits + ":"]
-        found = [sa_and(*found)]
+        found = [sa_and(*found), Card.legacy_number == q]
         if len(digits) == 11:
             found.append(Card.member_id.in_(select(Member.id).where(Member.phone == digits)))
         return or_(*found)
-    return or_(Card.id.in_(select(Agreement.card_id).where(Agreement.number == q.upper())),
+    return or_(Card.legacy_number == q, Card.id.in_(select(Agreement.card_id).where(Agreement.number == q.upper())),
                Card.member_id.in_(select(Member.id).where(starts_with(Member.name, q, db.session.get_bind().dialect.name))))
+
+
+CARD_LIST_ORDER = (Card.issued_at.desc(), Card.id.desc())  # newest first, along ix_cards_issued_at_id
 
 
 def list_cards(filters: CardFilters | Mapping[str, Any], *, issued_by_id: int | None = None, per_page: int | None = None
@@ -437,6 +447,17 @@ def list_cards(filters: CardFilters | Mapping[str, Any], *, issued_by_id: int | 
     """A page of cards, newest first, filtered and searched: (cards, total, page, per_page)."""
     f = filters if isinstance(filters, CardFilters) else CardFilters.read(filters)
     page, size = f.page or 1, per_page or f.per_page or 50
+    query = filtered_cards(f, issued_by_id=issued_by_id)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    cards = db.session.scalars(query.options(joinedload(Card.member), joinedload(Card.program), joinedload(Card.tier),
+                                             joinedload(Card.issued_by), with_expression(Card.held_loaded, held_sum()))
+                               .order_by(*CARD_LIST_ORDER).offset((page - 1) * size).limit(size))
+    return list(cards.unique()), total, page, size
+
+
+def filtered_cards(f: CardFilters, *, issued_by_id: int | None = None):
+    """The card list's cards as a query, filtered and searched, before its order and page (the list and its export
+    share it)."""
     query = select(Card)
     if f.q:
         query = query.where(_search(f.q))
@@ -454,11 +475,7 @@ def list_cards(filters: CardFilters | Mapping[str, Any], *, issued_by_id: int | 
         query = query.where(Card.issued_on <= f.issued_to)
     if issued_by_id is not None:
         query = query.where(Card.issued_by_id == issued_by_id)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    cards = db.session.scalars(query.options(joinedload(Card.member), joinedload(Card.program), joinedload(Card.tier),
-                                             joinedload(Card.issued_by), with_expression(Card.held_loaded, held_sum()))
-                               .order_by(Card.issued_at.desc(), Card.id.desc()).offset((page - 1) * size).limit(size))
-    return list(cards.unique()), total, page, size
+    return query
 
 
 def unsigned_subscription(card: Card):

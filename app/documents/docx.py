@@ -10,6 +10,7 @@ from typing import Any
 
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
+from jinja2 import Environment, Template
 
 CONTRACTS = Path(__file__).resolve().parents[2] / "contracts"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -22,13 +23,49 @@ def template_version(name: str) -> str:
     return hashlib.sha256((CONTRACTS / name).read_bytes()).hexdigest()[:12]
 
 
+class _CompiledOnce(Environment):
+    """docxtpl turns each part of a template into Jinja source and compiles it on every render, the larger part of
+    issuing a card; the same source compiles to the same template, so it is kept (keyed by the source itself, so an
+    edited template is compiled anew)."""
+
+    def __init__(self) -> None:
+        super().__init__(autoescape=True)
+        self.compiled: dict[str, Template] = {}
+
+    def from_string(self, source, globals=None, template_class=None):  # noqa: A002 - Jinja's own signature
+        if globals or template_class or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        if source not in self.compiled:
+            if len(self.compiled) > 64:  # a handful of templates, a few parts each
+                self.compiled.clear()
+            self.compiled[source] = super().from_string(source)
+        return self.compiled[source]
+
+
+_JINJA = _CompiledOnce()
+
+
+class _Template(DocxTemplate):
+    """docxtpl's clean-up of Word's XML before compiling (regular expressions over the whole document) depends on
+    the XML alone: done once per template part."""
+
+    patched: dict[str, str] = {}
+
+    def patch_xml(self, src_xml: str) -> str:
+        if src_xml not in self.patched:
+            if len(self.patched) > 64:
+                self.patched.clear()
+            self.patched[src_xml] = super().patch_xml(src_xml)
+        return self.patched[src_xml]
+
+
 def render_docx(name: str, context: Mapping[str, Any], images: Mapping[str, tuple[bytes | None, float]]) -> bytes:
     """Render a template. ``images`` maps a tag to (PNG bytes or None, width in mm); None leaves a blank line."""
-    template = DocxTemplate(CONTRACTS / name)
+    template = _Template(CONTRACTS / name)
     values = dict(context)
     for tag, (png, width_mm) in images.items():
         values[tag] = InlineImage(template, io.BytesIO(png), width=Mm(width_mm)) if png else BLANK_LINE
-    template.render(values, autoescape=True)
+    template.render(values, jinja_env=_JINJA, autoescape=True)
     # The document names what made it, in File > Properties, wherever it travels.
     template.docx.core_properties.keywords = f"{name}@{template_version(name)}"
     out = io.BytesIO()

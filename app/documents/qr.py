@@ -14,9 +14,12 @@ def qr_image(data: str, *, size_px: int) -> Image.Image:
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=4, box_size=1)
     code.add_data(data)
     code.make(fit=True)
-    modules = code.modules_count + 2 * code.border
-    code.box_size = max(4, size_px // modules)
-    return code.make_image(fill_color="black", back_color="white").get_image().convert("RGB")
+    matrix = code.get_matrix()  # the quiet zone included
+    modules = len(matrix)
+    # One pixel a module, then scaled up whole: drawing each module as a rectangle cost more than making the code.
+    small = Image.frombytes("L", (modules, modules), bytes(0 if dark else 255 for row in matrix for dark in row))
+    box = max(4, size_px // modules)
+    return small.resize((modules * box, modules * box), Image.NEAREST).convert("RGB")
 
 
 def qr_png(data: str, *, size_px: int = 400) -> bytes:

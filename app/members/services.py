@@ -38,7 +38,7 @@ def id_indexes(id_number: str) -> list[str]:
     return cipher().blind_indexes(id_number, context=_CONTEXT)
 
 
-def _same_person(a: str, b: str) -> bool:
+def same_person(a: str, b: str) -> bool:
     return re.sub(r"\s+", "", a).casefold() == re.sub(r"\s+", "", b).casefold()
 
 
@@ -65,10 +65,14 @@ def register_member(data: Mapping[str, Any], *, by) -> tuple[Member, bool]:
 
     The same ID number under a different name is refused: it is a typo or someone else's document.
     """
-    spec = read_member(data, today=today())
+    return add_member(read_member(data, today=today()), by=by)
+
+
+def add_member(spec: MemberIn, *, by) -> tuple[Member, bool]:
+    """register_member's work inside the caller's transaction (an imported row adds its member and card together)."""
     existing = find_by_id_number(spec.id_number)
     if existing is not None:
-        if _same_person(existing.name, spec.name):
+        if same_person(existing.name, spec.name):
             return existing, False
         reason = refuse("id_number_registered_other_name",
                         N_("This ID number is already registered to member %(member_id)s under another name."),

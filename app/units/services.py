@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from .. import audit
 from ..audit import actor_id
 from ..clock import today, utcnow
+from ..documents.sheets import header_map, read_rows
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..extensions import db, transition
 from ..programs.models import Program
@@ -292,48 +293,6 @@ USE_LABELS = {"residential": "住宅", "commercial": "商铺", "parking": "车�
 STATUS_LABELS = {"available": "可售", "held": "保留", "sold": "已售", "withdrawn": "不售"}
 
 
-def _header_map(row: Iterable[Any]) -> dict[int, str]:
-    lookup = {alias.lower(): key for key, aliases in HEADERS.items() for alias in aliases}
-    return {i: lookup[str(h).strip().lower()] for i, h in enumerate(row) if h is not None
-            and str(h).strip().lower() in lookup}
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, float) and value.is_integer():
-        return int(value)  # Excel keeps 12 as 12.0
-    if isinstance(value, float):
-        return repr(value)
-    if isinstance(value, str):
-        value = value.strip()
-    return value
-
-
-def _rows(content: bytes, filename: str) -> list[list[Any]]:
-    """The sheet's rows, from XLSX or CSV (UTF-8 with or without BOM, or GBK as Excel saves Chinese CSV)."""
-    if content[:2] == b"PK":
-        from openpyxl import load_workbook
-
-        try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).worksheets[0]
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file; each means the same to the user
-            raise ValidationFailed({"file": refuse("file_unreadable", N_(
-                "The file could not be read as an Excel workbook or a CSV file."))}) from exc
-        return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True, max_row=MAX_IMPORT_ROWS + 2)]
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ValidationFailed({"file": refuse("file_unreadable", N_(
-            "The file could not be read as an Excel workbook or a CSV file."))})
-    if "\x00" in text:
-        raise ValidationFailed({"file": refuse("file_unreadable", N_(
-            "The file could not be read as an Excel workbook or a CSV file."))})
-    return [[_cell(v) for v in row] for row in csv.reader(io.StringIO(text))]
-
-
 @dataclass
 class ImportResult:
     rows: int = 0
@@ -350,10 +309,10 @@ def import_units(program: Program, content: bytes, filename: str, *, dry_run: bo
     names every wrong row and field. A dry run checks and counts without writing."""
     if not content:
         raise ValidationFailed({"file": refuse("required", N_("This field is required."))})
-    rows = [r for r in _rows(content, filename) if any(v not in (None, "") for v in r)]
+    rows = read_rows(content, max_rows=MAX_IMPORT_ROWS)
     if not rows:
         raise ValidationFailed({"file": refuse("sheet_empty", N_("The sheet has no rows."))})
-    header = _header_map(rows[0])
+    header = header_map(rows[0], HEADERS)
     missing = [k for k in ("building", "floor", "room", "use", "area", "list_price") if k not in header.values()]
     if missing:
         raise ValidationFailed({"file": refuse("sheet_columns_missing", N_(

@@ -1,0 +1,67 @@
+"""Long work as jobs (DESIGN §13): Celery workers when a broker is configured (VIP_BROKER_URL), a thread of this
+process when none is, so `make run` needs nothing more. Faces enqueue; the work itself is a service function that
+is idempotent and resumable, so a message delivered twice, or again after its worker was killed, does no harm."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from celery import Celery, Task
+from celery.schedules import crontab
+from flask import Flask, current_app
+
+from .cards.lifecycle import expire_cards
+from .imports.services import run_job
+
+
+def _expire() -> None:
+    expire_cards(by=None)  # the daily job: the system acts
+
+
+# Every job by its name: what a message names, a worker runs.
+JOBS: dict[str, Callable[..., object]] = {"imports.run": run_job, "cards.expire": _expire}
+
+
+def init_app(app: Flask) -> Celery:
+    class AppTask(Task):
+        def __call__(self, *args, **kwargs):
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery = Celery(app.import_name, task_cls=AppTask)
+    celery.conf.update(
+        broker_url=app.config["VIP_BROKER_URL"] or "memory://",
+        broker_connection_retry_on_startup=True,
+        task_ignore_result=True,  # a job's progress lives in its own table, read by the page that started it
+        # Acknowledged when done, not when received: a worker killed mid-job leaves its message to be delivered again.
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        broker_transport_options={"visibility_timeout": app.config["VIP_JOB_STALE_SECONDS"]},
+        timezone=app.config["VIP_TIMEZONE"],
+        worker_hijack_root_logger=False,
+        # `flask --app app worker --beat` runs this schedule; with cron instead: `flask --app app cards expire` daily.
+        beat_schedule={"cards.expire": {"task": "cards.expire", "schedule": crontab(hour=0, minute=10)}},
+    )
+    for name, work in JOBS.items():
+        celery.task(name=name)(work)
+    app.extensions["celery"] = celery
+    return celery
+
+
+def enqueue(name: str, *args) -> None:
+    """Start job ``name``: on a worker when there is a broker, else now in a thread of this process."""
+    app = current_app._get_current_object()
+    if app.config["VIP_BROKER_URL"]:
+        app.extensions["celery"].send_task(name, args=args)
+        return
+
+    def work() -> None:
+        with app.app_context():
+            JOBS[name](*args)
+
+    if app.config.get("TESTING") and not app.config.get("VIP_JOBS_IN_THREAD"):
+        work()  # tests read the outcome at once, inside the test's own transaction
+    else:
+        threading.Thread(target=work, name=f"job {name}", daemon=True).start()
