@@ -5,14 +5,15 @@ from flask_login import current_user
 
 from ..agreements import services as agreements
 from ..agreements.schemas import MAX_SCAN_BYTES, CheckUpload, ScanUpload, SignIn, dump_agreement
-from ..cards import services
+from ..cards import scans, services
+from ..cards.scans import ScanFilters
 from ..cards.schemas import CardFilters, CounterScan, IssueIn, RedeemIn, dump_card, dump_redemption
 from ..documents.docx import DOCX_MIME
 from ..i18n import say
 from ..members.services import get_member
 from . import body, bp, query, require
 from . import upload as upload_of
-from .responses import Agreement, Card, CardList, CardPage, DocumentCheck, Redeemed, Settlement, Verdict
+from .responses import Agreement, Card, CardList, CardPage, DocumentCheck, Redeemed, Scans, Settlement, Verdict
 from .spec import operation
 
 
@@ -40,6 +41,15 @@ def list_cards():
     filters = query(CardFilters)
     cards, total, page, per_page = services.list_cards(filters, issued_by_id=current_user.id if filters.mine else None)
     return jsonify({"items": [_card_body(c) for c in cards], "total": total, "page": page, "per_page": per_page})
+
+
+@bp.get("/scans")
+@operation({200: Scans}, query=ScanFilters)
+def list_scans():
+    """Scans kept, genuine or not, newest first, a page at a time (next_before)"""
+    require("audit.view")
+    page = scans.list_scans(query(ScanFilters))
+    return jsonify({"scans": [scans.dump_scan(s) for s in page.scans], "next_before": page.next_before})
 
 
 @bp.get("/cards/<number>")

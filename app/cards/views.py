@@ -16,6 +16,7 @@ from ..users.roles import can
 from ..web import field_errors, register_labels, require
 from . import history, labels, services
 from .models import PaymentMethod
+from .scans import ScanFilters, list_scans
 from .schemas import CardFilters, dump_card, dump_redemption
 
 bp = Blueprint("cards", __name__)
@@ -71,6 +72,25 @@ def index():
     return render_template("cards/index.html", cards=cards, total=total, page=page, pages=pages, values=values,
                            errors=errors, programs=list_programs(), statuses=list(labels.STATUS_LABELS)), \
         422 if errors else 200
+
+
+@bp.get("/scans/")
+@require("audit.view")
+def scans():
+    """Every scan kept, genuine or not, newest first, a page at a time: forged codes and blocked cards show here."""
+    values = {k: v.strip() for k, v in request.args.items() if k in ScanFilters.names() and v.strip()}
+    try:
+        filters = ScanFilters.read(values)
+    except ValidationFailed as exc:
+        filters, errors = ScanFilters(), field_errors(exc)
+    else:
+        errors = {}
+    page = list_scans(filters)
+    shown = {k: v for k, v in values.items() if k != "before"}
+    return render_template("cards/scans.html", scans=page.scans, values=values, errors=errors,
+                           verdicts=list(labels.VERDICT_LABELS),
+                           older_url=url_for("cards.scans", **shown, before=page.next_before) if page.next_before else None,
+                           newest_url=url_for("cards.scans", **shown) if filters.before else None), 422 if errors else 200
 
 
 @bp.get("/desk")
