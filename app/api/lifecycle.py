@@ -88,13 +88,13 @@ def transfer(number: str):
     return response
 
 
-@bp.get("/transfer-requests")
 def _waiting(kind: str, key: str, dump):
     """A page of one kind of request waiting for approval, oldest first."""
     page = approvals.waiting(kind, query(WaitingPage))
     return jsonify({key: [dump(r) for r in page.requests], "next_after": page.next_after})
 
 
+@bp.get("/transfer-requests")
 @operation({200: TransferRequests}, query=WaitingPage)
 def transfer_requests():
     """Transfers waiting for approval"""
