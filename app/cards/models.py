@@ -97,9 +97,10 @@ class Card(db.Model):
         Index("ix_cards_issued_at_id", "issued_at", "id"),  # the card list's order, newest first
         Index("ix_cards_issued_by_id", "issued_by_id"),
         Index("ix_cards_issued_on", "issued_on"),
-        # The dashboard (app/reports/stats.py): one index-only scan of a period's cards grouped every way it shows,
-        # counts by programme and status, and memberships by the day they run out (migration 0015).
+        # The dashboard (app/reports/stats.py): one index-only scan of a period's cards grouped every way it shows
+        # (all programmes, or one), counts by programme and status, and memberships by the day they run out (0015).
         Index("ix_cards_dashboard", "issued_on", "program_id", "status", "issued_by_id", "predecessor_id"),
+        Index("ix_cards_program_dashboard", "program_id", "issued_on", "status", "issued_by_id", "predecessor_id"),
         Index("ix_cards_program_status", "program_id", "status"),
         Index("ix_cards_status_valid_through", "status", "valid_through", "program_id"),
         Index("ix_cards_program_receipt", "program_id", "receipt_no"),  # an import's natural key

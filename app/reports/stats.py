@@ -74,12 +74,14 @@ class Stats:
 
 
 def _of_program(query, program: Program | None, card_id=None):
-    """Narrow ``query`` to one programme's cards (through ``card_id`` when the rows are not cards)."""
+    """Narrow ``query`` to one programme's cards. Rows that are not cards ask, through ``card_id``, whether their card
+    is the programme's (EXISTS): the few rows found drive, each card looked up by its key, rather than a list of the
+    programme's every card."""
     if program is None:
         return query
     if card_id is None:
         return query.where(Card.program_id == program.id)
-    return query.where(card_id.in_(select(Card.id).where(Card.program_id == program.id)))
+    return query.where(select(Card.id).where(Card.id == card_id, Card.program_id == program.id).exists())
 
 
 def _between(column, first: dt.date, last: dt.date):

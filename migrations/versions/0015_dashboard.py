@@ -13,6 +13,7 @@ depends_on = None
 
 INDEXES = [
     ("ix_cards_dashboard", "cards", ["issued_on", "program_id", "status", "issued_by_id", "predecessor_id"]),
+    ("ix_cards_program_dashboard", "cards", ["program_id", "issued_on", "status", "issued_by_id", "predecessor_id"]),
     ("ix_cards_program_status", "cards", ["program_id", "status"]),
     ("ix_cards_status_valid_through", "cards", ["status", "valid_through", "program_id"]),
     ("ix_ledger_entries_card_amount", "ledger_entries", ["card_id", "amount_fen"]),
