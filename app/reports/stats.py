@@ -137,8 +137,9 @@ def _cards_issued(result: Stats) -> None:
 
 
 def _money_held(program: Program | None) -> int:
-    """Money held for members: the sum of the ledger, which is what each card holds (``cards.services._held``, the
-    card's own ledger summed) added up over the cards at once."""
+    """Money held for members: what each card holds (``cards.services.held_sum``, the card's own ledger summed), added
+    up over the cards at once, which is the sum of their ledger rows. One pass over the ledger's covering index: the
+    one figure whose cost grows with every card ever issued (docs/benchmarks.md)."""
     return db.session.scalar(_of_program(select(func.coalesce(func.sum(LedgerEntry.amount_fen), 0)), program,
                                          LedgerEntry.card_id))
 
