@@ -39,8 +39,10 @@ def list_cards():
     """A page of cards, newest first"""
     require("card.view")
     filters = query(CardFilters)
-    cards, total, page, per_page = services.list_cards(filters, issued_by_id=current_user.id if filters.mine else None)
-    return jsonify({"items": [_card_body(c) for c in cards], "total": total, "page": page, "per_page": per_page})
+    found = services.list_cards(filters, issued_by_id=current_user.id if filters.mine else None)
+    return jsonify({"items": [_card_body(c) for c in found.cards], "total": found.total, "total_exact": found.total_exact,
+                    "page": found.page, "per_page": found.per_page, "next_after": found.next_after,
+                    "prev_before": found.prev_before})
 
 
 @bp.get("/scans")

@@ -348,9 +348,12 @@ class CardPage(Shape):
     """A page of cards, newest first."""
 
     items: list[Card]
-    total: int
-    page: int
+    total: int = Field(description="The cards found, counted up to 10,000: beyond, 10,000 and total_exact false")
+    total_exact: bool
+    page: int | None = Field(description="The page's number when asked by page=; null when asked by a cursor")
     per_page: int
+    next_after: int | None = Field(description="The next (older) page: pass it as after=; null on the last page")
+    prev_before: int | None = Field(description="The previous (newer) page: pass it as before=; null on the first")
 
 
 class Scan(Shape):

@@ -94,7 +94,8 @@ class Card(db.Model):
         CheckConstraint("generation >= 1", name="generation_positive"),
         CheckConstraint("valid_through IS NULL OR valid_through >= valid_from", name="validity_order"),
         CheckConstraint("(status = 'redeemed') <= (redeemed_at IS NOT NULL)", name="redeemed_has_time"),
-        Index("ix_cards_issued_at_id", "issued_at", "id"),  # the card list's order, newest first
+        Index("ix_cards_issued_at_id", "issued_at", "id"),
+        Index("ix_cards_status_id", "status", "id"),  # the card list's status filter, newest first (migration 0014)
         Index("ix_cards_issued_by_id", "issued_by_id"),
         Index("ix_cards_issued_on", "issued_on"),
         # The dashboard (app/reports/stats.py): one index-only scan of a period's cards grouped every way it shows

@@ -82,8 +82,12 @@ class CardFilters(Schema):
     issued_from: Day = Field(None, description="Issued on or after this day")
     issued_to: Day = Field(None, description="Issued on or before this day")
     mine: Flag = Field(None, description="Only the cards the caller issued")
-    page: Integer(minimum=1, maximum=100_000) = None
+    page: Integer(minimum=1, maximum=100_000) = Field(None, description=(
+        "A page by its number (offset: the deeper, the slower); after, before and last cost the same anywhere"))
     per_page: Integer(minimum=1, maximum=200) = Field(None, description="50 unless given")
+    after: Integer(minimum=1) = Field(None, description="The next (older) page: next_after of this one")
+    before: Integer(minimum=1) = Field(None, description="The previous (newer) page: prev_before of this one")
+    last: Flag = Field(None, description="The last page: the oldest cards")
 
 
 def dump_card(card: Any, *, full: bool = True, holder_name: bool = False, verify_url: str | None = None,

@@ -417,7 +417,7 @@ def cards_affected_by_opening_day(program: Program) -> list[dict[str, Any]]:
 
 def awaiting_signature(*, issued_by_id: int | None = None, limit: int = 200) -> list[Card]:
     """Cards not yet in force because nobody has signed their agreement, newest first; one consultant's, or all."""
-    return list_cards({"status": CardStatus.AWAITING_SIGNATURE.value}, issued_by_id=issued_by_id, per_page=limit)[0]
+    return list_cards({"status": CardStatus.AWAITING_SIGNATURE.value}, issued_by_id=issued_by_id, per_page=limit).cards
 
 
 def _search(q: str):
@@ -439,20 +439,54 @@ def _search(q: str):
                Card.member_id.in_(select(Member.id).where(starts_with(Member.name, q, db.session.get_bind().dialect.name))))
 
 
-CARD_LIST_ORDER = (Card.issued_at.desc(), Card.id.desc())  # newest first, along ix_cards_issued_at_id
+CARD_LIST_ORDER = (Card.id.desc(),)  # newest first: the order cards were issued (or imported) in
+COUNT_CAP = 10_000  # a list counts its cards up to here and says "more than" beyond: counting a million costs a million
+
+
+@dataclass
+class CardListPage:
+    cards: list[Card]
+    total: int  # the cards the filters find, or COUNT_CAP when there are more (total_exact False)
+    total_exact: bool
+    page: int | None  # the page number when asked by page=, None when by a cursor
+    per_page: int
+    next_after: int | None  # the next (older) page: after=this; None on the last page
+    prev_before: int | None  # the previous (newer) page: before=this; None on the first page
 
 
 def list_cards(filters: CardFilters | Mapping[str, Any], *, issued_by_id: int | None = None, per_page: int | None = None
-               ) -> tuple[list[Card], int, int, int]:
-    """A page of cards, newest first, filtered and searched: (cards, total, page, per_page)."""
+               ) -> CardListPage:
+    """A page of cards, newest first, filtered and searched. Paged by keyset on the card's number in the table:
+    after= (older), before= (newer) or last (the oldest, read backwards), so the first and last pages of a million
+    cards cost what they cost for a thousand; page= still pages by offset (DESIGN §10.1), as slow as it is deep."""
     f = filters if isinstance(filters, CardFilters) else CardFilters.read(filters)
-    page, size = f.page or 1, per_page or f.per_page or 50
+    size = per_page or f.per_page or 50
+    if sum(1 for given in (f.page and f.page > 1, f.after, f.before, f.last) if given) > 1:
+        raise ValidationFailed({"page": refuse("one_cursor", N_("Ask for one page: page, after, before or last."))})
     query = filtered_cards(f, issued_by_id=issued_by_id)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    cards = db.session.scalars(query.options(joinedload(Card.member), joinedload(Card.program), joinedload(Card.tier),
-                                             joinedload(Card.issued_by), with_expression(Card.held_loaded, held_sum()))
-                               .order_by(*CARD_LIST_ORDER).offset((page - 1) * size).limit(size))
-    return list(cards.unique()), total, page, size
+    capped = db.session.scalar(select(func.count()).select_from(query.with_only_columns(Card.id).limit(COUNT_CAP + 1)
+                                                                .subquery()))
+    query = query.options(joinedload(Card.member), joinedload(Card.program), joinedload(Card.tier),
+                          joinedload(Card.issued_by), with_expression(Card.held_loaded, held_sum()))
+    backwards = bool(f.before or f.last)  # newer pages and the last one are read oldest first, then turned round
+    if f.after:
+        query = query.where(Card.id < f.after)
+    if f.before:
+        query = query.where(Card.id > f.before)
+    query = query.order_by(Card.id.asc() if backwards else Card.id.desc()).limit(size + 1)
+    if f.page and not (f.after or f.before or f.last):
+        query = query.offset((f.page - 1) * size)
+    cards = list(db.session.scalars(query).unique())
+    more = len(cards) > size  # one more than a page: there is a page beyond, in the direction read
+    cards = cards[:size]
+    if backwards:
+        cards.reverse()
+    first_page = (not backwards and not f.after and (f.page or 1) == 1) or (backwards and not more)
+    last_page = (not backwards and not more) or bool(f.last)
+    return CardListPage(cards, min(capped, COUNT_CAP), capped <= COUNT_CAP,
+                        None if (f.after or backwards) else (f.page or 1), size,
+                        cards[-1].id if cards and not last_page else None,
+                        cards[0].id if cards and not first_page else None)
 
 
 def filtered_cards(f: CardFilters, *, issued_by_id: int | None = None):

@@ -67,9 +67,13 @@ def index():
         filters, errors = CardFilters(), field_errors(exc)
     else:
         errors = {}
-    cards, total, page, per_page = services.list_cards(filters)
-    pages = max(1, -(-total // per_page))
-    return render_template("cards/index.html", cards=cards, total=total, page=page, pages=pages, values=values,
+    found = services.list_cards(filters)
+    shown = {k: v for k, v in values.items() if k not in ("page", "after", "before", "last")}
+    pager = {"first": url_for("cards.index", **shown) if found.prev_before else None,
+             "newer": url_for("cards.index", **shown, before=found.prev_before) if found.prev_before else None,
+             "older": url_for("cards.index", **shown, after=found.next_after) if found.next_after else None,
+             "last": url_for("cards.index", **shown, last=1) if found.next_after else None}
+    return render_template("cards/index.html", cards=found.cards, found=found, pager=pager, values=values,
                            errors=errors, programs=list_programs(), statuses=list(labels.STATUS_LABELS)), \
         422 if errors else 200
 

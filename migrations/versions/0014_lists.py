@@ -1,4 +1,5 @@
-"""Lists that scale: the member search's prefix lookups on PostgreSQL, the scan list's filters.
+"""Lists that scale: the member search's prefix lookups on PostgreSQL, the scan list's filters, the card list's status
+filter in its order (newest first by number).
 
 Revision ID: 0014_lists
 Revises: 0013_card_list
@@ -28,9 +29,11 @@ def upgrade():
     _member_indexes(True)
     op.create_index("ix_scans_verdict_id", "scans", ["verdict", "id"])
     op.create_index("ix_scans_created_at", "scans", ["created_at"])
+    op.create_index("ix_cards_status_id", "cards", ["status", "id"])
 
 
 def downgrade():
+    op.drop_index("ix_cards_status_id", table_name="cards")
     op.drop_index("ix_scans_created_at", table_name="scans")
     op.drop_index("ix_scans_verdict_id", table_name="scans")
     _member_indexes(False)

@@ -57,6 +57,53 @@ def test_the_card_list_page_searches_filters_and_pages(login, cards):
     listed = browser.get("/cards/?program=LIST-1&status=awaiting_signature").get_data(as_text=True)
     assert shown["unsigned"] in listed and shown["ouyang"] not in listed and "待签署" in listed
     paged = browser.get("/cards/?program=LIST-1&per_page=1").get_data(as_text=True)
-    assert "第 1 页，共 2 页" in paged and "page=2" in paged
+    assert "下一页" in paged and "after=" in paged and "last=1" in paged and "上一页" not in paged
     wrong = browser.get("/cards/?issued_from=not-a-day")
     assert wrong.status_code == 422 and "YYYY-MM-DD" in wrong.get_data(as_text=True)
+
+
+def test_keyset_pages_first_next_previous_and_last(api_as, make_card, make_program, monkeypatch):
+    from app.cards import services
+
+    program = make_program(code="PAGE-1")
+    made = [make_card(program=program, signed=False).number for _ in range(5)]
+    newest = made[::-1]
+    api = api_as("admin")
+
+    def page(query: str) -> dict:
+        answer = api.get(f"/cards?program=PAGE-1&per_page=2{query}")
+        assert answer.status_code == 200, answer.get_json()
+        body = answer.get_json()
+        body["numbers"] = [c["number"] for c in body["items"]]
+        return body
+
+    first = page("")
+    assert first["numbers"] == newest[:2] and first["prev_before"] is None and first["page"] == 1
+    assert (first["total"], first["total_exact"]) == (5, True)
+    second = page(f"&after={first['next_after']}")
+    assert second["numbers"] == newest[2:4] and second["page"] is None
+    third = page(f"&after={second['next_after']}")
+    assert third["numbers"] == newest[4:] and third["next_after"] is None  # the end: nothing twice, nothing missed
+    back = page(f"&before={third['prev_before']}")
+    assert back["numbers"] == newest[2:4]
+    assert page(f"&before={back['prev_before']}")["numbers"] == newest[:2]  # back to the first page
+    last = page("&last=1")
+    assert last["numbers"] == newest[3:] and last["next_after"] is None and last["prev_before"] is not None
+    assert page("&page=3")["numbers"] == newest[4:]  # page= still pages (DESIGN §10.1)
+    monkeypatch.setattr(services, "COUNT_CAP", 3)
+    capped = page("")
+    assert (capped["total"], capped["total_exact"]) == (3, False)
+
+
+def test_a_wrong_cursor_is_refused_in_both_languages(api_as, login):
+    api = api_as("consultant")
+    both = api.get("/cards?after=5&last=1")
+    assert both.status_code == 422 and both.get_json()["error"]["reasons"] == {"page": "one_cursor"}
+    assert api.get("/cards?after=abc").get_json()["error"]["reasons"] == {"after": "not_integer"}
+    chinese = api.get("/cards?before=0", headers={"Accept-Language": "zh-CN"})
+    assert chinese.status_code == 422 and "不能小于" in chinese.get_json()["error"]["fields"]["before"]
+    browser = login("consultant")
+    page = browser.get("/cards/?after=x")
+    assert page.status_code == 422 and "请输入整数" in page.get_data(as_text=True)
+    page = browser.get("/cards/?after=1&before=2&lang=en")
+    assert page.status_code == 422 and "Ask for one page" in page.get_data(as_text=True)
