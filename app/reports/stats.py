@@ -140,8 +140,11 @@ def _money_held(program: Program | None) -> int:
     """Money held for members: what each card holds (``cards.services.held_sum``, the card's own ledger summed), added
     up over the cards at once, which is the sum of their ledger rows. One pass over the ledger's covering index: the
     one figure whose cost grows with every card ever issued (docs/benchmarks.md)."""
-    return db.session.scalar(_of_program(select(func.coalesce(func.sum(LedgerEntry.amount_fen), 0)), program,
-                                         LedgerEntry.card_id))
+    query = select(func.coalesce(func.sum(LedgerEntry.amount_fen), 0))
+    if program is not None:  # from the programme's cards, each one's rows found by its key in the covering index
+        query = query.select_from(Card).join(LedgerEntry, LedgerEntry.card_id == Card.id).where(
+            Card.program_id == program.id)
+    return db.session.scalar(query)
 
 
 def _refunds(program: Program | None, condition) -> tuple[int, int]:
