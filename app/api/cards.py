@@ -39,7 +39,7 @@ def list_cards():
     """A page of cards, newest first"""
     require("card.view")
     filters = query(CardFilters)
-    found = services.list_cards(filters, issued_by_id=current_user.id if filters.mine else None)
+    found = services.list_cards(filters, issued_by_id=current_user.id if filters.mine else None, records=True)
     return jsonify({"items": [_card_body(c) for c in found.cards], "total": found.total, "total_exact": found.total_exact,
                     "page": found.page, "per_page": found.per_page, "next_after": found.next_after,
                     "prev_before": found.prev_before})

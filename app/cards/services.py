@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import and_ as sa_and
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, with_expression
+from sqlalchemy.orm import joinedload, selectinload, with_expression
 
 from .. import audit, tokens
 from ..agreements import contexts
@@ -454,11 +454,12 @@ class CardListPage:
     prev_before: int | None  # the previous (newer) page: before=this; None on the first page
 
 
-def list_cards(filters: CardFilters | Mapping[str, Any], *, issued_by_id: int | None = None, per_page: int | None = None
-               ) -> CardListPage:
+def list_cards(filters: CardFilters | Mapping[str, Any], *, issued_by_id: int | None = None, per_page: int | None = None,
+               records: bool = False) -> CardListPage:
     """A page of cards, newest first, filtered and searched. Paged by keyset on the card's number in the table:
     after= (older), before= (newer) or last (the oldest, read backwards), so the first and last pages of a million
-    cards cost what they cost for a thousand; page= still pages by offset (DESIGN §10.1), as slow as it is deep."""
+    cards cost what they cost for a thousand; page= still pages by offset (DESIGN §10.1), as slow as it is deep. With
+    ``records`` each card's agreements, ledger and redemptions come too, one statement each for the page (the API)."""
     f = filters if isinstance(filters, CardFilters) else CardFilters.read(filters)
     size = per_page or f.per_page or 50
     if sum(1 for given in (f.page and f.page > 1, f.after, f.before, f.last) if given) > 1:
@@ -468,6 +469,9 @@ def list_cards(filters: CardFilters | Mapping[str, Any], *, issued_by_id: int | 
                                                                 .subquery()))
     query = query.options(joinedload(Card.member), joinedload(Card.program), joinedload(Card.tier),
                           joinedload(Card.issued_by), with_expression(Card.held_loaded, held_sum()))
+    if records:
+        query = query.options(selectinload(Card.agreements), selectinload(Card.ledger),
+                              selectinload(Card.redemptions).options(joinedload(Redemption.unit)))
     backwards = bool(f.before or f.last)  # newer pages and the last one are read oldest first, then turned round
     if f.after:
         query = query.where(Card.id < f.after)
