@@ -16,7 +16,7 @@ class RevealOptions(Schema):
 
     reveal: Flag = Field(None, description="Full ID numbers and mobiles (managers only; logged, and counted towards "
                                             "the alert on many reveals)")
-    reason: Text(200) = Field(None, description="Why the full numbers are needed; required with reveal, kept in the log")
+    reason: Text(200) = Field(None, description="Why the full numbers are needed: required with reveal, logged")
 
 
 class MoneyFilters(Schema):
@@ -48,7 +48,7 @@ class ExportQuery(Schema):
 
     q: Text(100) = Field(None, description="cards: as the card list's search box; members: as the member search")
     status: Text(24) = Field(None, description="cards: a card status; refunds: pending, done, rejected or cancelled")
-    kind: Text(24) = Field(None, description="ledger: a ledger row's kind; charges: reissue_fee, transfer_fee or renewal_fee")
+    kind: Text(24) = Field(None, description="ledger: a ledger row's kind; charges: reissue_fee, transfer_fee, renewal_fee")
     program: Text(32) = Field(None, description="A programme's code")
     tier: Text(16) = Field(None, description="cards: a tier's code")
     issued_by: Text(40) = Field(None, description="cards: the consultant's username")

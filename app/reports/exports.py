@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import json
 import os
@@ -110,14 +111,17 @@ class Kind:
     columns: tuple[Column, ...]
     filters: type[Schema]
     query: Callable[[Request], Any]  # the statement whose rows make the export
-    row: Callable[[Any, Request], list[Any]]
+    row: Callable[[Any, Request, Say], list[Any]]
     personal: bool = False  # carries ID numbers and mobiles: masked unless revealed
     permission: str = "report.export"  # besides report.export
     ignored: frozenset[str] = frozenset()  # the list's filters that make no sense for a whole export (paging)
 
 
-def _say(labels: Mapping[Any, str], value: Any) -> str | None:
-    return gettext(labels[value]) if value in labels else value
+Say = Callable[[str], str]  # gettext, remembered for the length of one export
+
+
+def _say(say: Say, labels: Mapping[Any, str], value: Any) -> str | None:
+    return say(labels[value]) if value in labels else value
 
 
 def _holder(member: Member, req: Request) -> tuple[str, str]:
@@ -137,16 +141,18 @@ def _cards_query(req: Request):
     return (filtered_cards(f, issued_by_id=req.user.id if f.mine else None)
             .join(_m, _m.id == Card.member_id).join(_p, _p.id == Card.program_id).join(_t, _t.id == Card.tier_id)
             .outerjoin(_u, _u.id == Card.issued_by_id)
-            .with_only_columns(Card.number, Card.status, _p.project_name, _t.name, _m, Card.amount_fen, held_sum(),
-                               Card.payment_method, Card.receipt_no, Card.issued_at, _u.display_name, Card.valid_through)
+            .with_only_columns(Card.number, Card.status, _p.project_name, _t.name, _m, Card.amount_fen,
+                               held_sum(), Card.payment_method, Card.receipt_no, Card.issued_at, _u.display_name,
+                               Card.valid_through)
             .order_by(*CARD_LIST_ORDER))
 
 
-def _card_row(r: Any, req: Request) -> list[Any]:
+def _card_row(r: Any, req: Request, say: Say) -> list[Any]:
     number, status, project, tier, member, amount, held, method, receipt, issued_at, consultant, through = r
     id_number, phone = _holder(member, req)
-    return [number, _say(STATUS_LABELS, status), project, tier, member.name, _say(ID_TYPE_LABELS, member.id_type),
-            id_number, phone, amount, held, _say(PAYMENT_LABELS, method), receipt, issued_at, consultant, through]
+    return [number, _say(say, STATUS_LABELS, status), project, tier, member.name,
+            _say(say, ID_TYPE_LABELS, member.id_type), id_number, phone, amount, held,
+            _say(say, PAYMENT_LABELS, method), receipt, issued_at, consultant, through]
 
 
 # Members: the member search (app/members/services.member_search), every match.
@@ -155,10 +161,10 @@ def _members_query(req: Request):
     return member_search(req.filters.q or "")
 
 
-def _member_row(r: Any, req: Request) -> list[Any]:
+def _member_row(r: Any, req: Request, say: Say) -> list[Any]:
     member = r[0]
     id_number, phone = _holder(member, req)
-    return [member.id, member.name, _say(ID_TYPE_LABELS, member.id_type), id_number, phone, member.address,
+    return [member.id, member.name, _say(say, ID_TYPE_LABELS, member.id_type), id_number, phone, member.address,
             member.postal_code, member.created_at]
 
 
@@ -192,9 +198,10 @@ def _ledger_query(req: Request):
                                   _u.display_name).order_by(LedgerEntry.id)
 
 
-def _ledger_row(r: Any, req: Request) -> list[Any]:
+def _ledger_row(r: Any, req: Request, say: Say) -> list[Any]:
     at, number, project, holder, kind, amount, method, reference, by = r
-    return [at, number, project, holder, _say(LEDGER_LABELS, kind), amount, _say(PAYMENT_LABELS, method), reference, by]
+    return [at, number, project, holder, _say(say, LEDGER_LABELS, kind), amount, _say(say, PAYMENT_LABELS, method),
+            reference, by]
 
 
 def _refunds_query(req: Request):
@@ -210,10 +217,10 @@ def _refunds_query(req: Request):
                                   r.payout_reference).order_by(r.id)
 
 
-def _refund_row(r: Any, req: Request) -> list[Any]:
+def _refund_row(r: Any, req: Request, say: Say) -> list[Any]:
     at, number, project, holder, kind, status, amount, reason, by, decided_at, decided_by, method, reference = r
-    return [at, number, project, holder, _say(REFUND_KIND_LABELS, kind), _say(REQUEST_STATUS_LABELS, status), amount,
-            reason, by, decided_at, decided_by, _say(PAYMENT_LABELS, method), reference]
+    return [at, number, project, holder, _say(say, REFUND_KIND_LABELS, kind), _say(say, REQUEST_STATUS_LABELS, status),
+            amount, reason, by, decided_at, decided_by, _say(say, PAYMENT_LABELS, method), reference]
 
 
 def _charges_query(req: Request):
@@ -225,9 +232,9 @@ def _charges_query(req: Request):
                                   Charge.amount_fen, Charge.receipt_no, _u.display_name).order_by(Charge.id)
 
 
-def _charge_row(r: Any, req: Request) -> list[Any]:
+def _charge_row(r: Any, req: Request, say: Say) -> list[Any]:
     at, number, project, holder, kind, amount, receipt, by = r
-    return [at, number, project, holder, _say(CHARGE_LABELS, kind), amount, receipt, by]
+    return [at, number, project, holder, _say(say, CHARGE_LABELS, kind), amount, receipt, by]
 
 
 # The audit log: the log page's query (app/cards/history.audit_query), every match, newest first.
@@ -238,10 +245,10 @@ def _audit_query(req: Request):
         AuditEntry.object_id, AuditEntry.data, AuditEntry.ip, AuditEntry.user_agent)
 
 
-def _audit_row(r: Any, req: Request) -> list[Any]:
+def _audit_row(r: Any, req: Request, say: Say) -> list[Any]:
     entry_id, at, actor, action, object_type, object_id, data, ip, user_agent = r
-    return [entry_id, at, actor, event_label(action), f"{object_type} {object_id}", event_details(json.loads(data)),
-            ip, user_agent, action]
+    return [entry_id, at, actor, event_label(action, say), f"{object_type} {object_id}",
+            event_details(json.loads(data), say), ip, user_agent, action]
 
 
 _WHEN, _CARD, _PROGRAMME, _HOLDER = Column(N_("When"), TIME, 19), Column(N_("Card number"), width=14), \
@@ -344,8 +351,9 @@ class Prepared:
     def records(self) -> Iterator[list[Any]]:
         """The rows, read a batch at a time: memory stays flat however long the list."""
         statement = self.kind.query(self.req).execution_options(yield_per=BATCH)
+        say = functools.lru_cache(maxsize=None)(gettext)
         for r in db.session.execute(statement):
-            yield self.kind.row(r, self.req)
+            yield self.kind.row(r, self.req, say)
 
 
 def prepare(what: str, fmt: str, args: Mapping[str, str], *, user) -> Prepared:
