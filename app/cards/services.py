@@ -10,8 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_ as sa_and
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import func, insert, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload, with_expression
 
@@ -423,20 +422,36 @@ def awaiting_signature(*, issued_by_id: int | None = None, limit: int = 200) -> 
 def _search(q: str):
     """What the card list's one search box means: a card number or its first digits, an agreement's number, a full ID
     number (found by its blind index, never by reading clear text), a mobile number, the beginning of a name, or an
-    imported card's old number. Each is an indexed lookup."""
+    imported card's old number. Each way is an indexed lookup of card ids, and the card is one of their union (an OR
+    of them would have PostgreSQL read every card)."""
+    dialect = db.session.get_bind().dialect.name
+    holders = None
     for id_type in IdType:
         _, number = check_id_number(q, id_type.value)
         if number is not None:
-            return Card.member_id.in_(select(Member.id).where(Member.id_number_index.in_(id_indexes(number))))
+            holders = Member.id_number_index.in_(id_indexes(number))
+            break
+    ways = [select(Card.id).where(Card.legacy_number == q)]
     digits = re.sub(r"[\s-]", "", q.removeprefix("+86"))
-    if digits.isdigit():
-        found = [Card.number == digits] if len(digits) == 12 else [Card.number >= digits, Card.number < digits + ":"]
-        found = [sa_and(*found), Card.legacy_number == q]
+    if holders is None and digits.isdigit():
+        ways.append(select(Card.id).where(Card.number == digits) if len(digits) == 12 else
+                    select(Card.id).where(*_digits_starting(Card.number, digits)))
         if len(digits) == 11:
-            found.append(Card.member_id.in_(select(Member.id).where(Member.phone == digits)))
-        return or_(*found)
-    return or_(Card.legacy_number == q, Card.id.in_(select(Agreement.card_id).where(Agreement.number == q.upper())),
-               Card.member_id.in_(select(Member.id).where(starts_with(Member.name, q, db.session.get_bind().dialect.name))))
+            holders = Member.phone == digits
+    elif holders is None:
+        ways.append(select(Agreement.card_id).where(Agreement.number == q.upper()))
+        holders = starts_with(Member.name, q, dialect)
+    if holders is not None:
+        ways.append(select(Card.id).join(Member, Member.id == Card.member_id).where(holders))
+    return Card.id.in_(union_all(*ways))
+
+
+def _digits_starting(column, digits: str) -> list:
+    """A column of digits beginning with ``digits``, as a range of digit strings (right in any collation)."""
+    if set(digits) == {"9"}:
+        return [column >= digits]
+    following = str(int(digits) + 1).zfill(len(digits))
+    return [column >= digits, column < following]
 
 
 CARD_LIST_ORDER = (Card.id.desc(),)  # newest first: the order cards were issued (or imported) in
