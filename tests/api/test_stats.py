@@ -140,3 +140,19 @@ def test_consultants_and_counter_staff_are_refused(api_as):
         response = api_as(role).get("/stats")
         assert (response.status_code, response.get_json()["error"]["code"]) == (403, "forbidden"), role
     assert api_as("auditor").get("/stats").status_code == 200
+
+
+def test_redemptions_fall_on_the_sales_centres_day_not_utcs(make_card, make_program, api_as, clock):
+    program = make_program(code="ST-TZ", opening_date="2026-05-01")
+    clock.at = dt.datetime(2026, 5, 19, 9, 0, tzinfo=DEFAULT_NOW.tzinfo)
+    late, early = make_card(program=program), make_card(program=program)
+    counter = api_as("counter")
+    for card, at in ((late, dt.datetime(2026, 5, 19, 23, 30)), (early, dt.datetime(2026, 5, 20, 0, 10))):
+        clock.at = at.replace(tzinfo=DEFAULT_NOW.tzinfo)  # 15:30 and 16:10 UTC on the 19th, both
+        assert counter.post(f"/cards/{card.number}/redeem", {"item": "1-1", "price": "1000000"}).status_code == 200
+    clock.at = DEFAULT_NOW
+    admin = api_as("admin")
+    on_19th = _stats(admin, program="ST-TZ", **{"from": "2026-05-19", "to": "2026-05-19"})
+    on_20th = _stats(admin, program="ST-TZ", **{"from": "2026-05-20", "to": "2026-05-20"})
+    assert (on_19th["redemptions"], on_20th["redemptions"]) == (1, 1)
+    assert on_19th["issued"] == 2 and on_19th["conversion"] == 1.0 and on_20th["issued"] == 0
