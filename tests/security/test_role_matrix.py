@@ -22,6 +22,7 @@ MISSING_ID = 999_999
 EXPECTED = {
     "GET /": "CKAU",
     "GET /admin/audit": "AU",
+    "GET /scans/": "AU",
     "GET /admin/users/": "A",
     "GET /admin/users/<id:user_id>": "A",
     "POST /admin/users/<id:user_id>": "A",
@@ -46,6 +47,7 @@ EXPECTED = {
     "POST /api/v1/annul-requests/<id:request_id>/cancel": "CA",
     "POST /api/v1/annul-requests/<id:request_id>/reject": "A",
     "GET /api/v1/audit": "AU",
+    "GET /api/v1/scans": "AU",
     "GET /api/v1/audit.csv": "AU",
     "GET /api/v1/cards": "CKAU",
     "POST /api/v1/cards": "CA",
