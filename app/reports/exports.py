@@ -339,7 +339,6 @@ class Prepared:
     req: Request
     kind: Kind
     fmt: str
-    rows: int
 
     @property
     def filename(self) -> str:
@@ -362,7 +361,7 @@ def prepare(what: str, fmt: str, args: Mapping[str, str], *, user) -> Prepared:
     kind = KINDS[what]
     rows = db.session.scalar(select(func.count()).select_from(kind.query(req).order_by(None).subquery()))
     _record(req, fmt, rows)
-    return Prepared(req, kind, fmt, rows)
+    return Prepared(req, kind, fmt)
 
 
 # Writing ---------------------------------------------------------------------------------------------------------
