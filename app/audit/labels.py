@@ -109,3 +109,9 @@ DETAIL_LABELS = {
     "address": N_("address"), "postal_code": N_("postal code"),
     "what": N_("list"), "filters": N_("filters"),
 }
+
+# The lists an export entry names (``export.downloaded``: what).
+EXPORT_LABELS = {
+    "cards": N_("Cards"), "members": N_("Members"), "ledger": N_("Ledger"), "refunds": N_("Refunds"),
+    "charges": N_("Charges"), "audit": N_("Audit log"),
+}

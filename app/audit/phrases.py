@@ -12,7 +12,8 @@ from flask_babel import gettext
 from ..cards.labels import LEDGER_LABELS, PAYMENT_LABELS, VERDICT_LABELS
 from ..cards.models import LedgerKind, PaymentMethod
 from ..members.schemas import ID_TYPE_LABELS, IdType
-from .labels import ACTION_LABELS, DETAIL_LABELS
+from ..rules import N_
+from .labels import ACTION_LABELS, DETAIL_LABELS, EXPORT_LABELS
 
 
 def event_label(what: str, say: Callable[[str], str] = gettext) -> str:
@@ -31,13 +32,17 @@ def event_details(data: Any, say: Callable[[str], str] = gettext) -> str:
 
     def value(key: str, v: Any) -> str:
         if isinstance(v, bool):
-            return say("yes") if v else say("no")
+            return say(N_("yes")) if v else say(N_("no"))
         if key == "verdict" and v in VERDICT_LABELS:
             return say(VERDICT_LABELS[v])
         if key == "id_type" and v in {t.value for t in IdType}:
             return say(ID_TYPE_LABELS[IdType(v)])
         if key in ("payment_method", "method", "payout_method") and v in {m.value for m in PaymentMethod}:
             return say(PAYMENT_LABELS[PaymentMethod(v)])
+        if key == "what" and v in EXPORT_LABELS:
+            return say(EXPORT_LABELS[v])
+        if key == "filters" and isinstance(v, dict):  # an export's: "status=active, q=张三"
+            return ", ".join(f"{k}={x}" for k, x in v.items())
         return json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else str(v)
 
     return " · ".join(f"{say(DETAIL_LABELS[k]) if k in DETAIL_LABELS else k}: {value(k, v)}"

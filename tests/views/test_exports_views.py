@@ -63,4 +63,4 @@ def test_numbers_in_full_only_by_the_managers_form_with_a_reason(app, login, mak
     assert auditor.post("/exports/members.xlsx", data={"csrf_token": csrf_token(auditor.get("/exports/").get_data(
         as_text=True)), "reason": "x"}).status_code == 403
     log = admin.get("/admin/audit?action=export.&lang=zh_CN").get_data(as_text=True)
-    assert "导出清单（含完整证件号码和手机号）" in log
+    assert "导出清单（含完整证件号码和手机号）" in log and "清单: 会员" in log and "筛选条件: q=王五" in log
