@@ -69,6 +69,8 @@ ACTION_LABELS = {
     "unit.status_changed": N_("unit status changed"),
     "unit.updated": N_("unit changed"),
     "units.imported": N_("units imported"),
+    "import.queued": N_("card import started"),
+    "import.finished": N_("card import finished"),
     "user.created": N_("user created"),
     "user.logged_in": N_("signed in"),
     "user.login_failed": N_("sign-in failed"),
@@ -108,6 +110,8 @@ DETAIL_LABELS = {
     "id_number_masked": N_("ID number"), "id_type": N_("ID type"), "phone_masked": N_("mobile"),
     "address": N_("address"), "postal_code": N_("postal code"),
     "what": N_("list"), "filters": N_("filters"),
+    "file": N_("file"), "dry_run": N_("check only"), "created": N_("cards issued"), "skipped": N_("already there"),
+    "errors": N_("wrong rows"),
 }
 
 # The lists an export entry names (``export.downloaded``: what).

@@ -10,7 +10,6 @@ from typing import Any
 
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
-from jinja2 import Environment, Template
 
 CONTRACTS = Path(__file__).resolve().parents[2] / "contracts"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -23,31 +22,10 @@ def template_version(name: str) -> str:
     return hashlib.sha256((CONTRACTS / name).read_bytes()).hexdigest()[:12]
 
 
-class _CompiledOnce(Environment):
-    """docxtpl turns each part of a template into Jinja source and compiles it on every render, the larger part of
-    issuing a card; the same source compiles to the same template, so it is kept (keyed by the source itself, so an
-    edited template is compiled anew)."""
-
-    def __init__(self) -> None:
-        super().__init__(autoescape=True)
-        self.compiled: dict[str, Template] = {}
-
-    def from_string(self, source, globals=None, template_class=None):  # noqa: A002 - Jinja's own signature
-        if globals or template_class or not isinstance(source, str):
-            return super().from_string(source, globals, template_class)
-        if source not in self.compiled:
-            if len(self.compiled) > 64:  # a handful of templates, a few parts each
-                self.compiled.clear()
-            self.compiled[source] = super().from_string(source)
-        return self.compiled[source]
-
-
-_JINJA = _CompiledOnce()
-
-
 class _Template(DocxTemplate):
     """docxtpl's clean-up of Word's XML before compiling (regular expressions over the whole document) depends on
-    the XML alone: done once per template part."""
+    the XML alone: done once per template part. (Keeping the compiled Jinja templates too was tried: faster, but the
+    process grew by 80 kB a document rendered, whether the template or only its code was kept.)"""
 
     patched: dict[str, str] = {}
 
@@ -65,7 +43,7 @@ def render_docx(name: str, context: Mapping[str, Any], images: Mapping[str, tupl
     values = dict(context)
     for tag, (png, width_mm) in images.items():
         values[tag] = InlineImage(template, io.BytesIO(png), width=Mm(width_mm)) if png else BLANK_LINE
-    template.render(values, jinja_env=_JINJA, autoescape=True)
+    template.render(values, autoescape=True)
     # The document names what made it, in File > Properties, wherever it travels.
     template.docx.core_properties.keywords = f"{name}@{template_version(name)}"
     out = io.BytesIO()

@@ -92,7 +92,7 @@ def _row_data(header: Mapping[int, str], row: list[Any]) -> dict[str, Any]:
     data = {key: row[i] for i, key in header.items() if i < len(row) and row[i] not in (None, "")}
     for key, words in (("id_type", _ID_TYPES), ("payment_method", _PAYMENTS)):
         if key in data:
-            data[key] = words.get(str(data[key]).strip().lower(), data[key])
+            data[key] = words.get(str(data[key]).strip().lower(), _Unknown(str(data[key])))
     if "issued_on" in data:
         data["issued_on"] = _day(data["issued_on"])
     for key in ("id_number", "phone", "receipt_no", "legacy_number", "postal_code", "tier", "program"):
@@ -177,20 +177,31 @@ def _tier_of(program: Program, text: str):
     return program.tier(text) or next((t for t in program.tiers if t.name == text), None)
 
 
+class _Unknown(str):
+    """A word the sheet gives for a coded column that is none of its words."""
+
+
+# What the sheet may write in its coded columns, as the template's lists offer them.
+CHOICES = {"id_type": "居民身份证、统一社会信用代码", "payment_method": "现金、银行卡、银行转账、微信支付、支付宝"}
+
+
 def _check(data: Mapping[str, Any], seen: _Seen, programs: dict[str, Program | None]) -> tuple[MemberIn, ImportRow,
                                                                                               Program, Any]:
     """Everything about a row that can be known without writing; raises ValidationFailed naming every wrong field,
     Conflict for a rule, _Skip for a row already imported."""
-    problems: dict[str, Decision] = {}
+    problems: dict[str, Decision] = {
+        key: refuse("word_unknown", N_("“%(given)s” is not one of: %(choices)s."), given=value, choices=CHOICES[key])
+        for key, value in data.items() if isinstance(value, _Unknown)}
+    data = {k: v for k, v in data.items() if not isinstance(v, _Unknown)}
     member = row = None
     try:
         member = MemberIn.read({k: data[k] for k in MEMBER_FIELDS if k in data}, context={"today": today()})
     except ValidationFailed as exc:
-        problems |= exc.fields
+        problems = exc.fields | problems  # a word not understood says so, not that the field is missing
     try:
         row = ImportRow.read({k: v for k, v in data.items() if k not in MEMBER_FIELDS}, context={"today": today()})
     except ValidationFailed as exc:
-        problems |= exc.fields
+        problems = exc.fields | problems  # a word not understood says so, not that the field is missing
     program = tier = None
     if row is not None:
         program = _programme(row.program, programs)

@@ -54,8 +54,7 @@ def upgrade():
         sa.PrimaryKeyConstraint('id', name=op.f('pk_import_row_errors')),
     )
     op.create_index(op.f('ix_import_row_errors_job_id'), 'import_row_errors', ['job_id'])
-    with op.batch_alter_table('cards') as batch:
-        batch.add_column(sa.Column('legacy_number', sa.String(length=40), nullable=True))
+    op.add_column('cards', sa.Column('legacy_number', sa.String(length=40), nullable=True))
     op.create_index('ix_cards_program_receipt', 'cards', ['program_id', 'receipt_no'])
     op.create_index('ix_cards_legacy_number', 'cards', ['legacy_number'])
 
@@ -63,7 +62,8 @@ def upgrade():
 def downgrade():
     op.drop_index('ix_cards_legacy_number', table_name='cards')
     op.drop_index('ix_cards_program_receipt', table_name='cards')
-    with op.batch_alter_table('cards') as batch:
-        batch.drop_column('legacy_number')
+    # Not a batch copy of the table: on SQLite that drops and recreates cards, which the rows pointing at it refuse.
+    # Both databases drop a column in place (SQLite since 3.35).
+    op.execute('ALTER TABLE cards DROP COLUMN legacy_number')
     op.drop_table('import_row_errors')
     op.drop_table('import_jobs')

@@ -68,6 +68,7 @@ def mixed_sheet(program) -> bytes:
         good_row(program, 7, **{"发卡日期": "2027-01-01"}),
         good_row(program, 8, **{"收据号": "@SJ8"}),  # text that a spreadsheet could take for a formula
         good_row(program, 9, **{"发卡日期": "2026年4月3日"}),
+        good_row(program, 10, **{"支付方式": "刷脸"}),
     ])
 
 
@@ -90,19 +91,21 @@ def test_dry_run_names_every_wrong_row_and_writes_nothing(app, api_as, program):
     response = upload(api, mixed_sheet(program), dry_run=True)
     assert response.status_code == 202, response.get_json()
     job = response.get_json()
-    assert job["status"] == "done" and job["dry_run"] and job["rows"] == 9 and job["done_rows"] == 9
-    assert (job["created"], job["skipped"], job["error_rows"]) == (3, 0, 6), job["errors"]
+    assert job["status"] == "done" and job["dry_run"] and job["rows"] == 10 and job["done_rows"] == 10
+    assert (job["created"], job["skipped"], job["error_rows"]) == (3, 0, 7), job["errors"]
     assert counts() == before
     wrong = {(e["row"], e["column"], e["code"]) for e in job["errors"]}
     assert wrong == {(3, "证件号码", "id_checksum_invalid"), (4, "卡种", "tier_not_found"), (5, "金额", "amount_mismatch"),
-                     (6, "收据号", "receipt_twice"), (7, "支付方式", "required"), (8, "发卡日期", "issued_in_future")}, wrong
+                     (6, "收据号", "receipt_twice"), (7, "支付方式", "required"), (8, "发卡日期", "issued_in_future"),
+                     (11, "支付方式", "word_unknown")}, wrong
     assert all(e["message"] and "%(" not in e["message"] for e in job["errors"])
 
     errors = api.get(f"/imports/{job['id']}/errors.xlsx")
     assert errors.status_code == 200
     rows = [[c.value for c in r] for r in load_workbook(io.BytesIO(errors.data)).active.iter_rows()]
     assert rows[0][:3] == ["Row", "Column", "Why"] and rows[0][3:] == COLUMNS
-    assert sorted(r[0] for r in rows[1:]) == [3, 4, 5, 6, 7, 8]
+    assert sorted(r[0] for r in rows[1:]) == [3, 4, 5, 6, 7, 8, 11]
+    assert "现金、银行卡" in next(r for r in rows if r[0] == 11)[2]  # the words the sheet may use, not codes
     amount = next(r for r in rows if r[0] == 5)
     assert "costs" in amount[2] and amount[3] == "导入4"  # the reason, and the row as given beside it
 
@@ -111,7 +114,7 @@ def test_the_import_issues_each_good_row_as_issuing_does(app, api_as, program):
     api = api_as("admin")
     before = counts()
     job = upload(api, mixed_sheet(program), dry_run=False).get_json()
-    assert (job["status"], job["created"], job["error_rows"]) == ("done", 3, 6)
+    assert (job["status"], job["created"], job["error_rows"]) == ("done", 3, 7)
     assert [a - b for a, b in zip(counts(), before, strict=True)] == [3, 3, 3, 3]
     card = db.session.scalar(select(Card).where(Card.receipt_no == "SJ00001", Card.program_id == program.id))
     assert card.issued_on == dt.date(2026, 5, 1) and card.legacy_number == "ZK-0001"
@@ -129,7 +132,7 @@ def test_the_import_issues_each_good_row_as_issuing_does(app, api_as, program):
     assert api.get(f"/cards/{card.number}").get_json()["legacy_number"] == "ZK-0001"
 
     again = upload(api, mixed_sheet(program), dry_run=False).get_json()  # the same sheet again: nothing twice
-    assert (again["created"], again["skipped"], again["error_rows"]) == (0, 3, 6)
+    assert (again["created"], again["skipped"], again["error_rows"]) == (0, 3, 7)
     assert [a - b for a, b in zip(counts(), before, strict=True)] == [3, 3, 3, 3]
 
 
@@ -222,11 +225,11 @@ def test_the_page_uploads_and_follows_the_job(app, login, program, lang):
         "csrf_token": csrf_token(text), "dry_run": "1", "file": (io.BytesIO(mixed_sheet(program)), "cards.xlsx")})
     assert response.status_code == 302
     job_page = client.get(response.headers["Location"], headers=headers).get_data(as_text=True)
-    assert "9 / 9" in job_page or "9</span> / 9" in job_page
+    assert "10</span> / 10" in job_page
     assert ("有问题的行" if lang == "zh-CN" else "Wrong rows") in job_page
     assert ("卡种" in job_page) and ("tier_not_found" not in job_page)
     progress = client.get(response.headers["Location"] + ".json").get_json()
-    assert progress["status"] == "done" and progress["error_rows"] == 6
+    assert progress["status"] == "done" and progress["error_rows"] == 7
     bad = client.post("/imports/", headers=headers, content_type="multipart/form-data",
                       data={"csrf_token": csrf_token(text), "file": (io.BytesIO(b"nonsense"), "x.csv")})
     assert bad.status_code == 422
