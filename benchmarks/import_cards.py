@@ -91,7 +91,7 @@ def main() -> None:
         write_sheet(first, program, options.rows, 0)
         write_sheet(second, program, 2_000, options.rows)
         db.session.remove()
-    print(f"| run | rows | seconds | rows/s | peak RSS MB |\n|---|---:|---:|---:|---:|")
+    print("| run | rows | seconds | rows/s | peak RSS MB |\n|---|---:|---:|---:|---:|")
     for label, extra in (("dry run", ["--dry-run"]), ("import", [])):
         seconds, peak, said = run(["cards", "import", str(first), *extra], env)
         print(f"| {label} | {options.rows:,} | {seconds:.1f} | {options.rows / seconds:.0f} | {peak} |  <!-- {said} -->")
