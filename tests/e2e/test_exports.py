@@ -20,7 +20,8 @@ def _setup(app):
     from app.users.models import User
     from app.users.services import issue_token
 
-    app.test_cli_runner().invoke(args=["users", "create", "exp-manager", "--role", "admin", "--password", "password-123"])
+    app.test_cli_runner().invoke(args=["users", "create", "exp-manager", "--role", "admin",
+                                       "--password", "password-123"])
     manager = lambda: db.session.scalar(select(User).where(User.username == "exp-manager"))  # noqa: E731
     token = in_request(app, lambda: issue_token(manager(), "e2e"))
     admin = Api(app.test_client(), token)
@@ -57,6 +58,7 @@ def test_a_manager_downloads_exports_in_the_browser(live_server, browser):
         page.click("text=会员 (Excel)")
     name = download.value.suggested_filename
     assert name.startswith("members-") and name.endswith(".xlsx")
-    numbers = {r[3] for r in load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active.iter_rows(min_row=2, values_only=True)}
+    members = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
+    numbers = {r[3] for r in members.iter_rows(min_row=2, values_only=True)}
     assert valid_id_number(980 + len("EXP-E2E")) in numbers
     context.close()
