@@ -12,6 +12,7 @@ from celery.schedules import crontab
 from flask import Flask, current_app
 
 from .cards.lifecycle import expire_cards
+from .extensions import db
 from .imports.services import run_job
 
 
@@ -53,15 +54,16 @@ def init_app(app: Flask) -> Celery:
 def enqueue(name: str, *args) -> None:
     """Start job ``name``: on a worker when there is a broker, else now in a thread of this process."""
     app = current_app._get_current_object()
+    # What the caller wrote is committed; reading it since began a transaction, which on SQLite holds the one write
+    # lock. Ended here, so that the job (another session) can write at once.
+    db.session.commit()
     if app.config["VIP_BROKER_URL"]:
         app.extensions["celery"].send_task(name, args=args)
-        return
-
-    def work() -> None:
-        with app.app_context():
-            JOBS[name](*args)
-
-    if app.config.get("TESTING") and not app.config.get("VIP_JOBS_IN_THREAD"):
-        work()  # tests read the outcome at once, inside the test's own transaction
+    elif app.config.get("TESTING"):
+        JOBS[name](*args)  # tests read the outcome at once, in the same session (the per-test transaction)
     else:
+        def work() -> None:
+            with app.app_context():
+                JOBS[name](*args)
+
         threading.Thread(target=work, name=f"job {name}", daemon=True).start()

@@ -119,3 +119,38 @@ EXPORT_LABELS = {
     "cards": N_("Cards"), "members": N_("Members"), "ledger": N_("Ledger"), "refunds": N_("Refunds"),
     "charges": N_("Charges"), "audit": N_("Audit log"),
 }
+
+# What an entry is about.
+OBJECT_LABELS = {
+    "agreement": N_("agreement"), "annul_request": N_("cancellation request"), "api_token": N_("API token"),
+    "call_screen": N_("call screen"), "card": N_("card"), "charge": N_("fee"), "document": N_("document"),
+    "import": N_("import"), "installation": N_("installation"), "ledger_entry": N_("ledger entry"),
+    "lottery_draw": N_("draw"), "member": N_("member"), "program": N_("programme"),
+    "published_discount": N_("published discount"), "queue_entry": N_("queue number"), "redemption": N_("redemption"),
+    "refund_request": N_("refund request"), "scan": N_("scan"), "signature": N_("signature"),
+    "signing_certificate": N_("signing certificate"), "tier": N_("tier"), "transfer_request": N_("transfer request"),
+    "unit": N_("unit"), "user": N_("user"), "void_request": N_("void request"),
+}
+SIGNING_LABELS = {"drawn": N_("signed on screen"), "scan": N_("signed on paper, scan uploaded"),
+                  # a document's role beside its agreement
+                  "draft": N_("draft"), "signed": N_("signed copy"), "sealed": N_("sealed original")}
+
+# A programme's settings, as its form names them (a programme's creation and changes list them).
+DETAIL_LABELS |= {
+    "issuer_name": N_("Issuer (legal name)"), "project_name": N_("Project"), "contact_phone": N_("Contact phone"),
+    "issuer_address": N_("issuer address"), "issuer_credit_code": N_("Unified social credit code"),
+    "issuer_legal_rep": N_("Legal representative"), "dispute_resolution": N_("disputes"),
+    "dispute_body": N_("Court or arbitration commission"), "copies": N_("Copies of each agreement"),
+    "copies_held_by": N_("Who keeps them"), "presale_permit_no": N_("Presale permit number"),
+    "presale_permit_date": N_("Presale permit date"), "opening_date": N_("Opening day"),
+    "refund_window": N_("Refund window"), "anchor": N_("counted from"), "opens_after_days": N_("opens after (days)"),
+    "closes_after_days": N_("closes after (days)"), "transfer_policy": N_("Transfers"),
+    "transfer_fee": N_("Transfer fee (yuan)"), "reissue_fee": N_("Reissue fee (yuan)"),
+    "validity_months": N_("Valid for (months)"), "renewal_window_days": N_("Renewal opens (days before expiry)"),
+    "max_active_cards_per_member": N_("Active cards per member, at most"),
+    "multiple_redemptions": N_("redeemable more than once"), "termination_notice_days": N_("Notice for termination (days)"),
+    "payment_due_days": N_("Fee due within (days of signing)"), "card_design": N_("Card design"),
+    "redeemable_uses": N_("redeemable for"), "contract_sign_days": N_("Sales contract within (days)"),
+    "has_seal": N_("seal set"), "tiers": N_("tiers"), "discount_rate": N_("Discount"), "credit": N_("Credit"),
+    "qualifying_spend": N_("Qualifying spend"), "use": N_("use"), "area": N_("area"),
+}

@@ -3,17 +3,29 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 from flask_babel import gettext
 
+from ..cards import labels as card_labels
 from ..cards.labels import LEDGER_LABELS, PAYMENT_LABELS, VERDICT_LABELS
 from ..cards.models import LedgerKind, PaymentMethod
 from ..members.schemas import ID_TYPE_LABELS, IdType
+from ..programs import labels as program_labels
 from ..rules import N_
-from .labels import ACTION_LABELS, DETAIL_LABELS, EXPORT_LABELS
+from ..users.roles import ROLE_LABELS
+from .labels import ACTION_LABELS, DETAIL_LABELS, EXPORT_LABELS, OBJECT_LABELS, SIGNING_LABELS
+
+# Any state, kind or choice a detail holds, by its code: the words the pages use for it.
+VALUE_LABELS = {getattr(key, "value", key): text for table in (
+    card_labels.STATUS_LABELS, card_labels.AGREEMENT_LABELS, card_labels.AGREEMENT_STATUS_LABELS,
+    card_labels.QUEUE_LABELS, card_labels.UNIT_STATUS_LABELS, card_labels.UNIT_USE_LABELS, program_labels.KIND_LABELS,
+    program_labels.ANCHOR_LABELS, program_labels.DISPUTE_LABELS, program_labels.POLICY_LABELS, ROLE_LABELS,
+    SIGNING_LABELS, LEDGER_LABELS) for key, text in table.items()}
+# Details people typed: shown as typed, even if one happens to spell a code.
+FREE_TEXT = {"name", "note", "reason", "item", "file", "username", "receipt_no", "reference", "fee_receipt_no", "code",
+             "issuer_name", "project_name", "dispute_body", "copies_held_by", "station", "why"}
 
 
 def event_label(what: str, say: Callable[[str], str] = gettext) -> str:
@@ -43,7 +55,21 @@ def event_details(data: Any, say: Callable[[str], str] = gettext) -> str:
             return say(EXPORT_LABELS[v])
         if key == "filters" and isinstance(v, dict):  # an export's: "status=active, q=张三"
             return ", ".join(f"{k}={x}" for k, x in v.items())
-        return json.dumps(v, ensure_ascii=False) if isinstance(v, (dict, list)) else str(v)
+        if isinstance(v, dict):  # a programme's refund window, a change's from and to
+            return f"({pairs(v)})"
+        if isinstance(v, list):
+            return "; ".join(f"({pairs(x)})" if isinstance(x, dict) else value(key, x) for x in v)
+        if isinstance(v, str) and key not in FREE_TEXT and v in VALUE_LABELS:
+            return say(VALUE_LABELS[v])
+        return str(v)
 
-    return " · ".join(f"{say(DETAIL_LABELS[k]) if k in DETAIL_LABELS else k}: {value(k, v)}"
-                      for k, v in data.items() if v not in (None, ""))
+    def pairs(values: dict) -> str:
+        return " · ".join(f"{say(DETAIL_LABELS[k]) if k in DETAIL_LABELS else k}: {value(k, v)}"
+                          for k, v in values.items() if v not in (None, ""))
+
+    return pairs(data)
+
+
+def object_label(kind: str, say: Callable[[str], str] = gettext) -> str:
+    """What an audit entry is about (card, member, programme, …) in the page's language."""
+    return say(OBJECT_LABELS[kind]) if kind in OBJECT_LABELS else kind

@@ -8,10 +8,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from ..cards import history
 from ..errors import ValidationFailed
 from ..web import explain, register_labels, require
-from .phrases import event_details, event_label
+from .labels import ACTION_LABELS
+from .phrases import event_details, event_label, object_label
 
 bp = Blueprint("audit", __name__)
-register_labels(bp, event_label=event_label, event_details=event_details)
+register_labels(bp, event_label=event_label, event_details=event_details, object_label=object_label,
+                action_codes=sorted(ACTION_LABELS))
 
 
 @bp.get("/admin/audit")
