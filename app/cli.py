@@ -120,6 +120,24 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(signing)
 
+    agreements = AppGroup("agreements", help="Agreements in bulk.")
+
+    @agreements.command("render")
+    @click.option("--program", "program_code", default=None, help="Only this programme's (its code).")
+    def render(program_code: str | None):
+        """Make the PDF of every unsigned agreement that has none yet (LibreOffice, about a second each), so that
+        members' downloads need not wait. Run again after an interruption: what is made is kept."""
+        from sqlalchemy import func, select
+
+        from .agreements.services import render_drafts, unrendered_drafts
+        from .extensions import db
+        waiting = db.session.scalar(select(func.count()).select_from(unrendered_drafts(program_code).subquery()))
+        with click.progressbar(length=waiting, label="PDF", show_pos=True) as bar:
+            made = render_drafts(program_code, progress=lambda done, total: bar.update(1))
+        click.echo(f"made {made:,} PDF(s)")
+
+    app.cli.add_command(agreements)
+
     def _counts(summary: dict) -> str:
         return ", ".join(f"{name} {value:,}" for name, value in summary.items())
 

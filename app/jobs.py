@@ -11,6 +11,7 @@ from celery import Celery, Task
 from celery.schedules import crontab
 from flask import Flask, current_app
 
+from .agreements.services import render_drafts
 from .cards.lifecycle import expire_cards
 from .extensions import db
 from .imports.services import run_job
@@ -20,8 +21,15 @@ def _expire() -> None:
     expire_cards(by=None)  # the daily job: the system acts
 
 
+def _import(job_id: int) -> None:
+    job = run_job(job_id)
+    if job is not None and not job.dry_run and job.created_rows and current_app.config["VIP_BROKER_URL"]:
+        enqueue("agreements.render")  # where there are workers, the new drafts' PDFs are made before anyone asks
+
+
 # Every job by its name: what a message names, a worker runs.
-JOBS: dict[str, Callable[..., object]] = {"imports.run": run_job, "cards.expire": _expire}
+JOBS: dict[str, Callable[..., object]] = {"imports.run": _import, "cards.expire": _expire,
+                                          "agreements.render": render_drafts}
 
 
 def init_app(app: Flask) -> Celery:

@@ -398,6 +398,31 @@ def pdf_of(agreement: Agreement) -> tuple[bytes, str]:
     return document_bytes(cached), cached.filename
 
 
+def unrendered_drafts(program_code: str | None = None):
+    """Unsigned agreements whose draft has no PDF yet (of one programme, or all), oldest first: a query."""
+    from ..cards.models import Card
+    from ..programs.models import Program
+    has_pdf = select(Document.id).where(Document.agreement_id == Agreement.id, Document.role == DocumentRole.DRAFT,
+                                        Document.mime == PDF_MIME).exists()
+    stmt = select(Agreement.id).where(Agreement.status == AgreementStatus.UNSIGNED, ~has_pdf).order_by(Agreement.id)
+    if program_code:
+        stmt = stmt.join(Card, Card.id == Agreement.card_id).join(Program, Program.id == Card.program_id).where(
+            Program.code == program_code.upper())
+    return stmt
+
+
+def render_drafts(program_code: str | None = None, *, progress=None) -> int:
+    """Make the PDF of every unsigned draft that has none yet (the bulk rendering job: LibreOffice is slow, so a worker
+    does it ahead of the members' downloads, after an import for instance). Idempotent: a rendered draft is skipped;
+    each PDF is kept as soon as it is made. Returns how many were made."""
+    ids = list(db.session.scalars(unrendered_drafts(program_code)))
+    for done, agreement_id in enumerate(ids, start=1):
+        pdf_of(db.session.get(Agreement, agreement_id))
+        if progress is not None:
+            progress(done, len(ids))
+    return len(ids)
+
+
 @transition
 def download_pdf(agreement: Agreement, *, by) -> tuple[bytes, str]:
     """The PDF for the person asking, logged like every download (it carries the full ID number)."""
