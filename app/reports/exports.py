@@ -29,7 +29,7 @@ from sqlalchemy.orm import aliased
 from .. import audit
 from ..approvals.models import RefundKind, RefundRequest, RequestStatus
 from ..audit import AuditEntry
-from ..audit.phrases import event_details, event_label
+from ..audit.phrases import event_details, event_label, object_label
 from ..cards.charges import Charge, ChargeKind
 from ..cards.history import AuditFilters, audit_query, lineage_ids
 from ..cards.labels import LEDGER_LABELS, PAYMENT_LABELS, STATUS_LABELS
@@ -83,14 +83,6 @@ class Column:
     header: str  # a msgid: said in the reader's language
     kind: str = TEXT
     width: int = 14
-
-
-@dataclass(frozen=True)
-class Target:
-    """What the audit log says an export was about: ``export cards``."""
-
-    id: str
-    audit_type: str = "export"
 
 
 @dataclass(frozen=True)
@@ -247,7 +239,7 @@ def _audit_query(req: Request):
 
 def _audit_row(r: Any, req: Request, say: Say) -> list[Any]:
     entry_id, at, actor, action, object_type, object_id, data, ip, user_agent = r
-    return [entry_id, at, actor, event_label(action, say), f"{object_type} {object_id}",
+    return [entry_id, at, actor, event_label(action, say), f"{object_label(object_type, say)} {object_id}",
             event_details(json.loads(data), say), ip, user_agent, action]
 
 
@@ -325,11 +317,12 @@ def _logged_filters(given: Mapping[str, str]) -> dict[str, str]:
 @transition
 def _record(req: Request, fmt: str, rows: int) -> None:
     data = {"what": req.what, "format": fmt, "rows": rows, "filters": _logged_filters(req.given) or None}
+    # About the person exporting, as a burst of reveals is; the details say which list.
     if req.reveal:
-        audit.record("export.revealed", Target(req.what), {**data, "reason": req.reason}, actor=req.user)
+        audit.record("export.revealed", req.user, {**data, "reason": req.reason}, actor=req.user)
         alert_on_burst(req.user)
     else:
-        audit.record("export.downloaded", Target(req.what), data, actor=req.user)
+        audit.record("export.downloaded", req.user, data, actor=req.user)
 
 
 @dataclass(frozen=True)

@@ -97,6 +97,7 @@ def test_values_are_words_of_the_language_and_money_is_yuan(api_as, books):
     assert charges[1][4:6] == ["补办费", "20.00"]
     audit = rows_of(admin.get("/exports/audit.csv", query_string={"action": "card.issued"}, headers=ZH))
     assert audit[1][3] == "发卡" and "金额: ¥50,000.00" in audit[1][5] and audit[1][8] == "card.issued"
+    assert audit[1][4] == f"卡 {books['card'].id}"  # the object in words, as on the log page
 
 
 def test_money_going_out_is_a_negative_number(api_as, books, app):
@@ -172,7 +173,7 @@ def test_every_export_is_logged_with_its_filters(api_as, books):
     admin = api_as("admin")
     admin.get("/exports/cards.xlsx", query_string={"status": "active", "q": "13800130001"})
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "export.downloaded")).one()
-    assert (entry.object_type, entry.object_id) == ("export", "cards")
+    assert (entry.object_type, entry.object_id) == ("user", str(entry.actor_id))  # who took it; the details say what
     assert json.loads(entry.data) == {"what": "cards", "format": "xlsx", "rows": 1,
                                       "filters": {"status": "active", "q": "138****0001"}}  # a number searched: masked
 
