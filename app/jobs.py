@@ -14,7 +14,8 @@ from flask import Flask, current_app
 from .agreements.services import render_drafts
 from .cards.lifecycle import expire_cards
 from .extensions import db
-from .imports.services import run_job
+from .imports.models import JobStatus
+from .imports.services import get_job, run_job
 
 
 def _expire() -> None:
@@ -23,7 +24,13 @@ def _expire() -> None:
 
 def _import(job_id: int) -> None:
     job = run_job(job_id)
-    if job is not None and not job.dry_run and job.created_rows and current_app.config["VIP_BROKER_URL"]:
+    config = current_app.config
+    if job is None and config["VIP_BROKER_URL"] and get_job(job_id).status is JobStatus.RUNNING:
+        # Another worker runs it, or ran it until it died moments ago: look again once its heartbeat would be stale,
+        # so that a job whose worker died is never left running with no message to resume it.
+        current_app.extensions["celery"].send_task("imports.run", args=(job_id,),
+                                                   countdown=config["VIP_JOB_STALE_SECONDS"])
+    elif job is not None and not job.dry_run and job.created_rows and config["VIP_BROKER_URL"]:
         enqueue("agreements.render")  # where there are workers, the new drafts' PDFs are made before anyone asks
 
 

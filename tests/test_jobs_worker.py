@@ -64,6 +64,13 @@ def start_worker(app, url: str, log: Path) -> subprocess.Popen:
                                 cwd=ROOT, env=env, stdout=out, stderr=out)
 
 
+def stop(worker: subprocess.Popen) -> None:
+    """Stopped at once: after an import a worker goes on to render the new drafts' PDFs, which a warm shutdown would
+    wait for."""
+    worker.kill()
+    worker.wait(timeout=30)
+
+
 def wait_for(predicate, seconds: float, log: Path):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -75,10 +82,16 @@ def wait_for(predicate, seconds: float, log: Path):
 
 
 def job_state(app, job_id: int) -> ImportJob:
-    with app.app_context():
-        job = db.session.get(ImportJob, job_id)
-        db.session.expunge(job)
-        return job
+    from sqlalchemy.exc import OperationalError
+    for _ in range(5):  # SQLite: the worker holds the one write lock row after row; a read may wait its turn
+        try:
+            with app.app_context():
+                job = db.session.get(ImportJob, job_id)
+                db.session.expunge(job)
+                return job
+        except OperationalError:
+            time.sleep(0.5)
+    raise AssertionError("the job could not be read for 50 s")
 
 
 def post_sheet(app, rows: int) -> tuple[int, str]:
@@ -114,8 +127,7 @@ def test_a_worker_runs_an_import_end_to_end(fresh_app, broker, tmp_path):
         answer = Api(fresh_app.test_client(), admin).get(f"/imports/{job_id}").get_json()
         assert (answer["created"], answer["done_rows"]) == (5, 5)
     finally:
-        worker.terminate()
-        worker.wait(timeout=30)
+        stop(worker)
 
 
 def test_a_worker_killed_mid_import_is_resumed_by_the_next_without_duplicates(fresh_app, broker, tmp_path):
@@ -130,6 +142,7 @@ def test_a_worker_killed_mid_import_is_resumed_by_the_next_without_duplicates(fr
     finally:
         if first.poll() is None:
             first.kill()
+            first.wait(timeout=10)
     stopped = job_state(fresh_app, job_id)
     assert stopped.status.value == "running" and 5 <= stopped.done_rows < rows, (stopped.status, stopped.done_rows)
     second = start_worker(fresh_app, broker, log)
@@ -138,8 +151,7 @@ def test_a_worker_killed_mid_import_is_resumed_by_the_next_without_duplicates(fr
         # stale by then, so the new worker takes it over.
         wait_for(lambda: job_state(fresh_app, job_id).status.value == "done", 180, log)
     finally:
-        second.terminate()
-        second.wait(timeout=30)
+        stop(second)
     done = job_state(fresh_app, job_id)
     assert done.done_rows == rows and done.created_rows == rows and done.error_rows == 0
     receipts = card_receipts(fresh_app)

@@ -8,12 +8,14 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from ..cards import history
 from ..errors import ValidationFailed
 from ..web import explain, register_labels, require
-from .labels import ACTION_LABELS
+from .labels import ACTION_LABELS, OBJECT_LABELS
 from .phrases import event_details, event_label, object_label
 
 bp = Blueprint("audit", __name__)
 register_labels(bp, event_label=event_label, event_details=event_details, object_label=object_label,
-                action_codes=sorted(ACTION_LABELS))
+                action_codes=sorted(ACTION_LABELS),
+                # whole groups, e.g. every card action: the prefixes that name an object the log knows
+                action_groups=sorted({code.split(".")[0] for code in ACTION_LABELS} & set(OBJECT_LABELS)))
 
 
 @bp.get("/admin/audit")
