@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from ..agreements.models import AgreementKind, AgreementStatus
+from ..approvals.models import RefundKind, RequestStatus
 from ..queue.models import QueueStatus
 from ..rules import N_
 from ..rules.terms import CardStatus
 from ..rules.units import UnitStatus, UnitUse
+from .charges import ChargeKind
 from .models import LedgerKind, PaymentMethod
 
 STATUS_LABELS = {
@@ -101,4 +103,20 @@ UNIT_USE_LABELS = {
     UnitUse.RESIDENTIAL: N_("home"),
     UnitUse.COMMERCIAL: N_("shop"),
     UnitUse.PARKING: N_("parking space"),
+}
+# Requests, refunds and fees as the approvals page and the exports say them.
+REQUEST_STATUS_LABELS = {
+    RequestStatus.PENDING: N_("waiting for approval"),
+    RequestStatus.DONE: N_("approved and done"),
+    RequestStatus.REJECTED: N_("rejected"),
+    RequestStatus.CANCELLED: N_("withdrawn by the requester"),
+}
+REFUND_KIND_LABELS = {
+    RefundKind.REFUND: N_("refund of the deposit"),
+    RefundKind.ISSUER_TERMINATION: N_("membership ended by the issuer"),
+}
+CHARGE_LABELS = {
+    ChargeKind.REISSUE_FEE: N_("reissue fee"),
+    ChargeKind.TRANSFER_FEE: N_("transfer fee"),
+    ChargeKind.RENEWAL_FEE: N_("renewal fee"),
 }

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from ..cards.labels import LEDGER_LABELS
+from ..cards.labels import CHARGE_LABELS, LEDGER_LABELS, REQUEST_STATUS_LABELS
 from ..errors import ValidationFailed
 from ..extensions import limiter
 from ..members.services import reveal_limit
@@ -22,7 +22,7 @@ bp = Blueprint("exports", __name__, url_prefix="/exports")
 @require("report.export")
 def index():
     return render_template("reports/exports.html", programs=list_programs(), ledger_kinds=LEDGER_LABELS,
-                           charge_kinds=exports.CHARGE_LABELS, request_statuses=exports.REQUEST_STATUS_LABELS)
+                           charge_kinds=CHARGE_LABELS, request_statuses=REQUEST_STATUS_LABELS)
 
 
 def _filters() -> dict[str, str]:

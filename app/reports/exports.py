@@ -27,12 +27,19 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from .. import audit
-from ..approvals.models import RefundKind, RefundRequest, RequestStatus
+from ..approvals.models import RefundRequest
 from ..audit import AuditEntry
 from ..audit.phrases import event_details, event_label, object_label
-from ..cards.charges import Charge, ChargeKind
+from ..cards.charges import Charge
 from ..cards.history import AuditFilters, audit_query, lineage_ids
-from ..cards.labels import LEDGER_LABELS, PAYMENT_LABELS, STATUS_LABELS
+from ..cards.labels import (
+    CHARGE_LABELS,
+    LEDGER_LABELS,
+    PAYMENT_LABELS,
+    REFUND_KIND_LABELS,
+    REQUEST_STATUS_LABELS,
+    STATUS_LABELS,
+)
 from ..cards.models import Card, LedgerEntry
 from ..cards.schemas import CardFilters
 from ..cards.services import CARD_LIST_ORDER, filtered_cards, held_sum
@@ -60,23 +67,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Control characters an XLSX file cannot hold (openpyxl refuses them): a user agent may carry one.
 UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-REQUEST_STATUS_LABELS = {
-    RequestStatus.PENDING: N_("waiting for approval"),
-    RequestStatus.DONE: N_("approved and done"),
-    RequestStatus.REJECTED: N_("rejected"),
-    RequestStatus.CANCELLED: N_("withdrawn by the requester"),
-}
-REFUND_KIND_LABELS = {
-    RefundKind.REFUND: N_("refund of the deposit"),
-    RefundKind.ISSUER_TERMINATION: N_("membership ended by the issuer"),
-}
-CHARGE_LABELS = {
-    ChargeKind.REISSUE_FEE: N_("reissue fee"),
-    ChargeKind.TRANSFER_FEE: N_("transfer fee"),
-    ChargeKind.RENEWAL_FEE: N_("renewal fee"),
-}
-
 
 @dataclass(frozen=True)
 class Column:
