@@ -133,7 +133,9 @@ OBJECT_LABELS = {
 }
 SIGNING_LABELS = {"drawn": N_("signed on screen"), "scan": N_("signed on paper, scan uploaded"),
                   # a document's role beside its agreement
-                  "draft": N_("draft"), "signed": N_("signed copy"), "sealed": N_("sealed original")}
+                  "draft": N_("draft"), "signed": N_("signed copy"), "sealed": N_("sealed original"),
+                  # a sealed PDF's timestamp (app/documents/pades.py)
+                  "stamped": N_("timestamped by the TSA"), "failed": N_("the TSA did not answer"), "none": N_("none")}
 
 # A programme's settings, as its form names them (a programme's creation and changes list them).
 DETAIL_LABELS |= {
