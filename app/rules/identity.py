@@ -20,34 +20,154 @@ PROVINCE_CODES = frozenset(
 )
 
 
-def check_id_number(value: str, id_type: str = "resident_id", *, today: dt.date | None = None) -> tuple[Decision, str | None]:
-    """Validate and normalise an ID number; returns the canonical form on success.
+# The kinds of ID document a holder may show (DESIGN §10.1 ``id_type``), in the order forms list them.
+ID_TYPES = ("resident_id", "passport", "hk_macao_permit", "taiwan_permit", "hmt_residence_permit",
+            "foreign_permanent_residence", "uscc")
 
-    ``today`` lets a caller refuse birth dates in the future without the rule reading the clock.
-    """
-    text = re.sub(r"[\s-]", "", value or "").upper()
-    if not text:
-        return refuse("id_number_missing", N_("Enter the ID number.")), None
-    if id_type == "uscc":
-        try:
-            return allow("id_number_ok", N_("ID number accepted.")), uscc.validate(text)
-        except stdnum_errors.ValidationError:
-            return refuse("uscc_invalid", N_("This is not a valid unified social credit code.")), None
-    if id_type != "resident_id":
-        return refuse("id_type_unknown", N_("Unknown kind of ID document.")), None
-    if len(text) != 18 or not re.fullmatch(r"\d{17}[\dX]", text):
-        return refuse("id_number_format", N_("A resident ID number has 17 digits followed by a digit or X.")), None
-    if text[:2] not in PROVINCE_CODES:
-        return refuse("id_region_invalid", N_("The first two digits of this ID number are not a province code.")), None
+# 港澳台居民居住证 (2018) carry the resident-ID layout with these address codes: 香港 810000, 澳门 820000, 台湾 830000.
+RESIDENCE_PERMIT_REGIONS = frozenset({"810000", "820000", "830000"})
+
+_OK = N_("ID number accepted.")
+
+
+def _canonical(value: str) -> str:
+    return re.sub(r"[\s\-()（）]", "", value or "").upper()
+
+
+def _check_gb11643(text: str, today: dt.date | None) -> Decision | None:
+    """The birth date and MOD 11-2 check character of an 18-character GB 11643 number (resident ID, residence permit,
+    2023 foreign permanent residence card); None when both hold."""
     try:
         birth = ric.get_birth_date(text)
     except stdnum_errors.ValidationError:
-        return refuse("id_birth_date_invalid", N_("The birth date inside this ID number does not exist.")), None
+        return refuse("id_birth_date_invalid", N_("The birth date inside this ID number does not exist."))
     if today is not None and birth > today:
-        return refuse("id_birth_date_future", N_("The birth date inside this ID number is in the future.")), None
+        return refuse("id_birth_date_future", N_("The birth date inside this ID number is in the future."))
     if ric.calc_check_digit(text) != text[-1]:
-        return refuse("id_checksum_invalid", N_("The last character of this ID number does not match (checksum); check for a mistyped digit.")), None
-    return allow("id_number_ok", N_("ID number accepted.")), text
+        return refuse("id_checksum_invalid", N_(
+            "The last character of this ID number does not match (checksum); check for a mistyped digit."))
+    return None
+
+
+def _resident_id(text: str, today: dt.date | None) -> Decision:
+    if not re.fullmatch(r"\d{17}[\dX]", text):
+        return refuse("id_number_format", N_("A resident ID number has 17 digits followed by a digit or X."))
+    if text[:2] not in PROVINCE_CODES:
+        return refuse("id_region_invalid", N_("The first two digits of this ID number are not a province code."))
+    return _check_gb11643(text, today) or allow("id_number_ok", _OK)
+
+
+def _passport(text: str, today: dt.date | None) -> Decision:
+    # ICAO Doc 9303: the document number is letters and digits (9 in the machine-readable zone, longer ones carried
+    # on); China's ordinary passports are E or G + 8 digits (E + a letter + 7 digits once E ran out), which this
+    # covers. Without the issuing country a Chinese number cannot be told from a foreign one, so no stricter check.
+    if not re.fullmatch(r"[A-Z0-9]{5,17}", text) or not re.search(r"\d", text):
+        return refuse("passport_number_format", N_(
+            "A passport number has 5 to 17 letters and digits, such as E12345678."))
+    return allow("id_number_ok", _OK)
+
+
+def _hk_macao_permit(text: str, today: dt.date | None) -> Decision:
+    # 港澳居民来往内地通行证: H (Hong Kong) or M (Macao) + the holder's 8-digit lifelong number; cards issued before
+    # 2013 add 2 digits counting renewals (公安部《港澳居民来往内地通行证号码规则》, 2010: 11 characters).
+    if not re.fullmatch(r"[HM]\d{8}(\d{2})?", text):
+        return refuse("hk_macao_permit_format", N_(
+            "A Mainland Travel Permit for Hong Kong and Macao Residents number is H or M followed by 8 digits "
+            "(older cards: 10 digits)."))
+    return allow("id_number_ok", _OK)
+
+
+def _taiwan_permit(text: str, today: dt.date | None) -> Decision:
+    # 台湾居民来往大陆通行证: 8 digits, one number for life since 2008-09-25; older permits add 2 digits counting
+    # issues and, from Hong Kong or Macao, the issuing office's code in brackets, e.g. 0561682001(D) (brackets dropped).
+    if not re.fullmatch(r"\d{8}(\d{2}[A-Z0-9]?)?", text):
+        return refuse("taiwan_permit_format", N_(
+            "A Mainland Travel Permit for Taiwan Residents number has 8 digits (older permits: 10 digits, "
+            "sometimes with a letter in brackets)."))
+    return allow("id_number_ok", _OK)
+
+
+def _residence_permit(text: str, today: dt.date | None) -> Decision:
+    # 港澳台居民居住证 (国务院办公厅 2018年8月): a GB 11643 number whose address code is 810000, 820000 or 830000.
+    if not re.fullmatch(r"\d{17}[\dX]", text):
+        return refuse("id_number_format", N_("A resident ID number has 17 digits followed by a digit or X."))
+    if text[:6] not in RESIDENCE_PERMIT_REGIONS:
+        return refuse("residence_permit_region", N_(
+            "A Hong Kong, Macao or Taiwan residence permit number starts with 810000, 820000 or 830000."))
+    return _check_gb11643(text, today) or allow("id_number_ok", _OK)
+
+
+def _foreign_permanent_residence(text: str, today: dt.date | None) -> Decision:
+    # 外国人永久居留身份证: the 2017 card has 3 letters (nationality) + 12 digits; the card issued since 2023-12-01
+    # (国家移民管理局《新版外国人永久居留身份证机读信息规则》) has 18 digits starting with 9, a birth date at the
+    # resident ID's place and the same MOD 11-2 check character.
+    if re.fullmatch(r"[A-Z]{3}\d{12}", text):
+        return allow("id_number_ok", _OK)
+    if not re.fullmatch(r"9\d{16}[\dX]", text):
+        return refuse("permanent_residence_format", N_(
+            "A foreign permanent resident ID number is 18 digits starting with 9 (2023 card) or 3 letters "
+            "followed by 12 digits (2017 card)."))
+    return _check_gb11643(text, today) or allow("id_number_ok", _OK)
+
+
+def _uscc(text: str, today: dt.date | None) -> Decision:
+    try:
+        uscc.validate(text)
+    except stdnum_errors.ValidationError:
+        return refuse("uscc_invalid", N_("This is not a valid unified social credit code."))
+    return allow("id_number_ok", _OK)
+
+
+_CHECKS = {"resident_id": _resident_id, "passport": _passport, "hk_macao_permit": _hk_macao_permit,
+           "taiwan_permit": _taiwan_permit, "hmt_residence_permit": _residence_permit,
+           "foreign_permanent_residence": _foreign_permanent_residence, "uscc": _uscc}
+
+
+def check_id_number(value: str, id_type: str = "resident_id", *, today: dt.date | None = None) -> tuple[Decision, str | None]:
+    """Validate and normalise an ID number for its kind of document; returns the canonical form (upper case, no
+    spaces, dashes or brackets) on success.
+
+    ``today`` lets a caller refuse birth dates in the future without the rule reading the clock.
+    """
+    text = _canonical(value)
+    if not text:
+        return refuse("id_number_missing", N_("Enter the ID number.")), None
+    check = _CHECKS.get(id_type)
+    if check is None:
+        return refuse("id_type_unknown", N_("Unknown kind of ID document.")), None
+    decision = check(text, today)
+    return decision, (text if decision.ok else None)
+
+
+def _carries_birth_date(id_type: str, number: str) -> bool:
+    return id_type in ("resident_id", "hmt_residence_permit") or (
+        id_type == "foreign_permanent_residence" and len(number) == 18)
+
+
+def birth_date_of(id_type: str, number: str) -> dt.date | None:
+    """The holder's birth date where the document's number carries it (resident ID, residence permit, the 2023
+    foreign permanent residence card); None for the others or a number that does not hold one."""
+    text = _canonical(number)
+    if not _carries_birth_date(id_type, text) or not re.fullmatch(r"\d{17}[\dX]", text):
+        return None
+    try:
+        return ric.get_birth_date(text)
+    except stdnum_errors.ValidationError:
+        return None
+
+
+def sex_of(id_type: str, number: str) -> str | None:
+    """``male`` or ``female`` from the 17th digit (odd: male) where the number carries a birth date; else None."""
+    if birth_date_of(id_type, number) is None:
+        return None
+    return "male" if int(_canonical(number)[16]) % 2 else "female"
+
+
+def last_six_match(number: str, presented: str) -> bool:
+    """A holder proving who they are with the end of their ID number, for any kind of document: the last 6
+    characters (the whole number when shorter), ignoring case, spaces, dashes and brackets."""
+    stored, given = _canonical(number), _canonical(presented)
+    return len(given) >= min(6, len(stored)) > 0 and stored[-6:] == given[-6:]
 
 
 def check_mobile_phone(value: str) -> tuple[Decision, str | None]:
