@@ -20,9 +20,11 @@ PROVINCE_CODES = frozenset(
 )
 
 
-# The kinds of ID document a holder may show (DESIGN §10.1 ``id_type``), in the order forms list them.
-ID_TYPES = ("resident_id", "passport", "hk_macao_permit", "taiwan_permit", "hmt_residence_permit",
-            "foreign_permanent_residence", "uscc")
+# The kinds of ID document a holder may show (DESIGN §10.1 ``id_type``), each with its official Chinese name, as
+# documents print it and import sheets write it (证件类型).
+ID_TYPE_NAMES = {"resident_id": "居民身份证", "passport": "护照", "hk_macao_permit": "港澳居民来往内地通行证",
+                 "taiwan_permit": "台湾居民来往大陆通行证", "hmt_residence_permit": "港澳台居民居住证",
+                 "foreign_permanent_residence": "外国人永久居留身份证", "uscc": "统一社会信用代码"}
 
 # 港澳台居民居住证 (2018) carry the resident-ID layout with these address codes: 香港 810000, 澳门 820000, 台湾 830000.
 RESIDENCE_PERMIT_REGIONS = frozenset({"810000", "820000", "830000"})
@@ -223,6 +225,22 @@ def mask_number(value: str) -> str:
     if len(value) <= 7:
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+# Short travel-document numbers (8 to 11 characters) would show most of themselves under the 3+4 rule: they keep
+# their first character (H, M, E: which document) and last three.
+_SHORT_NUMBER_TYPES = frozenset({"passport", "hk_macao_permit", "taiwan_permit"})
+
+
+def mask_id_number(id_type: str, value: str) -> str:
+    """An ID number masked for its kind of document: 18-character numbers (resident ID, residence permit, permanent
+    residence card, credit code) as mask_number, 110***********002X; passports and travel permits H*****678;
+    numbers under 8 characters show only their last two."""
+    if id_type not in _SHORT_NUMBER_TYPES:
+        return mask_number(value)
+    if len(value) < 8:
+        return "*" * (len(value) - 2) + value[-2:]
+    return value[0] + "*" * (len(value) - 4) + value[-3:]
 
 
 def mask_name(value: str) -> str:
