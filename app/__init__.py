@@ -178,6 +178,7 @@ def _init_extensions(app: Flask) -> None:
     from .cards import models as _cards  # noqa: F401
     from .imports import models as _imports  # noqa: F401
     from .members import models as _members  # noqa: F401
+    from .portal import models as _portal  # noqa: F401
     from .programs import models as _programs  # noqa: F401
     from .queue import models as _queue  # noqa: F401
     from .signing import models as _signing  # noqa: F401
@@ -214,6 +215,8 @@ def _register_blueprints(app: Flask) -> None:
     from .cards.views import bp as cards_bp
     from .imports.views import bp as imports_bp
     from .members.views import bp as members_bp
+    from .portal.views import bp as portal_bp
+    from .portal.views import outbox_bp as sms_outbox_bp
     from .programs.views import bp as programs_bp
     from .queue.views import bp as queue_bp
     from .reports.export_views import bp as exports_bp
@@ -224,7 +227,8 @@ def _register_blueprints(app: Flask) -> None:
     from .web import bp as web_bp
 
     for blueprint in (web_bp, auth_bp, admin_bp, programs_bp, units_bp, members_bp, cards_bp, agreements_bp,
-                      lifecycle_bp, approvals_bp, audit_bp, queue_bp, reports_bp, exports_bp, imports_bp, public_bp):
+                      lifecycle_bp, approvals_bp, audit_bp, queue_bp, reports_bp, exports_bp, imports_bp, public_bp,
+                      portal_bp, sms_outbox_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp)
     csrf.exempt(api_bp)

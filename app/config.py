@@ -22,6 +22,12 @@ ENV_KEYS = {
     "VIP_SOFFICE": "VIP_SOFFICE",
     "VIP_UNOSERVER": "VIP_UNOSERVER",
     "VIP_BROKER_URL": "VIP_BROKER_URL",
+    "VIP_SMS_PROVIDER": "VIP_SMS_PROVIDER",
+    "VIP_SMS_ALIYUN_ACCESS_KEY_ID": "VIP_SMS_ALIYUN_ACCESS_KEY_ID",
+    "VIP_SMS_ALIYUN_ACCESS_KEY_SECRET": "VIP_SMS_ALIYUN_ACCESS_KEY_SECRET",
+    "VIP_SMS_ALIYUN_SIGN_NAME": "VIP_SMS_ALIYUN_SIGN_NAME",
+    "VIP_SMS_ALIYUN_TEMPLATE_CODE": "VIP_SMS_ALIYUN_TEMPLATE_CODE",
+    "VIP_SMS_ALIYUN_ENDPOINT": "VIP_SMS_ALIYUN_ENDPOINT",
 }
 BOOL_KEYS = {"VIP_DEMO_SIGNING": "VIP_DEMO_SIGNING"}
 # comma-separated; token keys oldest first, previous data keys only while `keys rotate-data-key` runs
@@ -59,6 +65,20 @@ def defaults(instance_path: str) -> dict:
         "VIP_VERIFY_INVALID_RATE_LIMIT": "20 per minute",
         "VIP_MEMBER_DOWNLOAD_RATE_LIMIT": "5 per minute",  # guessing the ID digits of someone else's agreement
         "VIP_MEMBER_DOWNLOAD_DOCUMENT_LIMIT": "20 per day",  # the same, from many addresses at one document
+        # The member's own page (/my): a code by SMS lives a few minutes for a few tries; too many wrong codes for one
+        # holder lock their sign-in for a while; every step is limited per address, asking for codes also per card.
+        "VIP_PORTAL_CODE_MINUTES": 5,
+        "VIP_PORTAL_CODE_ATTEMPTS": 5,
+        "VIP_PORTAL_LOCK_ATTEMPTS": 10,
+        "VIP_PORTAL_LOCK_MINUTES": 30,
+        "VIP_PORTAL_SESSION_MINUTES": 30,
+        "VIP_PORTAL_IDLE_MINUTES": 10,
+        "VIP_PORTAL_CODE_RATE_LIMIT": "20 per hour",
+        "VIP_PORTAL_CARD_RATE_LIMIT": "3 per 15 minutes",
+        "VIP_PORTAL_VERIFY_RATE_LIMIT": "10 per minute",
+        "VIP_PORTAL_PAGE_RATE_LIMIT": "120 per minute",
+        # Codes by SMS: "outbox" keeps them for admins to read (development); "aliyun" sends them (docs/deployment.md).
+        "VIP_SMS_PROVIDER": "outbox",
         "VIP_PROXY_COUNT": 0,
         # Without an uploaded certificate, seal under a generated demo CA (documents say so); turn off in production.
         "VIP_DEMO_SIGNING": True,

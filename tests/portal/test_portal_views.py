@@ -1,0 +1,147 @@
+"""The member's pages as a phone's browser uses them, in Chinese and English: sign in with a code read from the
+outbox, see the card, download the agreement, ask for a refund, sign out; the limits on every step; the outbox page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from app.approvals.models import RefundRequest
+from app.extensions import db, limiter
+from app.members.services import decrypt_id_number
+from tests.conftest import csrf_token, in_request
+from tests.portal.helpers import last_code, outbox_count
+from tests.views.test_every_page_readable import COMPOUND, SIMPLE, english_sentences, visible
+
+SENT = {"zh-CN": "验证码", "en": "6-digit code"}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_limits():
+    limiter.reset()
+    yield
+    limiter.reset()
+
+
+@pytest.fixture
+def holder(app, make_card, make_program):
+    card = make_card(program=make_program("presale_95", opening_date="2026-05-01"))
+    return card, in_request(app, decrypt_id_number, card.member)[-6:]
+
+
+def _post(client, path, data, lang="zh-CN", page=None):
+    html = client.get(page or path, headers={"Accept-Language": lang}).get_data(as_text=True)
+    return client.post(path, data={**data, "csrf_token": csrf_token(html)}, headers={"Accept-Language": lang})
+
+
+def sign_in(client, card, tail, lang="zh-CN"):
+    response = _post(client, "/my/sign-in", {"card_number": card.number, "id_tail": tail}, lang)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/my/code")
+    response = _post(client, "/my/code", {"code": last_code()}, lang)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/my/")
+    return client
+
+
+def readable(html: str, lang: str) -> list[str]:
+    text = visible(html)
+    problems = [c for c in COMPOUND + (SIMPLE if lang == "zh-CN" else [])
+                if re.search(rf"(?<![\w.@/-]){re.escape(c)}(?![\w/-])", text)]
+    problems += [s for s in (english_sentences() if lang == "zh-CN" else []) if s in text]
+    return problems + re.findall(r"%\(\w+\)s", text)
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_a_member_signs_in_sees_the_card_downloads_the_agreement_and_asks_for_a_refund(app, holder, lang):
+    card, tail = holder
+    client = app.test_client()
+    start = client.get("/my/sign-in", headers={"Accept-Language": lang}).get_data(as_text=True)
+    assert not readable(start, lang)
+    response = _post(client, "/my/sign-in", {"card_number": " ".join([card.number[:4], card.number[4:]]), "id_tail": tail}, lang)
+    code_page = client.get(response.headers["Location"], headers={"Accept-Language": lang}).get_data(as_text=True)
+    assert SENT[lang] in code_page and card.number[-4:] in code_page and not readable(code_page, lang)
+    assert _post(client, "/my/code", {"code": last_code()}, lang).status_code == 302
+    home = client.get("/my/", headers={"Accept-Language": lang}).get_data(as_text=True)
+    assert not readable(home, lang), readable(home, lang)
+    assert card.number[-4:] in home and card.program.name in home
+    assert ("有效" if lang == "zh-CN" else "VALID") in home
+    link = re.search(r'href="(/my/agreements/\d+\.pdf)"', home).group(1)
+    pdf = client.get(link)
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    asked = _post(client, f"/my/cards/{card.number}/refund", {"reason": ""}, lang, page="/my/")
+    assert asked.status_code == 302
+    after = client.get("/my/", headers={"Accept-Language": lang}).get_data(as_text=True)
+    assert ("申请退款" if lang == "zh-CN" else "requested on") in after and not readable(after, lang)
+    request = db.session.scalar(select(RefundRequest).where(RefundRequest.card_id == card.id))
+    assert request.requested_by_id is None
+    assert _post(client, "/my/sign-out", {}, lang, page="/my/").status_code == 302
+    assert client.get("/my/").headers["Location"].endswith("/my/sign-in")
+    assert client.get(link).status_code == 302  # the PDF too needs the member's session
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_wrong_details_look_the_same_and_send_nothing(app, holder, lang):
+    card, tail = holder
+    client = app.test_client()
+    before = outbox_count()
+    response = _post(client, "/my/sign-in", {"card_number": card.number, "id_tail": "000000"}, lang)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/my/code")
+    assert outbox_count() == before
+    refused = _post(client, "/my/code", {"code": "123456"}, lang)
+    assert refused.status_code == 403
+    body = refused.get_data(as_text=True)
+    assert ("验证码不正确" if lang == "zh-CN" else "This code is not right") in body and not readable(body, lang)
+    empty = _post(client, "/my/sign-in", {"card_number": "", "id_tail": ""}, lang)
+    assert empty.status_code == 422 and not readable(empty.get_data(as_text=True), lang)
+
+
+def test_staff_signed_in_are_not_members(app, login):
+    client = login("admin")
+    assert client.get("/my/").headers["Location"].endswith("/my/sign-in")
+    assert client.get("/my/agreements/1.pdf").status_code == 302
+
+
+def test_asking_for_codes_is_limited_per_card_and_per_address(app, holder):
+    card, tail = holder
+    client = app.test_client()
+    statuses = [_post(client, "/my/sign-in", {"card_number": card.number, "id_tail": "000000"}).status_code
+                for _ in range(4)]
+    assert statuses == [302, 302, 302, 429]  # three a quarter of an hour per card, whoever asks
+    other = app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "10.0.0.9"
+    assert _post(other, "/my/sign-in", {"card_number": card.number, "id_tail": tail}).status_code == 429
+    limiter.reset()
+    many = [_post(client, "/my/sign-in", {"card_number": f"2612{n:08d}", "id_tail": "000000"}).status_code
+            for n in range(21)]
+    assert many[:20] == [302] * 20 and many[20] == 429  # twenty an hour from one address
+
+
+def test_trying_codes_is_limited_per_address(app, holder):
+    card, tail = holder
+    client = app.test_client()
+    _post(client, "/my/sign-in", {"card_number": card.number, "id_tail": tail})
+    statuses = [_post(client, "/my/code", {"code": "000000"}).status_code for _ in range(11)]
+    assert statuses[:10] == [403] * 10 and statuses[10] == 429
+
+
+def test_another_members_card_and_agreement_are_not_found(app, holder, make_card):
+    card, tail = holder
+    stranger = make_card(program=card.program)
+    client = sign_in(app.test_client(), card, tail)
+    assert client.get(f"/my/agreements/{stranger.agreements[0].id}.pdf").status_code == 404
+    response = _post(client, f"/my/cards/{stranger.number}/refund", {}, page="/my/")
+    assert response.status_code == 302
+    assert db.session.scalar(select(RefundRequest).where(RefundRequest.card_id == stranger.id)) is None
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_admins_read_the_outbox_masked(app, holder, login, lang):
+    card, tail = holder
+    _post(app.test_client(), "/my/sign-in", {"card_number": card.number, "id_tail": tail})
+    page = login("admin").get("/admin/sms-outbox/", headers={"Accept-Language": lang})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and last_code() in html and card.program.name in html
+    assert card.member.phone not in html and card.member.phone[-4:] in html and not readable(html, lang)
+    assert login("consultant").get("/admin/sms-outbox/").status_code == 403
+    assert app.test_client().get("/admin/sms-outbox/").status_code == 302
