@@ -11,20 +11,29 @@ from ..rules.cards import format_card_number
 from ..rules.money import amount_in_words, discount_in_words, format_yuan
 from ..rules.terms import DisputeResolution, ProgramKind, RefundAnchor, TransferPolicy
 from ..rules.units import format_area
+from ..rules.windows import refund_window
 
 PAYMENT_WORDS = {"cash": "现金", "bank_card": "银行卡", "bank_transfer": "银行转账", "wechat_pay": "微信支付", "alipay": "支付宝"}
 ANCHOR_WORDS = {RefundAnchor.OPENING_DATE: "开盘日", RefundAnchor.ISSUE_DATE: "办卡之日", RefundAnchor.EXPIRY_DATE: "到期日"}
 
 
-def refund_window_text(program) -> str:
+def refund_window_text(program, days=None) -> str:
+    """The window as the agreement states it; with ``days`` (the card's window, app/rules/windows.py) also the real
+    dates. Day N after the anchor counts from the next day (民法典 第二百零一条, docs/rules.md)."""
     window = program.refund_window
     if window is None:
         return "本卡不接受会员申请退费。"
     anchor = ANCHOR_WORDS[window.anchor]
     start = f"自{anchor}起" if window.opens_after_days == 0 else f"自{anchor}后第{window.opens_after_days}日起"
+    counted = "" if window.opens_after_days == 0 and not window.closes_after_days else f"{anchor}不计入"
+    if days is not None:
+        real = (f"即自{chinese_date(days.first_day)}起" if days.last_day is None
+                else f"即{chinese_date(days.first_day)}至{chinese_date(days.last_day)}")
+        counted = f"{counted}，{real}" if counted else real
+    note = f"（{counted}）" if counted else ""
     if window.closes_after_days is None:
-        return f"乙方可{start}申请退卡，不设截止日。"
-    return f"乙方可{start}至{anchor}后第{window.closes_after_days}日（含当日）止申请退卡。"
+        return f"乙方可{start}申请退卡{note}，不设截止日。"
+    return f"乙方可{start}至{anchor}后第{window.closes_after_days}日（含当日）止申请退卡{note}。"
 
 
 def transfer_text(program) -> str:
@@ -85,13 +94,17 @@ def _base(card, agreement_number: str, date: str, verify_url: str) -> dict[str, 
 
 def subscription(card, *, agreement_number: str, date: str, verify_url: str, id_number: str) -> dict[str, Any]:
     program, tier = card.program, card.tier
+    _, refund_days = refund_window(program.terms(), issue_date=card.issued_on, expiry_date=card.valid_through)
     context = _base(card, agreement_number, date, verify_url) | {
         "member_id_number": id_number,
         "amount_figures": format_yuan(card.amount_fen),
         "amount_words": amount_in_words(card.amount_fen),
         "payment_method": PAYMENT_WORDS.get(card.payment_method.value, "") if card.payment_method else "—",
         "receipt_no": card.receipt_no or "—",
-        "refund_window_text": refund_window_text(program),
+        "refund_window_text": refund_window_text(program, refund_days),
+        # the real days, as the card page and the API print them ("" while the anchor day is not known)
+        "refund_first_day": chinese_date(refund_days.first_day) if refund_days else "",
+        "refund_last_day": chinese_date(refund_days.last_day) if refund_days and refund_days.last_day else "",
         "transfer_text": transfer_text(program),
         "reissue_fee_figures": format_yuan(program.reissue_fee_fen),
     }

@@ -9,6 +9,7 @@ from pydantic import MISSING, BaseModel, ConfigDict, Field, RootModel
 
 from ..agreements.models import AgreementKind, AgreementStatus, SignerRole, SigningMethod
 from ..approvals.models import RefundKind
+from ..cards.charges import ChargeKind
 from ..cards.models import LedgerKind, PaymentMethod
 from ..members.schemas import IdType
 from ..queue.models import QueueStatus
@@ -263,6 +264,19 @@ class LedgerEntry(Shape):
     at: DateTime
 
 
+class Charge(Shape):
+    """A fee for a service: the issuer's income, apart from the money held (never refunded, not in held_amount)."""
+
+    kind: ChargeKind
+    amount: Money
+    receipt_no: str | None
+    at: DateTime
+    card: CardNumber = Field(description=(
+        "The card the fee is recorded on: a reissue or transfer fee on the new card it paid for"))
+    for_successor: bool = Field(description=(
+        "The fee paid for the card that replaced this one (shown on both cards)"))
+
+
 class AppliedDiscount(Shape):
     name: str
     kind: Literal["published", "card"]
@@ -308,6 +322,16 @@ class Redemption(Shape):
         "Units only: last day to sign the sales contract"))
 
 
+class CardRefundWindow(Shape):
+    """The card's refund window as real days: day N after the anchor counts from the day after it (民法典 第二百零一条:
+    the anchor day itself is not counted), so 10 days after an opening day of 2026-06-01 is 2026-06-11."""
+
+    first_day: Date | None = Field(description="The first day a refund may be asked for; null while the anchor is unknown")
+    last_day: Date | None = Field(description="The last day, inclusive; null: open without end, or not known yet")
+    code: str = Field(description="refund_window_known, or why the days are not known: opening_date_not_set, "
+                                  "expiry_date_not_set")
+
+
 class ScannedCard(Shape):
     """A card as a scan's answer gives it: without its agreements, ledger and redemptions."""
 
@@ -332,6 +356,7 @@ class ScannedCard(Shape):
     design: str
     permit_override: bool = Field(description="Issued before the presale permit, by an admin")
     redeemed_at: DateTime | None
+    refund_window: CardRefundWindow | None = Field(description="null when the programme offers no refund on request")
     verify_url: str = Field(description="What the card's QR encodes")
 
 
@@ -342,6 +367,8 @@ class Card(ScannedCard):
     agreements: list[AgreementRef]
     ledger: list[LedgerEntry]
     redemptions: list[Redemption]
+    charges: list[Charge] = Field(description=(
+        "Fees (reissue, transfer, renewal…) beside the ledger: income, not money held"))
 
 
 class CardPage(Shape):

@@ -35,3 +35,15 @@ class Charge(db.Model):
     card = relationship("Card")
 
     __table_args__ = (CheckConstraint("amount_fen > 0", name="amount_positive"),)
+
+
+
+# The fees that bring a new card into being: charged on the new card, shown on the one it replaced as well.
+SUCCESSION_FEES = (ChargeKind.REISSUE_FEE, ChargeKind.TRANSFER_FEE)
+
+
+def fees_of(card) -> list[Charge]:
+    """The card's money table's fees: its own (a renewal, the reissue or transfer that made it) and the fee paid for
+    the card that replaced it, oldest first."""
+    fees = list(card.charges) + [c for new in card.successors for c in new.charges if c.kind in SUCCESSION_FEES]
+    return sorted(fees, key=lambda c: (c.created_at, c.id))

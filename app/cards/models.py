@@ -87,6 +87,10 @@ class Card(db.Model):
     ledger: Mapped[list[LedgerEntry]] = relationship(back_populates="card", order_by="LedgerEntry.id")
     redemptions: Mapped[list[Redemption]] = relationship(back_populates="card", order_by="Redemption.id")
     agreements = relationship("Agreement", foreign_keys="Agreement.card_id", order_by="Agreement.id", viewonly=True)
+    # Fees (app/cards/charges.py): income, never part of the money held. A reissue or transfer fee is recorded on the
+    # card it paid for, the successor; the card it replaced shows it too (its successors' fees).
+    charges = relationship("Charge", order_by="Charge.id", viewonly=True)
+    successors = relationship("Card", foreign_keys=[predecessor_id], order_by="Card.id", viewonly=True)
 
     __table_args__ = (
         UniqueConstraint("public_id", "generation", name="uq_cards_public_id_generation"),

@@ -13,7 +13,9 @@ from ..rules.cards import format_card_number, mask_card_number
 from ..rules.identity import mask_name
 from ..rules.money import discount_in_words, format_discount_rate, format_fen
 from ..rules.units import PriceStep
+from ..rules.windows import Window, refund_window
 from ..validation import REQUIRED, Choice, Day, Flag, Integer, Money, Schema, Text
+from .charges import fees_of
 from .models import CardStatus, PaymentMethod
 
 
@@ -130,6 +132,7 @@ def dump_card(card: Any, *, full: bool = True, holder_name: bool = False, verify
         "design": card.design,
         "permit_override": card.permit_override,
         "redeemed_at": card.redeemed_at.isoformat() if card.redeemed_at else None,
+        "refund_window": dump_refund_window(card),
     })
     if records:
         subscription = next((a for a in card.agreements if a.kind.value == "subscription"), None)
@@ -140,10 +143,31 @@ def dump_card(card: Any, *, full: bool = True, holder_name: bool = False, verify
             "ledger": [{"kind": e.kind.value, "amount": format_fen(e.amount_fen), "reference": e.reference,
                         "at": e.created_at.isoformat()} for e in card.ledger],
             "redemptions": [dump_redemption(r) for r in card.redemptions],
+            "charges": [dump_charge(c, card) for c in fees_of(card)],
         })
     if verify_url:
         body["verify_url"] = verify_url
     return body
+
+
+def card_refund_window(card: Any) -> tuple[Decision, Window | None]:
+    """The card's refund window as real days (docs/rules.md: the anchor day itself is not counted), or why they are
+    not known yet. The card page, the API and the documents all print these days."""
+    return refund_window(card.program.terms(), issue_date=card.issued_on, expiry_date=card.valid_through)
+
+
+def dump_refund_window(card: Any) -> dict[str, Any] | None:
+    known, window = card_refund_window(card)
+    if known.code == "refund_not_offered":
+        return None
+    return {"first_day": window.first_day.isoformat() if window else None,
+            "last_day": window.last_day.isoformat() if window and window.last_day else None, "code": known.code}
+
+
+def dump_charge(charge: Any, card: Any) -> dict[str, Any]:
+    """A fee beside the ledger: income, not money held. ``card`` is the card whose table shows it."""
+    return {"kind": charge.kind.value, "amount": format_fen(charge.amount_fen), "receipt_no": charge.receipt_no,
+            "at": charge.created_at.isoformat(), "card": charge.card.number, "for_successor": charge.card_id != card.id}
 
 
 def price_steps(list_price_fen: int, published: tuple[str, int] | None, price_fen: int, tier_name: str,

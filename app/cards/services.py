@@ -43,7 +43,7 @@ from ..units import services as units
 from ..users.models import User
 from ..users.roles import can
 from .models import Card, LedgerEntry, LedgerKind, Redemption, Scan, ScanAction
-from .schemas import CardFilters, IssueIn, RedeemIn, dump_settlement
+from .schemas import CardFilters, IssueIn, RedeemIn, card_refund_window, dump_settlement
 
 
 def verify_url(card: Card) -> str:
@@ -398,8 +398,8 @@ def redeem_code(text: str, data: Mapping[str, Any], *, counter_program: str | No
 
 
 def refund_dates(card: Card) -> tuple[Decision, Any]:
-    """This card's refund window as dates (or why they are not known yet), for the card page."""
-    return refund_window(card.program.terms(), issue_date=card.issued_on, expiry_date=card.valid_through)
+    """This card's refund window as dates (or why they are not known yet), for the card page: as the API says it."""
+    return card_refund_window(card)
 
 
 def cards_affected_by_opening_day(program: Program) -> list[dict[str, Any]]:
@@ -486,7 +486,8 @@ def list_cards(filters: CardFilters | Mapping[str, Any], *, issued_by_id: int | 
                           joinedload(Card.issued_by), with_expression(Card.held_loaded, held_sum()))
     if records:
         query = query.options(selectinload(Card.agreements), selectinload(Card.ledger),
-                              selectinload(Card.redemptions).options(joinedload(Redemption.unit)))
+                              selectinload(Card.redemptions).options(joinedload(Redemption.unit)),
+                              selectinload(Card.charges), selectinload(Card.successors).selectinload(Card.charges))
     backwards = bool(f.before or f.last)  # newer pages and the last one are read oldest first, then turned round
     if f.after:
         query = query.where(Card.id < f.after)

@@ -15,6 +15,7 @@ from ..units import services as units
 from ..users.roles import can
 from ..web import field_errors, register_labels, require
 from . import history, labels, services
+from .charges import fees_of
 from .models import PaymentMethod
 from .scans import ScanFilters, list_scans
 from .schemas import CardFilters, dump_card, dump_redemption
@@ -24,7 +25,7 @@ register_labels(bp, status_labels=labels.STATUS_LABELS, verdict_labels=labels.VE
                 payment_labels=labels.PAYMENT_LABELS, payment_options=lambda: options(labels.PAYMENT_LABELS),
                 ledger_labels=labels.LEDGER_LABELS, agreement_labels=labels.AGREEMENT_LABELS,
                 agreement_status_labels=labels.AGREEMENT_STATUS_LABELS, check_labels=labels.CHECK_LABELS,
-                queue_labels=labels.QUEUE_LABELS, design_options=design_labels)
+                queue_labels=labels.QUEUE_LABELS, design_options=design_labels, charge_labels=labels.CHARGE_LABELS)
 
 ISSUE_FORM_FIELDS = ("amount", "payment_method", "receipt_no", "qualifying_spend", "permit_override_reason")
 
@@ -115,7 +116,7 @@ def detail(number: str):
                            data=dump_card(card, holder_name=True, verify_url=services.verify_url(card)),
                            scans=services.scans_of(card, 20), timeline=history.card_timeline(card),
                            pending=approvals.pending_for(card), refund=services.refund_dates(card),
-                           unsigned=services.unsigned_subscription(card))
+                           unsigned=services.unsigned_subscription(card), fees=fees_of(card))
 
 
 @bp.get("/cards/<number>/card.png")
