@@ -134,7 +134,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         # A connection the server dropped (restart, failover, pg_terminate_backend) is replaced, not served a 500.
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": True}
 
-    app.extensions["vip_clock"] = app.config.get("VIP_CLOCK") or Clock(app.config["VIP_TIMEZONE"])
+    from .training import clock_for
+    # A training copy may run at a chosen date; the date alone, outside training mode, refuses to start.
+    training_clock = clock_for(app.config)
+    app.extensions["vip_clock"] = app.config.get("VIP_CLOCK") or training_clock or Clock(app.config["VIP_TIMEZONE"])
     app.extensions["vip_cipher"] = DataCipher(app.config["VIP_DATA_KEY"], app.config.get("VIP_DATA_KEY_PREVIOUS") or ())
 
     app.url_map.converters["id"] = IdConverter
@@ -177,6 +180,7 @@ def _init_extensions(app: Flask) -> None:
     from .cards import charges as _charges  # noqa: F401
     from .cards import models as _cards  # noqa: F401
     from .imports import models as _imports  # noqa: F401
+    from .loyalty import models as _loyalty  # noqa: F401
     from .members import models as _members  # noqa: F401
     from .portal import models as _portal  # noqa: F401
     from .programs import models as _programs  # noqa: F401
@@ -214,6 +218,7 @@ def _register_blueprints(app: Flask) -> None:
     from .cards.lifecycle_views import bp as lifecycle_bp
     from .cards.views import bp as cards_bp
     from .imports.views import bp as imports_bp
+    from .loyalty.views import bp as loyalty_bp
     from .members.views import bp as members_bp
     from .portal.views import bp as portal_bp
     from .portal.views import outbox_bp as sms_outbox_bp
@@ -227,7 +232,7 @@ def _register_blueprints(app: Flask) -> None:
     from .web import bp as web_bp
 
     for blueprint in (web_bp, auth_bp, admin_bp, programs_bp, units_bp, members_bp, cards_bp, agreements_bp,
-                      lifecycle_bp, approvals_bp, audit_bp, queue_bp, reports_bp, exports_bp, imports_bp, public_bp,
+                      lifecycle_bp, approvals_bp, audit_bp, queue_bp, reports_bp, exports_bp, imports_bp, loyalty_bp, public_bp,
                       portal_bp, sms_outbox_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(api_bp)
@@ -241,3 +246,5 @@ def _register_web_helpers(app: Flask) -> None:
     from . import web
 
     web.init_app(app)
+    from . import training
+    training.init_app(app)

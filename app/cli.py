@@ -59,13 +59,23 @@ def register_cli(app: Flask) -> None:
     cards = AppGroup("cards", help="Batch work on cards.")
 
     @cards.command("expire")
-    def expire():
-        """Mark active cards past their last valid day as expired. Idempotent: safe from cron."""
+    @click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                  help="As of this day (YYYY-MM-DD) instead of today: an earlier day anywhere, a later one only on a "
+                       "training copy (VIP_TRAINING=1).")
+    def expire(on):
+        """Mark active cards past their last valid day as expired, and retail points past theirs. Idempotent: safe from
+        cron."""
         from .cards.lifecycle import expire_cards
-        expired = expire_cards(by=None)  # the daily job: the system acts
+        try:
+            expired = expire_cards(by=None, on=on.date() if on else None)  # the daily job: the system acts
+        except ServiceError as exc:
+            _fail(exc)
         click.echo(f"expired {len(expired)} card(s)")
         for card in expired:
             click.echo(f"  {card.number}\tvalid through {card.valid_through}")
+        from .loyalty.services import expire_points
+        lots = expire_points(by=None, on=on.date() if on else None)
+        click.echo(f"expired {sum(lot.expired_points for lot in lots)} point(s) in {len(lots)} lot(s)")
 
     @cards.command("import")
     @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))

@@ -4,6 +4,7 @@ is idempotent and resumable, so a message delivered twice, or again after its wo
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Callable
 
@@ -16,10 +17,14 @@ from .cards.lifecycle import expire_cards
 from .extensions import db
 from .imports.models import JobStatus
 from .imports.services import get_job, run_job
+from .loyalty.services import expire_points
 
 
-def _expire() -> None:
-    expire_cards(by=None)  # the daily job: the system acts
+def _expire(on: str | None = None) -> None:
+    """The daily job, the system acting; with a day (YYYY-MM-DD), as of that day (a training copy's rehearsal)."""
+    day = dt.date.fromisoformat(on) if on else None
+    expire_cards(by=None, on=day)
+    expire_points(by=None, on=day)  # retail points lots past their last day, in the same daily run
 
 
 def _import(job_id: int) -> None:

@@ -7,14 +7,46 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..documents.docx import chinese_date
 from ..rules.cards import format_card_number
+from ..rules.identity import ID_TYPE_NAMES
+from ..rules.loyalty import points_rule_text
 from ..rules.money import amount_in_words, discount_in_words, format_yuan
-from ..rules.terms import DisputeResolution, ProgramKind, RefundAnchor, TransferPolicy
+from ..rules.terms import DisputeResolution, ProgramKind, RefundAnchor, RefundRequestMethod, TransferPolicy
 from ..rules.units import format_area
 from ..rules.windows import refund_window
 
 PAYMENT_WORDS = {"cash": "现金", "bank_card": "银行卡", "bank_transfer": "银行转账", "wechat_pay": "微信支付", "alipay": "支付宝"}
 ANCHOR_WORDS = {RefundAnchor.OPENING_DATE: "开盘日", RefundAnchor.ISSUE_DATE: "办卡之日", RefundAnchor.EXPIRY_DATE: "到期日"}
+
+
+# By kind: the issuer's and the holder's names as parties, the agreement's usual title and the name of its money.
+# Header and signature block print the same two names.
+KIND_WORDS = {
+    ProgramKind.PRESALE_DEPOSIT: ("开发商", "认筹方", "认筹协议书", "认筹金"),
+    ProgramKind.PAID_MEMBERSHIP: ("服务方", "会员", "会员协议", "会费"),
+    ProgramKind.RETAIL: ("发卡方", "会员", "VIP会员卡协议", "会费"),
+}
+OTHER_WORDS = ("发卡方", "持卡人", "会员协议", "会费")  # a kind with words of its own in its own template
+
+
+def kind_words(kind) -> tuple[str, str, str, str]:
+    return KIND_WORDS.get(kind, OTHER_WORDS)
+
+
+def agreement_title(program) -> str:
+    return program.agreement_title or kind_words(program.kind)[2]
+
+
+def deposit_term(program) -> str:
+    return program.deposit_term or kind_words(program.kind)[3]
+
+
+def refund_request_text(program) -> str:
+    """How the holder asks for a refund, as the agreement says: in person with the card and the agreement, or by phone."""
+    if program.refund_request_method is RefundRequestMethod.BY_PHONE:
+        return f"乙方申请退卡的，应拨打甲方联系电话{program.contact_phone}提出，"
+    return "乙方申请退卡的，应由本人持本卡及本协议原件到甲方办理，"
 
 
 def refund_window_text(program, days=None) -> str:
@@ -48,10 +80,6 @@ UNSIGNED_DATE = "＿＿＿＿年＿＿月＿＿日"
 COPY_WORDS = "一两三四五六七八九"  # 一式两份, as contracts say it
 
 
-def chinese_date(day) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def dispute_text(program) -> str:
     """Court at the project's location, or the named arbitration commission (whose award is final)."""
     if program.dispute_resolution is DisputeResolution.ARBITRATION:
@@ -66,9 +94,24 @@ def copies_text(program) -> str:
     return f"本协议一式{COPY_WORDS[program.copies - 1]}份，{held.rstrip('。，,;；')}，具有同等法律效力。"
 
 
+def reissue_text(program) -> str:
+    """Loss and reissue; the fee only when the programme charges one."""
+    fee = f"，补办费{format_yuan(program.reissue_fee_fen)}" if program.reissue_fee_fen else ""
+    if program.kind is ProgramKind.PRESALE_DEPOSIT:
+        return ("本卡遗失的，乙方应立即通知甲方挂失，挂失后本卡即时停用。补办须由乙方本人持身份证件及本协议原件到售楼处办理"
+                f"{fee}；补办后原卡永久作废，仅新卡有效。")
+    return f"本卡遗失的，乙方应及时挂失；补办须本人持身份证件办理{fee}，补办后原卡作废。"
+
+
 def _base(card, agreement_number: str, date: str, verify_url: str) -> dict[str, Any]:
     program, tier, member = card.program, card.tier, card.member
+    issuer_party, member_party, _, _ = kind_words(program.kind)
     return {
+        "agreement_title": agreement_title(program),
+        "deposit_term": deposit_term(program),
+        "issuer_role": f"甲方（{issuer_party}）",
+        "member_role": f"乙方（{member_party}）",
+        "has_credit": tier.credit_fen > 0,
         "agreement_number": agreement_number,
         "date": date,
         "verify_url": verify_url,
@@ -83,6 +126,7 @@ def _base(card, agreement_number: str, date: str, verify_url: str) -> dict[str, 
         "program_name": program.name,
         "tier_name": tier.name,
         "member_name": member.name,
+        "member_id_type": ID_TYPE_NAMES[member.id_type.value],  # 证件类型: the number printed is of this kind
         "member_phone": member.phone,
         "member_address": member.address or "",
         "card_number": format_card_number(card.number),
@@ -106,14 +150,21 @@ def subscription(card, *, agreement_number: str, date: str, verify_url: str, id_
         "refund_first_day": chinese_date(refund_days.first_day) if refund_days else "",
         "refund_last_day": chinese_date(refund_days.last_day) if refund_days and refund_days.last_day else "",
         "transfer_text": transfer_text(program),
-        "reissue_fee_figures": format_yuan(program.reissue_fee_fen),
+        "reissue_text": reissue_text(program),
+        "card_with_agreement": program.card_with_agreement,
     }
+    term = deposit_term(program)
     if program.kind is ProgramKind.PRESALE_DEPOSIT:
         context |= {
-            "has_credit": tier.credit_fen > 0,
             "credit_figures": format_yuan(tier.credit_fen),
             "credit_words": amount_in_words(tier.credit_fen),
+            "increment_figures": format_yuan(tier.increment_fen),
+            "increment_words": amount_in_words(tier.increment_fen),
             "has_discount": tier.discount_rate_bp < 10_000,
+            "once_text": "" if program.multiple_redemptions else "本卡限选购一套房屋。",
+            "refund_text": (context["refund_window_text"] + f"乙方退卡的，甲方退还乙方实际交付的{term}，不计利息"
+                            + ("；第二条所列增值权益同时作废。" if tier.credit_fen else "。")
+                            + refund_request_text(program) + "经甲方两名工作人员复核后支付。"),
             "opening_date_text": chinese_date(program.opening_date) if program.opening_date else "以甲方书面通知为准",
             "permit_text": (f"甲方已取得「{program.project_name}」预售许可证，编号{program.presale_permit_no}，"
                             f"发证日期{chinese_date(program.presale_permit_date)}。") if program.presale_permit_no
@@ -137,9 +188,26 @@ def subscription(card, *, agreement_number: str, date: str, verify_url: str, id_
                                       if tier.qualifying_spend_fen else ""),
             "validity_text": validity,
             "renewal_text": renewal,
-            "termination_text": notice + ("退卡窗口外终止的，已交会费不予退还。" if program.refund_window else "已交会费不予退还。"),
+            "termination_text": notice + (f"退卡窗口外终止的，已交{term}不予退还。" if program.refund_window
+                                          else f"已交{term}不予退还。"),
+            "refund_request_text": (refund_request_text(program).replace("乙方申请退卡的，", "乙方申请退费的，")
+                                    .removesuffix("，") + "。") if program.refund_window else "",
         }
+    if program.kind is ProgramKind.RETAIL:
+        context |= _retail(card)
     return context
+
+
+def _retail(card) -> dict[str, Any]:
+    """A shop's VIP card: its points as the agreement states them; a free card says so, and nothing of refunds."""
+    program = card.program
+    return {
+        "validity_period": (f"{chinese_date(card.valid_from)}至{chinese_date(card.valid_through)}" if card.valid_through
+                            else "长期有效"),
+        "fee_text": "" if card.amount_fen else "本卡免费办理。",
+        "points_text": points_rule_text(program.loyalty_terms()).removeprefix("积分规则：") + "积分可在此后消费时抵扣，不兑换现金、"
+                       "不得转让；积分按到期日先后使用，先到期的先用。",
+    }
 
 
 def loss_reissue(new_card, old_card, *, agreement_number: str, date: str, verify_url: str, id_number: str,
@@ -148,6 +216,7 @@ def loss_reissue(new_card, old_card, *, agreement_number: str, date: str, verify
         "member_id_number": id_number,
         "old_card_number": format_card_number(old_card.number),
         "loss_reason": reason or "—",
+        "has_fee": fee_fen > 0,
         "fee_figures": format_yuan(fee_fen),
         "fee_receipt_no": fee_receipt_no or "—",
         "held_figures": format_yuan(new_card.held_fen),
@@ -159,9 +228,11 @@ def transfer(new_card, old_card, *, agreement_number: str, date: str, verify_url
              to_id_number: str, fee_fen: int, fee_receipt_no: str | None, approver_name: str) -> dict[str, Any]:
     return _base(new_card, agreement_number, date, verify_url) | {
         "from_name": old_card.member.name,
+        "from_id_type": ID_TYPE_NAMES[old_card.member.id_type.value],
         "from_id_number": from_id_number,
         "member_id_number": to_id_number,
         "old_card_number": format_card_number(old_card.number),
+        "has_fee": fee_fen > 0,
         "fee_figures": format_yuan(fee_fen),
         "fee_receipt_no": fee_receipt_no or "—",
         "held_figures": format_yuan(new_card.held_fen),
@@ -181,8 +252,8 @@ def refund(card, request, *, agreement_number: str, date: str, verify_url: str, 
         "payout_reference": request.payout_reference or "—",
         "requested_by": request.requested_by.display_name if request.requested_by else "—",
         "approved_by": approver_name,
-        "credit_text": (f"原卡增值权益（抵扣{format_yuan(card.tier.credit_fen)}）同时作废，不予兑现。"
-                        if card.tier.credit_fen else ""),
+        "credit_text": (f"原卡增值权益（增值{format_yuan(card.tier.increment_fen)}，连同{deposit_term(card.program)}合计抵扣"
+                        f"{format_yuan(card.tier.credit_fen)}）同时作废，不予兑现。" if card.tier.credit_fen else ""),
     }
 
 
@@ -221,6 +292,8 @@ def redemption(card, redemption, *, agreement_number: str, date: str, verify_url
         "redeemed_at": date,
         "consultant_name": consultant_name,
         "once_text": "" if card.program.multiple_redemptions else "本卡一卡限用一次，核销后即失效。",
+        "is_presale": card.program.kind is ProgramKind.PRESALE_DEPOSIT,
+        "price_term": "购房款" if card.program.kind is ProgramKind.PRESALE_DEPOSIT else "价款",
     }
 
 

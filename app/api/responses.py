@@ -13,7 +13,7 @@ from ..cards.charges import ChargeKind
 from ..cards.models import LedgerKind, PaymentMethod
 from ..members.schemas import IdType
 from ..queue.models import QueueStatus
-from ..rules.terms import CardStatus, DisputeResolution, ProgramKind, RefundAnchor, TransferPolicy
+from ..rules.terms import CardStatus, DisputeResolution, ProgramKind, RefundAnchor, RefundRequestMethod, TransferPolicy
 from ..rules.units import UnitStatus, UnitUse
 from ..signing.models import CertificateKind
 from ..users.roles import Role
@@ -111,7 +111,8 @@ class Tier(Shape):
     name: str
     amount: Money = Field(description="Deposit (pre-sale) or fee (membership), yuan")
     discount_rate: Rate = Field(description="Share of the price payable, (0, 1]")
-    credit: Money = Field(description="0, or the whole offset including the deposit (value-add card)")
+    credit: Money = Field(description="0, or the whole offset including the deposit: amount + increment (value-add card)")
+    increment: Money = Field(description="增值: what the card adds on top of the deposit, 0 for none")
     qualifying_spend: Money | None = Field(description="Spend that qualifies for the card, yuan")
 
 
@@ -138,6 +139,11 @@ class ProgramTerms(Shape):
     dispute_body: str | None = Field(description="The arbitration commission, or a named court")
     copies: int = Field(description="一式N份")
     copies_held_by: str | None = Field(description="Who keeps the copies, e.g. 认筹方一份，开发商两份")
+    agreement_title: str | None = Field(description="The agreement's title, e.g. 内部认购协议书 (null: the kind's usual one)")
+    deposit_term: str | None = Field(description="What the agreement calls the money: 诚意金, 认筹金, 认购金, 会费")
+    refund_request_method: RefundRequestMethod = Field(description=(
+        "How a holder asks for a refund: in_person (with the card and the agreement) or by_phone"))
+    card_with_agreement: bool = Field(description="本卡与本协议配合使用，缺一无效")
     presale_permit_no: str | None
     presale_permit_date: Date | None
     opening_date: Date | None
@@ -150,9 +156,17 @@ class ProgramTerms(Shape):
     renewal_window_days: int | None = Field(description="Renewal opens this many days before expiry")
     max_active_cards_per_member: int
     multiple_redemptions: bool
-    termination_notice_days: int | None
-    payment_due_days: int | None
+    termination_notice_days: int | None = Field(description="The member's notice before their termination takes effect")
+    payment_due_days: int | None = Field(description="The fee is due within this many days of signing")
+    late_fee_per_day_bp: int | None = Field(description=(
+        "Late fee per day after the due day, basis points of the contract total (5‰ = 50)"))
+    issuer_termination_notice_days: int | None = Field(description=(
+        "The issuer's notice before its termination takes effect; the fee is then refunded in full"))
     card_design: str = Field(description="A design in card_templates/, e.g. classic, minimal")
+    points_per_yuan: str = Field(description="Retail: points per yuan paid (0.1 = 1 point per ¥10)", examples=["0.1"])
+    point_value: Money = Field(description="Retail: what a point takes off a purchase")
+    points_valid_months: int = Field(description="Retail: months of a card year, at whose end its points expire")
+    birthday_multiplier: int = Field(description="Retail: multiplier of points earned in the birthday month")
     redeemable_uses: list[UnitUse] | None = Field(description="The kinds of unit the cards may buy; null for any")
     contract_sign_days: int | None = Field(description=(
         "Days after the 认购书 within which the sales contract is signed (null: 7)"))
@@ -332,6 +346,21 @@ class CardRefundWindow(Shape):
                                   "expiry_date_not_set")
 
 
+class Dues(Shape):
+    """A membership issued before its fee was paid: the fee falls due within the programme's days of signing; each
+    day after the due day adds the late fee (of the contract total), charged when the fee is paid."""
+
+    status: Literal["unpaid", "paid"] = Field(description="An unpaid card is not in force (verdict dues_unpaid)")
+    fee: Money = Field(description="The contract total")
+    due_on: Date | None = Field(description="The last day to pay without a late fee; null until the agreement is signed")
+    paid_on: Date | None
+    late_fee_per_day_bp: int | None = Field(description="Basis points of the contract total a day (5‰ = 50)")
+    late_fee_per_day: Money
+    days_late: int = Field(description="Whole days after the due day: as of today while unpaid, as paid once paid")
+    late_fee: Money = Field(description="Accrued today while unpaid; charged, once paid")
+    total: Money = Field(description="Fee plus late fee: what paying today costs (POST /cards/{number}/dues), or what was paid")
+
+
 class ScannedCard(Shape):
     """A card as a scan's answer gives it: without its agreements, ledger and redemptions."""
 
@@ -357,6 +386,7 @@ class ScannedCard(Shape):
     permit_override: bool = Field(description="Issued before the presale permit, by an admin")
     redeemed_at: DateTime | None
     refund_window: CardRefundWindow | None = Field(description="null when the programme offers no refund on request")
+    dues: Dues | None = Field(description="Paid memberships issued before their fee was paid; null otherwise")
     verify_url: str = Field(description="What the card's QR encodes")
 
 
@@ -428,7 +458,7 @@ class Settlement(Shape):
 
 
 VerdictCode = Literal["valid", "invalid", "wrong_program", "not_yet_valid", "awaiting_signature", "lost", "replaced",
-                      "transferred", "refund_pending", "refunded", "redeemed", "expired", "voided"]
+                      "transferred", "refund_pending", "refunded", "redeemed", "expired", "voided", "dues_unpaid"]
 
 
 class Verdict(Shape):

@@ -92,6 +92,9 @@ ACTION_LABELS = {
     "charge.reissue_fee": N_("reissue fee charged"),
     "charge.transfer_fee": N_("transfer fee charged"),
     "charge.renewal_fee": N_("renewal fee charged"),
+    "purchase.recorded": N_("purchase recorded"),
+    "points.spent": N_("points spent"),
+    "points.expired": N_("points expired"),
 }
 
 # The words an entry's details are written with; a key not listed shows as it is.
@@ -137,6 +140,7 @@ OBJECT_LABELS = {
     "refund_request": N_("refund request"), "scan": N_("scan"), "signature": N_("signature"),
     "signing_certificate": N_("signing certificate"), "tier": N_("tier"), "transfer_request": N_("transfer request"),
     "unit": N_("unit"), "user": N_("user"), "void_request": N_("void request"),
+    "purchase": N_("purchase"), "point_spend": N_("points spend"), "point_lot": N_("points lot"),
 }
 SIGNING_LABELS = {"drawn": N_("signed on screen"), "scan": N_("signed on paper, scan uploaded"),
                   # a document's role beside its agreement
@@ -158,8 +162,24 @@ DETAIL_LABELS |= {
     "validity_months": N_("Valid for (months)"), "renewal_window_days": N_("Renewal opens (days before expiry)"),
     "max_active_cards_per_member": N_("Active cards per member, at most"),
     "multiple_redemptions": N_("redeemable more than once"), "termination_notice_days": N_("Notice for termination (days)"),
-    "payment_due_days": N_("Fee due within (days of signing)"), "card_design": N_("Card design"),
+    "payment_due_days": N_("Fee due within (days of signing)"),
+    "late_fee_per_day_bp": N_("Late fee per day (‱ of the contract total)"),
+    "issuer_termination_notice_days": N_("Issuer's notice for termination (days)"), "card_design": N_("Card design"),
     "redeemable_uses": N_("redeemable for"), "contract_sign_days": N_("Sales contract within (days)"),
     "has_seal": N_("seal set"), "tiers": N_("tiers"), "discount_rate": N_("Discount"), "credit": N_("Credit"),
     "qualifying_spend": N_("Qualifying spend"), "use": N_("use"), "area": N_("area"),
+    "points_per_yuan": N_("Points per yuan paid"), "point_value": N_("Value of a point (yuan)"),
+    "points_valid_months": N_("Points expire after (months of a card year)"),
+    "birthday_multiplier": N_("Birthday month multiplier"),
+}
+# A purchase's and a points spend's details.
+DETAIL_LABELS |= {
+    "discounted": N_("after discount"), "special_price": N_("special price"), "points_value": N_("paid with points"),
+    "points": N_("points"), "birthday_month": N_("birthday month"), "expires_on": N_("expire after"),
+}
+# The agreement's own words (issue 12, documents to the letter).
+DETAIL_LABELS |= {
+    "agreement_title": N_("Title of the agreement"), "deposit_term": N_("What the agreement calls the money"),
+    "refund_request_method": N_("A refund is asked for"), "card_with_agreement": N_("card valid only with the agreement"),
+    "increment": N_("Increment"),
 }

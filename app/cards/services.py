@@ -22,19 +22,19 @@ from ..audit import actor_id, printable, request_origin
 from ..clock import today, utcnow
 from ..documents.cards import card_png, designs, face_of
 from ..documents.fonts import find_cjk_fonts
-from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
+from ..errors import Conflict, Forbidden, NotFound, ValidationFailed, ensure
 from ..extensions import commit_keeping_loaded, db, transition
 from ..members.models import Member
-from ..members.schemas import IdType
-from ..members.services import decrypt_id_number, id_indexes
+from ..members.services import any_id_indexes, decrypt_id_number
 from ..models_common import starts_with
 from ..programs.models import Program, Tier
 from ..rules import N_, Decision, refuse
 from ..rules import cards as card_rules
-from ..rules.identity import check_id_number, mask_name
+from ..rules.dues import check_pay_later
+from ..rules.identity import mask_name
 from ..rules.money import format_fen, format_yuan
 from ..rules.policies import check_issue
-from ..rules.settlement import PricedSettlement, Settlement, settle_from_list_price
+from ..rules.settlement import PricedSettlement, Settlement, check_redeemable_kind, settle_from_list_price
 from ..rules.terms import CardStatus, ProgramKind
 from ..rules.units import DEFAULT_CONTRACT_SIGN_DAYS, contract_deadline, earnest_money
 from ..rules.validity import expiry_date
@@ -42,7 +42,7 @@ from ..rules.windows import refund_window
 from ..units import services as units
 from ..users.models import User
 from ..users.roles import can
-from .models import Card, LedgerEntry, LedgerKind, Redemption, Scan, ScanAction
+from .models import Card, DuesStatus, LedgerEntry, LedgerKind, Redemption, Scan, ScanAction
 from .schemas import CardFilters, IssueIn, RedeemIn, card_refund_window, dump_settlement
 
 
@@ -101,23 +101,28 @@ def add_card(spec: IssueIn, *, by, issued_on: dt.date | None = None, legacy_numb
         decision = check_issue(program.terms(), day, active_cards=held, permit_override=True)
     if not decision.ok:
         raise Conflict(decision)
+    if spec.pay_later:
+        offered = check_pay_later(program.terms(), tier.amount_fen)
+        if not offered.ok:
+            raise ValidationFailed({"pay_later": offered})
 
     card = Card(number=new_card_number(), public_id=secrets.token_urlsafe(8), generation=1, program=program, tier=tier,
                 member=member, status=CardStatus.AWAITING_SIGNATURE, amount_fen=spec.amount_fen, payment_method=spec.payment_method,
                 receipt_no=spec.receipt_no, design=program.card_design, issued_on=day, valid_from=day,
                 valid_through=expiry_date(program.terms(), day), issued_at=utcnow(),
                 issued_by_id=actor_id(by), permit_override=override,
-                legacy_number=legacy_number)
+                legacy_number=legacy_number, dues_status=DuesStatus.UNPAID if spec.pay_later else None)
     db.session.add(card)
-    kind = LedgerKind.DEPOSIT_RECEIVED if program.kind is ProgramKind.PRESALE_DEPOSIT else LedgerKind.FEE_RECEIVED
-    db.session.add(LedgerEntry(card=card, kind=kind, amount_fen=spec.amount_fen, payment_method=spec.payment_method,
-                               reference=spec.receipt_no, created_at=utcnow(), actor_id=actor_id(by)))
+    if not spec.pay_later:  # else the fee comes with POST /cards/{number}/dues, due counted from signing
+        kind = LedgerKind.DEPOSIT_RECEIVED if program.kind is ProgramKind.PRESALE_DEPOSIT else LedgerKind.FEE_RECEIVED
+        db.session.add(LedgerEntry(card=card, kind=kind, amount_fen=spec.amount_fen, payment_method=spec.payment_method,
+                                   reference=spec.receipt_no, created_at=utcnow(), actor_id=actor_id(by)))
     db.session.flush()
     agreement = render_subscription(card, by=by)
     audit.record("card.issued", card, {
         "number": card.number, "program": program.code, "tier": tier.code, "member_id": member.id,
         "amount": format_yuan(spec.amount_fen), "payment_method": spec.payment_method.value if spec.payment_method else None,
-        "receipt_no": spec.receipt_no, "agreement": agreement.number,
+        "receipt_no": spec.receipt_no, "agreement": agreement.number, **({"pay_later": True} if spec.pay_later else {}),
         **({"permit_override_reason": spec.permit_override_reason} if override else {})}, actor=by)
     return card
 
@@ -143,7 +148,8 @@ def verdict_for(card: Card | None, counter_program: str | None = None, *, for_us
         return card_rules.INVALID
     counter = str(counter_program).upper() if counter_program not in (None, "") else None  # codes are upper-case
     verdict = card_rules.scan_verdict(card.status, today(), valid_from=card.valid_from, valid_through=card.valid_through,
-                                      card_program=card.program.code, counter_program=counter)
+                                      card_program=card.program.code, counter_program=counter,
+                                      dues_unpaid=card.dues_status is DuesStatus.UNPAID, dues_due_on=card.dues_due_on)
     if verdict.ok and for_use:
         usable = card_rules.check_usable(card.program.kind, today(), opening_date=card.program.opening_date)
         return verdict if usable.ok else usable
@@ -209,6 +215,7 @@ class Quote:
 def _quote(card: Card, spec: RedeemIn, *, lock: bool) -> Quote:
     """The settlement for what the counter chose, by the rules. With ``lock`` the unit's row is locked and checked
     under the lock (redeeming); without, it is only checked (the preview)."""
+    ensure(check_redeemable_kind(card.program.kind))
     inventory = units.has_inventory(card.program_id)
     if spec.unit is None and inventory:
         raise ValidationFailed({"unit": refuse("unit_required", N_(
@@ -425,22 +432,21 @@ def _search(q: str):
     imported card's old number. Each way is an indexed lookup of card ids, and the card is one of their union (an OR
     of them would have PostgreSQL read every card)."""
     dialect = db.session.get_bind().dialect.name
-    holders = None
-    for id_type in IdType:
-        _, number = check_id_number(q, id_type.value)
-        if number is not None:
-            holders = Member.id_number_index.in_(id_indexes(number))
-            break
+    indexes = any_id_indexes(q)  # the box does not know the kind of document: each kind it is a valid number of
     ways = [select(Card.id).where(Card.legacy_number == q)]
+    if indexes:
+        ways.append(select(Card.id).join(Member, Member.id == Card.member_id).where(Member.id_number_index.in_(indexes)))
+    holders = None
     digits = re.sub(r"[\s-]", "", q.removeprefix("+86"))
-    if holders is None and digits.isdigit():
+    if digits.isdigit() and (not indexes or len(digits) <= 12):  # a passport of digits may be a card or mobile too
         ways.append(select(Card.id).where(Card.number == digits) if len(digits) == 12 else
                     select(Card.id).where(*_digits_starting(Card.number, digits)))
         if len(digits) == 11:
             holders = Member.phone == digits
-    elif holders is None:
+    elif not digits.isdigit():
         ways.append(select(Agreement.card_id).where(Agreement.number == q.upper()))
-        holders = starts_with(Member.name, q, dialect)
+        if not indexes:
+            holders = starts_with(Member.name, q, dialect)
     if holders is not None:
         ways.append(select(Card.id).join(Member, Member.id == Card.member_id).where(holders))
     return Card.id.in_(union_all(*ways))

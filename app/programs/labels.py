@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask_babel import gettext
 
 from ..rules import N_
-from ..rules.terms import DisputeResolution, ProgramKind, RefundAnchor, RefundWindowTerms, TransferPolicy
+from ..rules.terms import DisputeResolution, ProgramKind, RefundAnchor, RefundRequestMethod, RefundWindowTerms, TransferPolicy
 
 KIND_LABELS = {
     ProgramKind.PRESALE_DEPOSIT: N_("Pre-sale deposit card (refundable deposit)"),
     ProgramKind.PAID_MEMBERSHIP: N_("Membership (fee)"),
+    ProgramKind.RETAIL: N_("Retail VIP card (discount and points, earned by spend)"),
 }
 ANCHOR_LABELS = {
     RefundAnchor.OPENING_DATE: N_("opening day"),
@@ -19,6 +20,10 @@ ANCHOR_LABELS = {
 DISPUTE_LABELS = {
     DisputeResolution.COURT: N_("the people's court"),
     DisputeResolution.ARBITRATION: N_("arbitration"),
+}
+REFUND_REQUEST_LABELS = {
+    RefundRequestMethod.IN_PERSON: N_("in person, with the card and the agreement"),
+    RefundRequestMethod.BY_PHONE: N_("by phone, to the contact phone"),
 }
 POLICY_LABELS = {
     TransferPolicy.FORBIDDEN: N_("Not transferable (real-name)"),

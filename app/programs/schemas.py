@@ -13,6 +13,7 @@ from ..documents.cards import designs
 from ..errors import ValidationFailed
 from ..rules import N_, Decision, refuse
 from ..rules.identity import check_contact_phone, check_credit_code
+from ..rules.loyalty import format_points_rate, parse_points_rate
 from ..rules.money import format_discount_rate, format_fen
 from ..rules.policies import check_program_terms
 from ..rules.terms import (
@@ -20,6 +21,7 @@ from ..rules.terms import (
     ProgramKind,
     ProgramTerms,
     RefundAnchor,
+    RefundRequestMethod,
     RefundWindowTerms,
     TierTerms,
     TransferPolicy,
@@ -49,6 +51,19 @@ TIER_CODE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9_-]{0,15}"
 ISSUING_STATUSES = ("open", "closed")
 
 
+def _points_rate(raw: Any) -> int:
+    decision, milli = parse_points_rate(raw)
+    if milli is None:
+        fail(decision)
+    return milli
+
+
+# Points per yuan paid in (a decimal with at most three places), thousandths of a point out.
+PointsRate = field_type(_points_rate, {
+    "anyOf": [{"type": "string", "pattern": r"^\d{1,3}(\.\d{1,3})?$"}, {"type": "number", "minimum": 0, "maximum": 100}],
+    "examples": ["0.1"]})
+
+
 class TierIn(Schema):
     """A card tier: what the member pays and what the card is worth."""
 
@@ -56,8 +71,28 @@ class TierIn(Schema):
     name: Text(60)
     amount_fen: Money = Field(alias="amount", description="Deposit (pre-sale) or fee (membership), yuan")
     discount_rate_bp: DiscountRate = Field(alias="discount_rate", description="Share of the price payable, (0, 1]")
-    credit_fen: Money = Field(0, alias="credit", description="0, or the whole offset including the deposit (value-add card)")
+    credit_fen: Money = Field(None, alias="credit", description=(
+        "The whole offset including the deposit (amount + increment), 0 for none; give it or increment"))
+    increment_fen: Money = Field(None, alias="increment", description=(
+        "增值: what a value-add card adds on top of the deposit, 0 for none; the credit is amount + increment"))
     qualifying_spend_fen: Money = Field(None, alias="qualifying_spend", description="Spend that qualifies for the card, yuan")
+
+    @model_validator(mode="after")
+    def _credit_and_increment(self) -> TierIn:
+        """The credit includes the deposit and the increment is what it adds: either may be given, and both must agree.
+        After validation both hold their figures. (A credit below its deposit, often the increment typed as the credit,
+        is refused with the programme's other rules, app/rules/policies.py.)"""
+        amount, credit, increment = self.amount_fen, self.credit_fen, self.increment_fen
+        if increment is not None:
+            derived = amount + increment if increment else 0
+            if credit is not None and credit != derived and not (increment == 0 and credit == amount):
+                fail_field("increment", refuse("credit_contradicts_increment", N_(
+                    "The credit (%(credit)s) must be the deposit plus the increment (%(total)s): give one of the two."),
+                    credit=format_fen(credit), total=format_fen(derived)))
+            credit = derived if credit is None else credit
+        self.credit_fen = credit or 0
+        self.increment_fen = max(self.credit_fen - amount, 0)  # a credit below its deposit: refused by the programme's rules
+        return self
 
     def terms(self) -> TierTerms:
         return TierTerms(self.amount_fen, self.discount_rate_bp, self.credit_fen or 0, self.qualifying_spend_fen)
@@ -105,6 +140,14 @@ class ProgramIn(Schema):
     dispute_body: Text(120) = Field(None, description="The arbitration commission (required for arbitration) or a named court")
     copies: Integer(minimum=1, maximum=9) = Field(2, description="一式N份")
     copies_held_by: Text(100) = Field(None, description="Who keeps the copies, e.g. 认筹方一份，开发商两份")
+    agreement_title: Text(40) = Field(None, description=(
+        "The agreement's title as the programme's own agreement has it, e.g. 内部认购协议书 (none: 认筹协议书 for "
+        "presale_deposit, 会员协议 for paid_membership)"))
+    deposit_term: Text(10) = Field(None, description=(
+        "What the agreement calls the money: 诚意金, 认筹金, 认购金, 会费 (none: the kind's usual word)"))
+    refund_request_method: Choice(RefundRequestMethod) = Field(RefundRequestMethod.IN_PERSON, description=(
+        "How a holder asks for a refund: in_person (with the card and the agreement) or by_phone (the contact phone)"))
+    card_with_agreement: Flag = Field(False, description="本卡与本协议配合使用，缺一无效: the card is valid only with its agreement")
     presale_permit_no: Text(100) = None
     presale_permit_date: Day = None
     opening_date: Day = None
@@ -118,8 +161,20 @@ class ProgramIn(Schema):
     max_active_cards_per_member: Integer(minimum=1, maximum=100) = 1
     multiple_redemptions: Flag = False
     termination_notice_days: Integer(minimum=0, maximum=366) = None
-    payment_due_days: Integer(minimum=0, maximum=90) = None
+    payment_due_days: Integer(minimum=0, maximum=90) = Field(None, description=(
+        "Paid memberships: the fee is due within this many days of signing; a card may be issued before it is paid"))
+    late_fee_per_day_bp: Integer(minimum=0, maximum=10_000) = Field(None, description=(
+        "Paid memberships: late fee per day after the due day, in basis points of the contract total (5‰ = 50)"))
+    issuer_termination_notice_days: Integer(minimum=0, maximum=366) = Field(None, description=(
+        "Paid memberships: the issuer's notice before its termination takes effect (the fee is then refunded in full)"))
     card_design: Text(32, check=_design) = Field("classic", description="A design in card_templates/, e.g. classic, minimal")
+    points_per_yuan_milli: PointsRate = Field(100, alias="points_per_yuan", description=(
+        "Retail: points per yuan paid, at most three decimals (0.1 = 1 point per ¥10)"))
+    point_value_fen: Money = Field(100, alias="point_value", description="Retail: what a point takes off a purchase, yuan")
+    points_valid_months: Integer(minimum=1, maximum=120) = Field(12, description=(
+        "Retail: points expire at the end of the card year (this many months from the card's issue) they were earned in"))
+    birthday_multiplier: Integer(minimum=1, maximum=10) = Field(2, description=(
+        "Retail: points earned in the holder's birthday month are multiplied by this"))
     redeemable_uses: Choices(UnitUse) = Field(None, description="The kinds of unit the cards may buy; none for any")
     contract_sign_days: Integer(minimum=1, maximum=90) = Field(None, description=(
         "Days after the 认购书 within which the sales contract is signed (none: 7)"))
@@ -177,6 +232,9 @@ def program_terms(p: Any) -> ProgramTerms:
         max_active_cards_per_member=p.max_active_cards_per_member,
         multiple_redemptions=p.multiple_redemptions,
         termination_notice_days=p.termination_notice_days,
+        issuer_termination_notice_days=p.issuer_termination_notice_days,
+        payment_due_days=p.payment_due_days,
+        late_fee_per_day_bp=p.late_fee_per_day_bp,
     )
 
 
@@ -207,6 +265,10 @@ def dump_program(p: Any) -> dict[str, Any]:
         "dispute_body": p.dispute_body,
         "copies": p.copies,
         "copies_held_by": p.copies_held_by,
+        "agreement_title": p.agreement_title,
+        "deposit_term": p.deposit_term,
+        "refund_request_method": p.refund_request_method.value,
+        "card_with_agreement": p.card_with_agreement,
         "presale_permit_no": p.presale_permit_no,
         "presale_permit_date": _iso(p.presale_permit_date),
         "opening_date": _iso(p.opening_date),
@@ -223,7 +285,13 @@ def dump_program(p: Any) -> dict[str, Any]:
         "multiple_redemptions": p.multiple_redemptions,
         "termination_notice_days": p.termination_notice_days,
         "payment_due_days": p.payment_due_days,
+        "late_fee_per_day_bp": p.late_fee_per_day_bp,
+        "issuer_termination_notice_days": p.issuer_termination_notice_days,
         "card_design": p.card_design,
+        "points_per_yuan": format_points_rate(p.points_per_yuan_milli),
+        "point_value": format_fen(p.point_value_fen),
+        "points_valid_months": p.points_valid_months,
+        "birthday_multiplier": p.birthday_multiplier,
         "redeemable_uses": p.redeemable_uses.split(",") if p.redeemable_uses else None,
         "contract_sign_days": p.contract_sign_days,
         "has_seal": bool(getattr(p, "seal_png", None)),
@@ -234,6 +302,7 @@ def dump_program(p: Any) -> dict[str, Any]:
                 "amount": format_fen(t.amount_fen),
                 "discount_rate": format_discount_rate(t.discount_rate_bp),
                 "credit": format_fen(t.credit_fen),
+                "increment": format_fen(t.increment_fen),
                 "qualifying_spend": None if t.qualifying_spend_fen is None else format_fen(t.qualifying_spend_fen),
             }
             for t in p.tiers

@@ -21,11 +21,13 @@ from .schemas import ProgramIn, dump_program, read_program
 
 _SCALAR_FIELDS = (
     "name", "kind", "status", "issuer_name", "project_name", "contact_phone", "issuer_address", "issuer_credit_code",
-    "issuer_legal_rep", "dispute_resolution", "dispute_body", "copies", "copies_held_by", "presale_permit_no",
+    "issuer_legal_rep", "dispute_resolution", "dispute_body", "copies", "copies_held_by", "agreement_title",
+    "deposit_term", "refund_request_method", "card_with_agreement", "presale_permit_no",
     "presale_permit_date", "opening_date", "transfer_policy", "transfer_fee_fen", "reissue_fee_fen",
     "validity_months", "valid_until", "renewal_window_days", "max_active_cards_per_member",
-    "multiple_redemptions", "termination_notice_days", "payment_due_days", "card_design", "redeemable_uses",
-    "contract_sign_days",
+    "multiple_redemptions", "termination_notice_days", "payment_due_days", "late_fee_per_day_bp",
+    "issuer_termination_notice_days", "card_design", "redeemable_uses",
+    "contract_sign_days", "points_per_yuan_milli", "point_value_fen", "points_valid_months", "birthday_multiplier",
 )
 
 

@@ -66,19 +66,41 @@ def check_reissue_identity(*, holder_id_index: str, presented_id_indexes: list[s
     return allow("id_number_matches", N_("The ID number matches the holder."))
 
 
-def member_termination(terms: ProgramTerms, on: dt.date, *, issue_date: dt.date,
-                       valid_through: dt.date | None) -> tuple[Decision, dt.date | None]:
-    """A member ends a paid membership: inside the refund window that is a refund (full); after it, nothing is
-    refunded and the card ends once the notice period has run (never later than its term)."""
+def member_termination(terms: ProgramTerms, on: dt.date, *, issue_date: dt.date, valid_through: dt.date | None,
+                       notice_running: bool = False) -> tuple[Decision, dt.date | None]:
+    """A member ends a paid membership: inside a refund window (where the programme has one) that is a refund; else
+    nothing is refunded and the card ends once the notice has run (never later than its term). The notice is notice,
+    not a cooling-off period."""
     if terms.kind is not ProgramKind.PAID_MEMBERSHIP:
         return refuse("termination_not_applicable", N_("Only memberships are terminated; pre-sale cards are refunded.")), None
+    if notice_running:
+        return refuse("termination_notice_running", N_("A termination notice already runs: the membership ends on "
+                                                       "%(last_day)s."), last_day=valid_through), None
     if check_refund_date(terms, on, issue_date=issue_date, expiry_date=valid_through).ok:
         return refuse("terminate_by_refund", N_("Inside the refund window: request a refund instead, it is paid in full.")), None
-    last_day = on + dt.timedelta(days=terms.termination_notice_days or 0)
-    if valid_through is not None:
-        last_day = min(last_day, valid_through)
-    return allow("member_termination", N_("The membership ends on %(last_day)s; the fee is not refunded."),
-                 last_day=last_day), last_day
+    last_day = _notice_ends(on, terms.termination_notice_days, valid_through)
+    return allow("member_termination", N_("Notice given today: the membership ends on %(last_day)s; the fee is not "
+                                          "refunded."), last_day=last_day), last_day
+
+
+def issuer_termination(terms: ProgramTerms, on: dt.date, *, valid_through: dt.date | None,
+                       notice_running: bool = False) -> tuple[Decision, dt.date | None]:
+    """The issuer ends a paid membership: the card runs to the end of the issuer's notice, then the fee held is
+    refunded in full (once a second person approves)."""
+    if terms.kind is not ProgramKind.PAID_MEMBERSHIP:
+        return refuse("termination_not_applicable", N_("Only memberships are terminated; pre-sale cards are refunded.")), None
+    if notice_running:
+        return refuse("termination_notice_running", N_("A termination notice already runs: the membership ends on "
+                                                       "%(last_day)s."), last_day=valid_through), None
+    last_day = _notice_ends(on, terms.issuer_termination_notice_days, valid_through)
+    return allow("issuer_termination_notice", N_(
+        "Notice given today: the membership ends on %(last_day)s; the fee held is then refunded in full, once a second "
+        "person approves."), last_day=last_day), last_day
+
+
+def _notice_ends(on: dt.date, notice_days: int | None, valid_through: dt.date | None) -> dt.date:
+    last_day = on + dt.timedelta(days=notice_days or 0)
+    return last_day if valid_through is None else min(last_day, valid_through)
 
 
 def check_program_terms(terms: ProgramTerms, tiers: list[TierTerms]) -> list[tuple[str, Decision]]:
@@ -107,14 +129,27 @@ def check_program_terms(terms: ProgramTerms, tiers: list[TierTerms]) -> list[tup
     if terms.transfer_policy is TransferPolicy.FORBIDDEN and terms.transfer_fee_fen:
         problems.append(("transfer_fee", refuse(
             "transfer_fee_without_transfer", N_("A transfer fee applies only when transfers are allowed."))))
-    if terms.termination_notice_days is not None and presale:
-        problems.append(("termination_notice_days", refuse(
-            "notice_not_applicable", N_("Termination notice applies to paid memberships only."))))
+    membership_only = (("termination_notice_days", terms.termination_notice_days),
+                       ("issuer_termination_notice_days", terms.issuer_termination_notice_days),
+                       ("payment_due_days", terms.payment_due_days), ("late_fee_per_day_bp", terms.late_fee_per_day_bp))
+    for name, value in membership_only:
+        if value is not None and terms.kind is not ProgramKind.PAID_MEMBERSHIP:
+            problems.append((name, refuse("membership_terms_only", N_("This applies to paid memberships only."))))
+    if terms.late_fee_per_day_bp and terms.payment_due_days is None:
+        problems.append(("late_fee_per_day_bp", refuse(
+            "late_fee_needs_due_days", N_("A late fee needs a payment term: set the days within which the fee is due."))))
+    if terms.kind is ProgramKind.RETAIL:
+        for name, value in (("refund_window", terms.refund_window), ("termination_notice_days", terms.termination_notice_days)):
+            if value is not None:
+                problems.append((name, refuse("retail_not_refunded", N_(
+                    "A retail VIP card is free and lapses at the end of its term: it has no refund window and no "
+                    "termination."))))
     for i, tier in enumerate(tiers):
         if presale and tier.amount_fen == 0:
             problems.append((f"tiers.{i}.amount", refuse(
                 "deposit_zero", N_("A pre-sale card needs a deposit of more than zero."))))
         if tier.credit_fen and tier.credit_fen < tier.amount_fen:
-            problems.append((f"tiers.{i}.credit", refuse(
-                "credit_below_deposit", N_("A credit must be at least the deposit it includes (or 0 for none)."))))
+            problems.append((f"tiers.{i}.credit", refuse("credit_below_deposit", N_(
+                "The credit includes the deposit of %(deposit)s, so it cannot be less. To give what the card adds on "
+                "top of the deposit, enter it as the increment."), deposit=format_yuan(tier.amount_fen))))
     return problems

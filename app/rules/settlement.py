@@ -55,9 +55,20 @@ def settle(price_fen: int, tier: TierTerms, *, deposit_fen: int | None = None) -
     )
 
 
+def check_redeemable_kind(kind: ProgramKind) -> Decision:
+    """A retail card is used for purchases at the till (app/rules/loyalty.py), never redeemed for a unit."""
+    if kind is ProgramKind.RETAIL:
+        return refuse("retail_not_redeemable", N_("A retail VIP card buys no unit: record a purchase on it instead, "
+                                                  "which applies its discount and earns points."))
+    return allow("redeemable_kind", N_("Cards of this kind are redeemed."))
+
+
 def settle_card(kind: ProgramKind, price_fen: int, tier: TierTerms, *, held_fen: int) -> tuple[Decision, Settlement | None]:
     """Pre-sale cards offset the deposit actually held (or their credit); a membership fee buys the
     discount only and is never set against a price."""
+    redeemable = check_redeemable_kind(kind)
+    if not redeemable.ok:
+        return redeemable, None
     if kind is ProgramKind.PAID_MEMBERSHIP:
         return settle(price_fen, dataclasses.replace(tier, amount_fen=0, credit_fen=0), deposit_fen=0)
     return settle(price_fen, tier, deposit_fen=held_fen)

@@ -10,6 +10,7 @@ from enum import Enum
 class ProgramKind(str, Enum):
     PRESALE_DEPOSIT = "presale_deposit"  # 认筹金: refundable deposit
     PAID_MEMBERSHIP = "paid_membership"  # 会费: fee, refundable only as the rules say
+    RETAIL = "retail"  # a shop's VIP card: free, earned by spend; discount and points on purchases, nothing to refund
 
 
 class RefundAnchor(str, Enum):
@@ -21,6 +22,13 @@ class RefundAnchor(str, Enum):
 class DisputeResolution(str, Enum):
     COURT = "court"  # the people's court where the project lies
     ARBITRATION = "arbitration"  # a named arbitration commission
+
+
+class RefundRequestMethod(str, Enum):
+    """How a holder asks for a refund, as the agreement says."""
+
+    IN_PERSON = "in_person"  # at the sales centre, with the card and the agreement
+    BY_PHONE = "by_phone"  # by calling the programme's contact phone
 
 
 class TransferPolicy(str, Enum):
@@ -74,4 +82,7 @@ class ProgramTerms:
     renewal_window_days: int | None = None
     max_active_cards_per_member: int = 1
     multiple_redemptions: bool = False
-    termination_notice_days: int | None = None
+    termination_notice_days: int | None = None  # the member's notice
+    issuer_termination_notice_days: int | None = None  # the issuer's notice; the fee is then refunded in full
+    payment_due_days: int | None = None  # the fee is due this many days after signing
+    late_fee_per_day_bp: int | None = None  # of the contract total, per day after the due day (5‰ = 50)

@@ -58,6 +58,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "report.export": frozenset({Role.ADMIN, Role.AUDITOR}),
     # The dashboard: managers steer by it, auditors review it; consultants and the counter have their own start pages.
     "report.view": frozenset({Role.ADMIN, Role.AUDITOR}),
+    # Retail: whoever stands at the till records purchases and point spends; everyone may read a card's points.
+    "loyalty.record": frozenset({Role.COUNTER, Role.CONSULTANT, Role.ADMIN}),
+    # The list of points about to expire, to remind members: managers, and auditors reviewing.
+    "loyalty.expiring": frozenset({Role.ADMIN, Role.AUDITOR}),
 }
 
 

@@ -38,7 +38,7 @@ def test_form_errors_are_shown_beside_the_fields_and_nothing_is_saved(login):
 
 
 def test_edit_sets_the_opening_day_and_keeps_unchecked_boxes_unchecked(login, make_program):
-    program = make_program("retail_vip", code="RET-1")
+    program = make_program("online_membership", code="RET-1")
     assert program.multiple_redemptions is True
     client = login("admin")
     form = browser_form(client.get("/programs/RET-1/edit").get_data(as_text=True))
@@ -49,7 +49,7 @@ def test_edit_sets_the_opening_day_and_keeps_unchecked_boxes_unchecked(login, ma
     db.session.refresh(program)
     assert program.opening_date.isoformat() == "2026-06-01"
     assert program.multiple_redemptions is False
-    assert program.tiers[0].discount_rate_bp == 8600
+    assert program.tiers[0].discount_rate_bp == 10000
 
 
 def test_consultants_see_programmes_but_cannot_change_them(login, make_program):
