@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 from collections.abc import Mapping
@@ -10,6 +11,9 @@ from typing import Any
 
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
+from jinja2 import Environment, Template
+
+from .package import split
 
 CONTRACTS = Path(__file__).resolve().parents[2] / "contracts"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -22,10 +26,34 @@ def template_version(name: str) -> str:
     return hashlib.sha256((CONTRACTS / name).read_bytes()).hexdigest()[:12]
 
 
+class _CompiledOnce(Environment):
+    """docxtpl turns each part of a template into Jinja source and compiles it on every render, most of the render's
+    time; the same source compiles to the same template, so it is kept, keyed by the source itself (an edited
+    template is compiled anew)."""
+
+    def __init__(self) -> None:
+        super().__init__(autoescape=True)
+        self.compiled: dict[str, Template] = {}
+
+    def from_string(self, source, globals=None, template_class=None):  # noqa: A002 - Jinja's own signature
+        if globals or template_class or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        if source not in self.compiled:
+            if len(self.compiled) > 64:  # a handful of templates, a few parts each
+                self.compiled.clear()
+            self.compiled[source] = super().from_string(source)
+        return self.compiled[source]
+
+
+@functools.cache
+def _environment() -> Environment:
+    """Autoescaped Jinja, compiling each template part once."""
+    return _CompiledOnce()
+
+
 class _Template(DocxTemplate):
     """docxtpl's clean-up of Word's XML before compiling (regular expressions over the whole document) depends on
-    the XML alone: done once per template part. (Keeping the compiled Jinja templates too was tried: faster, but the
-    process grew by 80 kB a document rendered, whether the template or only its code was kept.)"""
+    the XML alone: done once per template part."""
 
     patched: dict[str, str] = {}
 
@@ -39,16 +67,17 @@ class _Template(DocxTemplate):
 
 def render_docx(name: str, context: Mapping[str, Any], images: Mapping[str, tuple[bytes | None, float]]) -> bytes:
     """Render a template. ``images`` maps a tag to (PNG bytes or None, width in mm); None leaves a blank line."""
-    template = _Template(CONTRACTS / name)
+    parts = split((CONTRACTS / name).read_bytes())
+    template = _Template(io.BytesIO(parts.light))
     values = dict(context)
     for tag, (png, width_mm) in images.items():
         values[tag] = InlineImage(template, io.BytesIO(png), width=Mm(width_mm)) if png else BLANK_LINE
-    template.render(values, autoescape=True)
+    template.render(values, _environment(), autoescape=True)
     # The document names what made it, in File > Properties, wherever it travels.
     template.docx.core_properties.keywords = f"{name}@{template_version(name)}"
     out = io.BytesIO()
     template.save(out)
-    return out.getvalue()
+    return parts.whole(out.getvalue())
 
 
 def append_evidence(content: bytes, title: str, sections: list[tuple[str, list[str] | None, list[list[str]]]],
