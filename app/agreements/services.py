@@ -25,7 +25,10 @@ from ..documents.qr import qr_png
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db, transition
 from ..rules import N_, refuse
-from ..rules.identity import mask_number
+from ..rules.dues import due_on
+from ..rules.identity import ID_TYPE_NAMES, mask_id_number, mask_number
+from ..rules.terms import ProgramKind
+from ..rules.validity import expiry_date
 from ..signing import services as signing
 from . import contexts
 from .models import (
@@ -55,9 +58,11 @@ def _masked_params(context: Mapping[str, Any]) -> str:
     """What rendered the document, minus the personal numbers (the encrypted document has them)."""
     kept = dict(context)
     # Every holder's numbers: the member's, and the previous holder's on a transfer agreement.
+    kinds = {name: code for code, name in ID_TYPE_NAMES.items()}
     for key in ("member_id_number", "member_phone", "from_id_number", "from_phone"):
         if kept.get(key):
-            kept[key] = mask_number(str(kept[key]))
+            kind = kinds.get(kept.get(key.replace("_number", "_type"), ""), "resident_id")
+            kept[key] = mask_id_number(kind, str(kept[key])) if key.endswith("_id_number") else mask_number(str(kept[key]))
     return json.dumps(kept, ensure_ascii=False, sort_keys=True, default=str)
 
 
@@ -139,7 +144,17 @@ def _bring_into_force(agreement: Agreement, *, by) -> None:
     card = agreement.card
     if agreement.kind is AgreementKind.SUBSCRIPTION and card.status is CardStatus.AWAITING_SIGNATURE:
         card.status = CardStatus.ACTIVE
-        audit.record("card.in_force", card, {"number": card.number, "agreement": agreement.number}, actor=by)
+        details = {"number": card.number, "agreement": agreement.number}
+        if card.program.kind is ProgramKind.PAID_MEMBERSHIP and card.predecessor_id is None:
+            # A membership runs from the day its agreement takes effect, and its fee falls due counted from then;
+            # a transferred card keeps the term it continues.
+            terms, signed_on = card.program.terms(), today()
+            card.valid_from, card.valid_through = signed_on, expiry_date(terms, signed_on)
+            details.update(valid_from=str(card.valid_from), valid_through=str(card.valid_through))
+            if card.dues_status == "unpaid" and terms.payment_due_days is not None:
+                card.dues_due_on = due_on(signed_on, terms.payment_due_days)
+                details["dues_due_on"] = str(card.dues_due_on)
+        audit.record("card.in_force", card, details, actor=by)
 
 
 def _sign_row(agreement: Agreement, role: SignerRole, name: str, method: SigningMethod, png: bytes | None) -> None:
@@ -181,7 +196,8 @@ def sign_drawn(agreement_id: int, data: Mapping[str, Any], *, consultant, requir
     if images["issuer"]:
         signers.append((SignerRole.ISSUER, program.issuer_name, images["issuer"], None))
     context = json.loads(agreement.params)
-    context.update(member_id_number=_id_number(card.member), member_phone=card.member.phone,
+    context.update(member_id_number=_id_number(card.member), member_id_type=ID_TYPE_NAMES[card.member.id_type.value],
+                   member_phone=card.member.phone,
                    member_signed_on=contexts.chinese_date(today()), consultant_signed_on=contexts.chinese_date(today()))
     signed_docx = _render(agreement, context, images)
     tsa_url = current_app.config.get("VIP_TSA_URL") or None

@@ -10,6 +10,7 @@ from ..approvals.services import NoteIn, WaitingPage
 from ..cards import history, lifecycle, services
 from ..cards.history import AuditFilters
 from ..cards.schemas import (
+    DuesIn,
     PayoutIn,
     ReasonIn,
     ReasonRequired,
@@ -229,6 +230,26 @@ def terminate(number: str):
     require("card.lifecycle")
     card = services.get_card(number)
     return _card(lifecycle.terminate_membership(card.id, optional_body(ReasonRequired), by=current_user))
+
+
+@bp.post("/cards/<number>/issuer-termination")
+@operation({200: Card}, body=ReasonRequired, errors=(409,))
+def issuer_termination(number: str):
+    """Manager: the issuer ends the membership with its notice; when the notice has run the fee held is asked back in
+    full (a refund request a second person approves)"""
+    require("refund.approve")
+    card = services.get_card(number)
+    return _card(lifecycle.terminate_by_issuer(card.id, optional_body(ReasonRequired), by=current_user))
+
+
+@bp.post("/cards/<number>/dues")
+@operation({200: Card}, body=DuesIn, errors=(409,))
+def pay_dues(number: str):
+    """Pay a membership's fee issued before it was paid: amount = the fee plus the late fee accrued today (the card's
+    dues.total); another amount answers 422 dues_amount_mismatch with the figure expected"""
+    require("card.lifecycle")
+    card = services.get_card(number)
+    return _card(lifecycle.pay_dues(card.id, optional_body(DuesIn), by=current_user))
 
 
 @bp.post("/cards/<number>/void")

@@ -30,6 +30,10 @@ ACTION_LABELS = {
     "card.reissued": N_("card reissued"),
     "card.renewed": N_("membership renewed"),
     "card.termination_notified": N_("termination notified"),
+    "card.issuer_termination_notified": N_("issuer's termination notified"),
+    "card.terminated": N_("membership ended after the member's notice"),
+    "card.terminated_by_issuer": N_("membership ended after the issuer's notice"),
+    "card.dues_paid": N_("membership fee paid"),
     "card.transfer_undone": N_("transfer undone"),
     "card.transferred": N_("card transferred"),
     "card.voided": N_("card voided"),
@@ -92,6 +96,7 @@ ACTION_LABELS = {
     "charge.reissue_fee": N_("reissue fee charged"),
     "charge.transfer_fee": N_("transfer fee charged"),
     "charge.renewal_fee": N_("renewal fee charged"),
+    "charge.late_fee": N_("late fee charged"),
     "purchase.recorded": N_("purchase recorded"),
     "points.spent": N_("points spent"),
     "points.expired": N_("points expired"),
@@ -121,6 +126,8 @@ DETAIL_LABELS = {
     "what": N_("list"), "filters": N_("filters"),
     "file": N_("file"), "dry_run": N_("check only"), "created": N_("cards issued"), "skipped": N_("already there"),
     "errors": N_("wrong rows"),
+    "late_fee": N_("late fee"), "days_late": N_("days late"), "due_on": N_("due on"), "dues_due_on": N_("fee due on"),
+    "pay_later": N_("fee paid later"), "refund": N_("refund"),
 }
 
 # The lists an export entry names (``export.downloaded``: what).

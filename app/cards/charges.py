@@ -16,6 +16,7 @@ class ChargeKind(str, Enum):
     REISSUE_FEE = "reissue_fee"
     TRANSFER_FEE = "transfer_fee"
     RENEWAL_FEE = "renewal_fee"  # a new term's fee: income from the day the term begins
+    LATE_FEE = "late_fee"  # a membership fee paid after its due day (违约金), charged with it
 
 
 class Charge(db.Model):
@@ -35,7 +36,6 @@ class Charge(db.Model):
     card = relationship("Card")
 
     __table_args__ = (CheckConstraint("amount_fen > 0", name="amount_positive"),)
-
 
 
 # The fees that bring a new card into being: charged on the new card, shown on the one it replaced as well.

@@ -36,6 +36,7 @@ VERDICT_LABELS = {
     "expired": N_("EXPIRED"),
     "voided": N_("VOIDED"),
     "not_yet_valid": N_("NOT YET VALID"),
+    "dues_unpaid": N_("FEE NOT PAID"),
     "wrong_program": N_("WRONG PROGRAMME"),
     "card_not_found": N_("NO SUCH CARD"),
     "card_number_checksum": N_("MISTYPED NUMBER"),
@@ -119,4 +120,5 @@ CHARGE_LABELS = {
     ChargeKind.REISSUE_FEE: N_("reissue fee"),
     ChargeKind.TRANSFER_FEE: N_("transfer fee"),
     ChargeKind.RENEWAL_FEE: N_("renewal fee"),
+    ChargeKind.LATE_FEE: N_("late fee"),
 }

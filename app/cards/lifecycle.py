@@ -3,6 +3,7 @@ the ledger rows for the money it moves, and the document it needs."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,19 +24,29 @@ from ..members.services import decrypt_id_number, id_indexes
 from ..rules import N_, refuse
 from ..rules import cards as card_rules
 from ..rules import lifecycle as rules
+from ..rules.dues import check_dues_amount, check_dues_paid, dues_owed
 from ..rules.identity import check_id_number
 from ..rules.money import format_yuan
-from ..rules.policies import check_card_limit, check_reissue_identity, check_transfer, member_termination
+from ..rules.policies import (
+    check_card_limit,
+    check_reissue_identity,
+    check_transfer,
+    issuer_termination,
+    member_termination,
+)
 from ..rules.terms import CardStatus
+from ..rules.expiry import check_expiry_day
 from ..rules.validity import check_renewal, renewed_through
 from ..rules.windows import check_refund_date
 from ..units import services as units
+from ..training import training_mode
 from ..users.roles import require_permission
 from ..validation import REQUIRED
 from .charges import Charge, ChargeKind
-from .models import Card, LedgerEntry, LedgerKind, PaymentMethod, Redemption
-from .schemas import PayoutIn, ReasonIn, ReasonRequired, RefundIn, ReissueIn, RenewIn, TransferIn
+from .models import Card, DuesStatus, LedgerEntry, LedgerKind, PaymentMethod, Redemption
+from .schemas import DuesIn, PayoutIn, ReasonIn, ReasonRequired, RefundIn, ReissueIn, RenewIn, TransferIn
 from .services import new_card_number
+from .terminations import Termination, TerminationParty, running_termination
 
 
 def _lock(card_id: int) -> Card:
@@ -96,6 +107,11 @@ def _fee_receipt(receipt: str | None, fee_fen: int) -> str | None:
     return receipt
 
 
+def _ensure_paid(card: Card) -> None:
+    """A membership whose fee is not paid is not in force: nothing but paying (or ending it) moves it on."""
+    ensure(check_dues_paid(unpaid=card.dues_status is DuesStatus.UNPAID, due=card.dues_due_on))
+
+
 # Loss and reissue ----------------------------------------------------------------------------------------
 
 def _set_status(card_id: int, data: Mapping[str, Any], action: str, to: CardStatus, audit_action: str, *, by) -> Card:
@@ -135,7 +151,7 @@ def reissue(card_id: int, data: Mapping[str, Any], *, by) -> Card:
     problem, id_number = check_id_number(raw, card.member.id_type.value)
     if id_number is None:
         raise ValidationFailed({"id_number": problem})
-    identity = check_reissue_identity(holder_id_index=card.member.id_number_index, presented_id_indexes=id_indexes(id_number))
+    identity = check_reissue_identity(holder_id_index=card.member.id_number_index, presented_id_indexes=id_indexes(id_number, card.member.id_type))
     if not identity.ok:
         raise ValidationFailed({"id_number": identity})
     new = _successor(card, card.member, by=by)
@@ -159,6 +175,7 @@ def request_transfer(card_id: int, data: Mapping[str, Any], *, by) -> TransferRe
     fee = card.program.transfer_fee_fen
     receipt = _fee_receipt(spec.fee_receipt_no, fee)
     ensure(rules.check_transition("transfer", card.status))
+    _ensure_paid(card)
     to_member = db.session.get(Member, to_member_id)
     if to_member is None:
         raise ValidationFailed({"to_member_id": refuse("member_not_found", N_("No member has the number %(member_id)s."),
@@ -228,6 +245,10 @@ def request_refund(card_id: int, data: Mapping[str, Any], *, by) -> RefundReques
     if kind is RefundKind.ISSUER_TERMINATION:
         require_permission(by, "refund.approve")
         ensure(rules.check_issuer_termination(card.program.kind))
+        if card.program.issuer_termination_notice_days is not None:
+            raise Conflict(refuse("issuer_termination_by_notice", N_(
+                "The issuer's termination takes effect after %(days)s day(s) of notice: give the notice; the full "
+                "refund is asked for when it has run."), days=card.program.issuer_termination_notice_days))
     else:
         ensure(check_refund_date(card.program.terms(), today(), issue_date=card.issued_on, expiry_date=card.valid_through))
     decision, amount = rules.refund_amount(card.held_fen)
@@ -282,16 +303,43 @@ def close_refund(request_id: int, data: Mapping[str, Any], *, by, reject: bool) 
 
 @transition
 def terminate_membership(card_id: int, data: Mapping[str, Any], *, by) -> Card:
-    """The member ends the membership after the cooling-off days: no refund; the card runs to the end of the notice."""
+    """The member ends the membership with the programme's notice: nothing is refunded (the notice is notice, not a
+    cooling-off period); the card runs to the notice's last day and the daily job ends it."""
     reason = _reason(data, required=True)
     card = _lock(card_id)
     ensure(rules.check_transition("terminate", card.status))
+    _ensure_paid(card)
     decision, last_day = member_termination(card.program.terms(), today(), issue_date=card.issued_on,
-                                            valid_through=card.valid_through)
+                                            valid_through=card.valid_through,
+                                            notice_running=running_termination(card) is not None)
     ensure(decision)
-    card.valid_through = last_day
+    _give_notice(card, TerminationParty.MEMBER, last_day, reason, by=by)
     audit.record("card.termination_notified", card, {"number": card.number, "last_day": str(last_day), "reason": reason}, actor=by)
     return card
+
+
+@transition
+def terminate_by_issuer(card_id: int, data: Mapping[str, Any], *, by) -> Card:
+    """The issuer ends the membership with its notice: the card stays in force until the notice's last day; then the
+    daily job asks for the full refund of the fee held, which a second person approves (the one who gave notice is
+    the requester)."""
+    require_permission(by, "refund.approve")
+    reason = _reason(data, required=True)
+    card = _lock(card_id)
+    ensure(rules.check_transition("terminate", card.status))
+    decision, last_day = issuer_termination(card.program.terms(), today(), valid_through=card.valid_through,
+                                            notice_running=running_termination(card) is not None)
+    ensure(decision)
+    _give_notice(card, TerminationParty.ISSUER, last_day, reason, by=by)
+    audit.record("card.issuer_termination_notified", card, {"number": card.number, "last_day": str(last_day),
+                                                            "refund": format_yuan(card.held_fen), "reason": reason}, actor=by)
+    return card
+
+
+def _give_notice(card: Card, party: TerminationParty, last_day, reason: str, *, by) -> None:
+    db.session.add(Termination(card=card, party=party, noticed_on=today(), last_day=last_day, reason=reason,
+                               noticed_by_id=actor_id(by), created_at=utcnow()))
+    card.valid_through = last_day
 
 
 # Redemption follow-up ------------------------------------------------------------------------------------
@@ -395,9 +443,11 @@ def renew(card_id: int, data: Mapping[str, Any], *, by) -> Card:
         raise ValidationFailed({key: REQUIRED for key, value in (("payment_method", method), ("receipt_no", receipt))
                                 if not value})
     ensure(rules.check_transition("renew", card.status))
-    ensure(check_renewal(card.program.terms(), today(), valid_through=card.valid_through))
+    _ensure_paid(card)
+    ensure(check_renewal(card.program.terms(), today(), valid_through=card.valid_through,
+                         notice_running=running_termination(card) is not None))
     old_through = card.valid_through
-    card.valid_through = renewed_through(card.program.terms(), today(), valid_through=card.valid_through)
+    card.valid_through = renewed_through(card.program.terms(), valid_through=card.valid_through)
     card.status = CardStatus.ACTIVE
     # The new term's fee is income, like a service fee: the money held stays the one refundable fee.
     _charge(card, ChargeKind.RENEWAL_FEE, fee, receipt, by=by)
@@ -411,14 +461,74 @@ def renew(card_id: int, data: Mapping[str, Any], *, by) -> Card:
 
 
 @transition
-def expire_cards(*, by) -> list[Card]:
-    """Active cards past their last valid day become expired. Safe to run again and again (from cron)."""
+def expire_cards(*, by, on: dt.date | None = None) -> list[Card]:
+    """Cards past their last valid day end. Safe to run again and again (from cron). A termination whose notice has
+    run takes effect first: the member's ends the card without refund; the issuer's asks for the full refund of the
+    fee held, requested by whoever gave the notice, so that a second person approves it. ``on``: as of that day
+    (``flask cards expire --date``), else today: an earlier day anywhere, a later one only on a training copy."""
+    day = on or today()
+    if on is not None:
+        ensure(check_expiry_day(on, today(), training=training_mode()))
+    ended: list[Card] = []
+    for notice in list(db.session.scalars(select(Termination).where(Termination.took_effect_at.is_(None),
+                                                                    Termination.last_day < day)
+                                          .order_by(Termination.id).with_for_update())):
+        card = _lock(notice.card_id)
+        notice.took_effect_at = utcnow()
+        if card.status is not CardStatus.ACTIVE:
+            continue  # lost, being refunded, voided meanwhile: the card's own state stands
+        details = {"number": card.number, "last_day": str(notice.last_day)}
+        action = "card.terminated" if notice.party is TerminationParty.MEMBER else "card.terminated_by_issuer"
+        if notice.party is TerminationParty.ISSUER and card.held_fen > 0:
+            request = RefundRequest(card=card, kind=RefundKind.ISSUER_TERMINATION, status=RequestStatus.PENDING,
+                                    amount_fen=card.held_fen, reason=notice.reason, requested_by_id=notice.noticed_by_id,
+                                    requested_at=utcnow())
+            db.session.add(request)
+            card.status = CardStatus.REFUND_PENDING
+            db.session.flush()
+            audit.record("refund.requested", request, {"card": card.number, "amount": format_yuan(request.amount_fen),
+                                                       "kind": request.kind.value, "reason": notice.reason}, actor=by)
+        else:
+            card.status = CardStatus.EXPIRED
+        _close_open_transfer(card, "card.terminated", by=by)
+        audit.record(action, card, details, actor=by)
+        ended.append(card)
     cards = list(db.session.scalars(select(Card).where(Card.status == CardStatus.ACTIVE, Card.valid_through.is_not(None),
-                                                       Card.valid_through < today()).with_for_update()))
+                                                       Card.valid_through < day).with_for_update()))
     for card in cards:
         card.status = CardStatus.EXPIRED
-        audit.record("card.expired", card, {"number": card.number, "valid_through": str(card.valid_through)}, actor=by)
-    return cards
+        audit.record("card.expired", card, {"number": card.number, "valid_through": str(card.valid_through)}
+                     | ({"as_of": str(on)} if on is not None else {}), actor=by)
+    return ended + cards
+
+
+# Dues ----------------------------------------------------------------------------------------------------
+
+@transition
+def pay_dues(card_id: int, data: Mapping[str, Any], *, by) -> Card:
+    """The fee of a membership issued before it was paid: the amount must be the fee plus the late fee accrued today
+    (whole days after the due day, at the programme's rate of the contract total). The fee goes on the ledger as
+    money held; the late fee is a charge, income."""
+    spec = DuesIn.read(data)
+    card = _lock(card_id)
+    if card.dues_status is not DuesStatus.UNPAID:
+        raise Conflict(refuse("dues_not_owed", N_("No fee is owed on this card: it was paid already.")))
+    ensure(rules.check_transition("pay_dues", card.status))
+    owed = dues_owed(card.amount_fen, card.program.late_fee_per_day_bp, due=card.dues_due_on, on=today())
+    amount = check_dues_amount(owed, spec.amount_fen)
+    if not amount.ok:
+        raise ValidationFailed({"amount": amount})
+    _ledger(card, LedgerKind.FEE_RECEIVED, owed.fee_fen, method=spec.payment_method, reference=spec.receipt_no, by=by)
+    _charge(card, ChargeKind.LATE_FEE, owed.late_fee_fen, spec.receipt_no, by=by)
+    card.dues_status, card.dues_paid_on, card.dues_late_fee_fen = DuesStatus.PAID, today(), owed.late_fee_fen
+    card.payment_method, card.receipt_no = spec.payment_method, spec.receipt_no
+    db.session.flush()
+    audit.record("card.dues_paid", card, {"number": card.number, "fee": format_yuan(owed.fee_fen),
+                                          "due_on": str(owed.due_on) if owed.due_on else None, "days_late": owed.days_late,
+                                          "late_fee": format_yuan(owed.late_fee_fen),
+                                          "payment_method": spec.payment_method.value, "receipt_no": spec.receipt_no},
+                 actor=by)
+    return card
 
 
 # Void ----------------------------------------------------------------------------------------------------

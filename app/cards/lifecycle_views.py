@@ -26,12 +26,16 @@ ACTIONS = {
     "renew": ("card.lifecycle", lambda card, form: lifecycle.renew(card.id, form, by=current_user), N_("The card was renewed.")),
     "terminate": ("card.lifecycle", lambda card, form: lifecycle.terminate_membership(card.id, form, by=current_user),
                   N_("The termination is recorded; the card ends when the notice has run.")),
+    "issuer-terminate": ("refund.approve", lambda card, form: lifecycle.terminate_by_issuer(card.id, form, by=current_user),
+                         N_("The issuer's notice is recorded; when it has run, the full refund waits for a second person's approval.")),
+    "dues": ("card.lifecycle", lambda card, form: lifecycle.pay_dues(card.id, form, by=current_user),
+             N_("The fee is paid; the membership is in force once its agreement is signed.")),
     "void": ("card.void_request", lambda card, form: lifecycle.request_void(card.id, form, by=current_user),
              N_("The void waits for the approval of a manager other than you.")),
 }
 
 
-@bp.post('/cards/<number>/<any("report-loss","cancel-loss",reissue,transfer,refund,renew,terminate,void):action>')
+@bp.post('/cards/<number>/<any("report-loss","cancel-loss",reissue,transfer,refund,renew,terminate,"issuer-terminate",dues,void):action>')
 @require("card.view")
 def card_action(number: str, action: str):
     permission, call, message = ACTIONS[action]

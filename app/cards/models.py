@@ -42,6 +42,13 @@ class LedgerKind(str, Enum):
     REVERSED = "reversed"  # a card voided as issued in error: what was taken is given back
 
 
+class DuesStatus(str, Enum):
+    """A paid membership issued before its fee was paid: the fee is due within the programme's days of signing."""
+
+    UNPAID = "unpaid"
+    PAID = "paid"
+
+
 class ScanAction(str, Enum):
     VERIFY = "verify"
     REDEEM = "redeem"
@@ -76,6 +83,12 @@ class Card(db.Model):
     credit_void: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")  # after a cancelled purchase
     loss_reason: Mapped[str | None] = mapped_column(String(200))  # as told when the loss was reported
     legacy_number: Mapped[str | None] = mapped_column(String(40))  # an imported card's number on paper or in Excel
+    # Dues (app/cards/dues.py): set only on a membership issued before its fee was paid. The due day is known once the
+    # agreement is signed; the late fee is the one charged when the fee was paid.
+    dues_status: Mapped[DuesStatus | None] = mapped_column(enum_column(DuesStatus, "dues_status", 8))
+    dues_due_on: Mapped[dt.date | None] = mapped_column(Date)
+    dues_paid_on: Mapped[dt.date | None] = mapped_column(Date)
+    dues_late_fee_fen: Mapped[int | None] = mapped_column(BigInteger)
     # The ledger's sum, when a query computed it in the card's own SELECT (verification: one round trip).
     held_loaded: Mapped[int | None] = query_expression()
 

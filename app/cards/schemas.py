@@ -16,6 +16,7 @@ from ..rules.units import PriceStep
 from ..rules.windows import Window, refund_window
 from ..validation import REQUIRED, Choice, Day, Flag, Integer, Money, Schema, Text
 from .charges import fees_of
+from .dues import dump_dues
 from .models import CardStatus, PaymentMethod
 
 
@@ -31,14 +32,30 @@ class IssueIn(Schema):
     qualifying_spend_fen: Money = Field(None, alias="qualifying_spend",
                                         description="Required for tiers with a qualifying spend")
     permit_override_reason: Text(200) = Field(None, description="Admin only: issue before the presale permit; logged")
+    pay_later: Flag = Field(None, description=(
+        "Paid memberships with a payment term: issue now, the fee (amount) falls due within the programme's "
+        "payment_due_days of signing and is paid with POST /cards/{number}/dues; leave payment_method and receipt_no out"))
 
     def across(self, context: Mapping[str, Any]) -> dict[str, Decision]:
         problems: dict[str, Decision] = {}
+        if self.pay_later:
+            return {key: refuse("paid_later", N_("The fee is paid later, with its own receipt: leave this out now."))
+                    for key, value in (("payment_method", self.payment_method), ("receipt_no", self.receipt_no))
+                    if value is not None}
         if self.amount_fen and self.payment_method is None:
             problems["payment_method"] = REQUIRED
         if self.amount_fen and self.receipt_no is None:
             problems["receipt_no"] = refuse("receipt_required", N_("Record the receipt number of the payment."))
         return problems
+
+
+class DuesIn(Schema):
+    """Paying a membership's fee after issue: the amount is the fee plus any late fee accrued today (the card's
+    dues.total_due); another amount is refused with the figure expected."""
+
+    amount_fen: Money = Field(alias="amount", description="The fee plus the late fee owed today")
+    payment_method: Choice(PaymentMethod)
+    receipt_no: Text(64)
 
 
 class RedeemIn(Schema):
@@ -133,6 +150,7 @@ def dump_card(card: Any, *, full: bool = True, holder_name: bool = False, verify
         "permit_override": card.permit_override,
         "redeemed_at": card.redeemed_at.isoformat() if card.redeemed_at else None,
         "refund_window": dump_refund_window(card),
+        "dues": dump_dues(card),
     })
     if records:
         subscription = next((a for a in card.agreements if a.kind.value == "subscription"), None)

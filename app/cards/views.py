@@ -14,7 +14,7 @@ from ..queue import services as queue
 from ..units import services as units
 from ..users.roles import can
 from ..web import field_errors, register_labels, require
-from . import history, labels, services
+from . import dues, history, labels, services
 from .charges import fees_of
 from .models import PaymentMethod
 from .scans import ScanFilters, list_scans
@@ -116,7 +116,8 @@ def detail(number: str):
                            data=dump_card(card, holder_name=True, verify_url=services.verify_url(card)),
                            scans=services.scans_of(card, 20), timeline=history.card_timeline(card),
                            pending=approvals.pending_for(card), refund=services.refund_dates(card),
-                           unsigned=services.unsigned_subscription(card), fees=fees_of(card))
+                           unsigned=services.unsigned_subscription(card), fees=fees_of(card),
+                           membership=dues.membership_facts(card))
 
 
 @bp.get("/cards/<number>/card.png")

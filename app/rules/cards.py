@@ -8,6 +8,7 @@ import re
 from stdnum import luhn
 
 from .decision import N_, Decision, allow, refuse
+from .dues import check_dues_paid
 from .terms import CardStatus, ProgramKind
 from .validity import check_validity
 
@@ -63,6 +64,8 @@ def scan_verdict(
     valid_through: dt.date | None,
     card_program: str,
     counter_program: str | None = None,
+    dues_unpaid: bool = False,
+    dues_due_on: dt.date | None = None,
 ) -> Decision:
     """The verdict a counter or a member sees for a card whose token was genuine.
 
@@ -74,6 +77,8 @@ def scan_verdict(
                       program=card_program)
     if status is not CardStatus.ACTIVE:
         return refuse(status.value, _STATUS_VERDICTS[status])
+    if dues_unpaid:  # signed, but a membership is in force only once its fee is paid
+        return check_dues_paid(unpaid=True, due=dues_due_on)
     return check_validity(on, valid_from=valid_from, valid_through=valid_through)
 
 

@@ -18,6 +18,9 @@ _FROM = {
                N_("This card cannot be refunded in its present state.")),
     "terminate": ({CardStatus.ACTIVE}, "card_not_active", N_("Only an active card can be terminated.")),
     "renew": ({CardStatus.ACTIVE, CardStatus.EXPIRED}, "card_not_renewable", N_("Only an active or expired card can be renewed.")),
+    # A membership's fee is paid before or after signing, never on a card that has ended.
+    "pay_dues": ({CardStatus.AWAITING_SIGNATURE, CardStatus.ACTIVE}, "card_not_active",
+                 N_("The fee is paid only on a card still in use.")),
     # A card whose agreement was never signed is not in force: voiding it returns the money in full.
     "void": ({CardStatus.ACTIVE, CardStatus.AWAITING_SIGNATURE}, "card_not_active",
              N_("Only an active card, or one whose agreement is not signed yet, can be voided.")),

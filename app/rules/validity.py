@@ -36,22 +36,35 @@ def check_validity(on: dt.date, *, valid_from: dt.date, valid_through: dt.date |
     return allow("valid", N_("This card is valid."))
 
 
-def check_renewal(terms: ProgramTerms, on: dt.date, *, valid_through: dt.date | None) -> Decision:
-    """Renewal opens for the last ``renewal_window_days`` days of validity and stays open once the card has lapsed.
-
-    With 15 days and a card valid through 19 May, renewal opens on 5 May (5–19 May are the last 15 days).
-    """
+def check_renewal(terms: ProgramTerms, on: dt.date, *, valid_through: dt.date | None,
+                  notice_running: bool = False) -> Decision:
+    """Renewal continues the contract without a new agreement only in its last ``renewal_window_days`` days: with 3
+    days and a card valid through 19 May, on 17, 18 and 19 May. Never once it has lapsed (that needs a new agreement)
+    and never while a termination notice runs."""
     if terms.renewal_window_days is None or valid_through is None:
         return refuse("renewal_not_offered", N_("Cards of this programme are not renewed."))
-    opens = valid_through - dt.timedelta(days=terms.renewal_window_days - 1)
+    if notice_running:
+        return refuse("termination_notice_running", N_(
+            "A termination notice runs: the membership ends on %(valid_through)s and cannot be renewed."),
+            valid_through=valid_through)
+    if on > valid_through:
+        return refuse("renewal_lapsed", N_(
+            "The card lapsed after %(valid_through)s: it could be renewed only in its last %(days)s day(s); a new "
+            "agreement is needed now."), valid_through=valid_through, days=terms.renewal_window_days)
+    opens = renewal_opens(terms.renewal_window_days, valid_through)
     if on < opens:
-        return refuse("renewal_window_not_open", N_("Renewal opens on %(opens)s."), opens=opens)
-    return allow("renewal_allowed", N_("The card may be renewed."))
+        return refuse("renewal_window_not_open", N_("Renewal is possible from %(opens)s to %(valid_through)s."),
+                      opens=opens, valid_through=valid_through)
+    return allow("renewal_allowed", N_("The card may be renewed until %(valid_through)s."), valid_through=valid_through)
 
 
-def renewed_through(terms: ProgramTerms, on: dt.date, *, valid_through: dt.date) -> dt.date | None:
-    """A renewal before expiry continues the old term; after a lapse the new term starts on the renewal day."""
+def renewal_opens(window_days: int, valid_through: dt.date) -> dt.date:
+    """The first day of the last ``window_days`` days of validity."""
+    return valid_through - dt.timedelta(days=window_days - 1)
+
+
+def renewed_through(terms: ProgramTerms, *, valid_through: dt.date) -> dt.date | None:
+    """A renewal continues the old term: the new one starts the day after the old one ends."""
     if terms.validity_months is None:
         return None
-    start = valid_through + dt.timedelta(days=1) if on <= valid_through else on
-    return add_months(start, terms.validity_months) - dt.timedelta(days=1)
+    return add_months(valid_through + dt.timedelta(days=1), terms.validity_months) - dt.timedelta(days=1)

@@ -69,7 +69,7 @@ def test_loss_blocks_at_once_and_cancelling_it_restores(desk):
 
 
 def test_reissue_checks_the_id_and_only_the_newest_qr_is_valid(desk):
-    card = setup_card(desk)
+    card = setup_card(desk, reissue_fee="20.00")  # a fee needs its receipt
     consultant = desk["consultant"]
     early = consultant.post(f"/cards/{card['number']}/reissue", {"id_number": valid_id_number(1), "fee_receipt_no": "F1"})
     assert (early.status_code, early.get_json()["error"]["code"]) == (409, "card_not_lost")
@@ -182,38 +182,61 @@ def test_rejected_or_cancelled_refunds_make_the_card_active_again(desk, clock):
     assert verdict(desk, card) == "valid"
 
 
-def test_membership_refund_window_and_issuer_termination(desk, clock):
+def test_issuer_termination_takes_effect_after_its_notice_and_refunds_in_full_on_a_second_persons_approval(
+        app, desk, clock):
     card = setup_card(desk, preset="online_membership", code="ONLIFE")
     consultant, admin, admin2 = desk["consultant"], desk["admin"], desk["admin2"]
-    clock.at = DEFAULT_NOW + dt.timedelta(days=7)  # the seven cooling-off days (20–26 May) are over
-    late = consultant.post(f"/cards/{card['number']}/refund-requests", {"reason": "不想要了"})
-    assert late.get_json()["error"]["code"] == "refund_window_closed"
-    assert consultant.post(f"/cards/{card['number']}/refund-requests", {"reason": "x", "kind": "issuer_termination"}).status_code == 403
-    ended = admin.post(f"/cards/{card['number']}/refund-requests", {"reason": "停止服务", "kind": "issuer_termination"}).get_json()
-    assert ended["amount"] == "2000.00"
-    assert admin2.post(f"/refund-requests/{ended['id']}/approve", {"payout_method": "alipay", "payout_reference": "A1"}).get_json()["status"] == "paid"
+    # No cooling-off refund: the agreement has none.
+    asked = consultant.post(f"/cards/{card['number']}/refund-requests", {"reason": "不想要了"})
+    assert asked.get_json()["error"]["code"] == "refund_not_offered"
+    # The issuer's termination is a notice (3 days), not an immediate refund.
+    at_once = admin.post(f"/cards/{card['number']}/refund-requests", {"reason": "停止服务", "kind": "issuer_termination"})
+    assert (at_once.status_code, at_once.get_json()["error"]["code"]) == (409, "issuer_termination_by_notice")
+    assert consultant.post(f"/cards/{card['number']}/issuer-termination", {"reason": "x"}).status_code == 403
+    noticed = admin.post(f"/cards/{card['number']}/issuer-termination", {"reason": "停止服务"}).get_json()
+    assert (noticed["status"], noticed["valid_through"], noticed["held_amount"]) == ("active", "2026-05-23", "2000.00")
+    again = admin.post(f"/cards/{card['number']}/issuer-termination", {"reason": "再次"})
+    assert (again.status_code, again.get_json()["error"]["code"]) == (409, "termination_notice_running")
+    clock.at = DEFAULT_NOW + dt.timedelta(days=3)  # the notice's last day: still in force
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["cards", "expire"]).output.startswith("expired 0 card(s)")
+    assert verdict(desk, card) == "valid"
+    clock.at = DEFAULT_NOW + dt.timedelta(days=4)
+    assert runner.invoke(args=["cards", "expire"]).output.startswith("expired 1 card(s)")
+    assert verdict(desk, card) == "refund_pending"
+    [waiting] = admin2.get("/refund-requests").get_json()["refund_requests"]
+    assert (waiting["kind"], waiting["amount"], waiting["reason"]) == ("issuer_termination", "2000.00", "停止服务")
+    alone = admin.post(f"/refund-requests/{waiting['id']}/approve", {"payout_method": "alipay", "payout_reference": "A1"})
+    assert (alone.status_code, alone.get_json()["error"]["code"]) == (409, "approver_is_requester")
+    paid = admin2.post(f"/refund-requests/{waiting['id']}/approve", {"payout_method": "alipay", "payout_reference": "A1"})
+    assert paid.get_json()["status"] == "paid"
+    assert admin2.get(f"/cards/{card['number']}").get_json()["held_amount"] == "0.00"
+    assert ledger_sums(card["number"])
 
 
-def test_renewal_inside_the_window_and_expiry_run_twice(app, desk, clock):
+def test_renewal_only_in_the_last_three_days_and_never_after_a_lapse(app, desk, clock):
     card = setup_card(desk, preset="online_membership", code="RENEW")
     consultant = desk["consultant"]
     early = consultant.post(f"/cards/{card['number']}/renew", {"payment_method": "alipay", "receipt_no": "A2"})
     assert early.get_json()["error"]["code"] == "renewal_window_not_open"
-    clock.at = DEFAULT_NOW + dt.timedelta(days=365)  # 2027-05-20, the day after the last valid day
+    clock.at = DEFAULT_NOW + dt.timedelta(days=362)  # 2027-05-17: the first of the last three days
+    consultant, _ = consultant.renew(app), desk["counter"].renew(app)  # a year on, API tokens (90 days) were renewed
+    missing = consultant.post(f"/cards/{card['number']}/renew", {"payment_method": "alipay"})
+    assert missing.get_json()["error"]["reasons"] == {"receipt_no": "required"}
+    renewed = consultant.post(f"/cards/{card['number']}/renew", {"payment_method": "alipay", "receipt_no": "A2"}).get_json()
+    # The new term continues the old; its fee is income (a charge); the money held stays the one refundable fee.
+    assert (renewed["status"], renewed["valid_through"], renewed["held_amount"]) == ("active", "2028-05-19", "2000.00")
+    assert [a["kind"] for a in renewed["agreements"]] == ["subscription", "renewal"]
+    clock.at = DEFAULT_NOW + dt.timedelta(days=731)  # 2028-05-20: lapsed
+    consultant = consultant.renew(app)
     runner = app.test_cli_runner()
     first = runner.invoke(args=["cards", "expire"])
     assert "expired 1 card(s)" in first.output and card["number"] in first.output
     assert runner.invoke(args=["cards", "expire"]).output.startswith("expired 0 card(s)")
-    consultant, _ = consultant.renew(app), desk["counter"].renew(app)  # a year on, API tokens (90 days) were renewed
-    assert verdict(desk, card) == "expired"
-    missing = consultant.post(f"/cards/{card['number']}/renew", {"payment_method": "alipay"})
-    assert missing.get_json()["error"]["reasons"] == {"receipt_no": "required"}
-    renewed = consultant.post(f"/cards/{card['number']}/renew", {"payment_method": "alipay", "receipt_no": "A2"}).get_json()
-    # The new term's fee is income (a charge); the money held stays the one refundable fee.
-    assert (renewed["status"], renewed["valid_through"], renewed["held_amount"]) == ("active", "2028-05-19", "2000.00")
+    lapsed = consultant.post(f"/cards/{card['number']}/renew", {"payment_method": "alipay", "receipt_no": "A3"})
+    assert (lapsed.status_code, lapsed.get_json()["error"]["code"]) == (409, "renewal_lapsed")
     events = [e["what"] for e in consultant.get(f"/cards/{card['number']}/history").get_json()["events"]]
-    assert events.count("card.expired") == 1 and "charge.renewal_fee" in events
-    assert [a["kind"] for a in renewed["agreements"]] == ["subscription", "renewal"]
+    assert events.count("card.expired") == 1 and events.count("charge.renewal_fee") == 1
     assert ledger_sums(card["number"])
 
 
@@ -287,16 +310,23 @@ def test_moving_the_opening_day_lists_the_cards_whose_window_moves(desk):
     assert "affected_cards" not in desk["admin"].patch("/programs/MOVE", {"name": "改名"}).get_json()
 
 
-def test_member_termination_after_cooling_off_refunds_nothing_and_runs_out_the_notice(app, desk, clock):
+def test_member_termination_is_notice_that_refunds_nothing_and_blocks_renewal(app, desk, clock):
     card = setup_card(desk, preset="online_membership", code="TERM")
     consultant = desk["consultant"]
-    inside = consultant.post(f"/cards/{card['number']}/terminate", {"reason": "不需要了"})
-    assert (inside.status_code, inside.get_json()["error"]["code"]) == (409, "terminate_by_refund")
-    clock.at = DEFAULT_NOW + dt.timedelta(days=30)  # 2026-06-19, cooling-off long over; 7 days' notice
+    # From the first day: the 7 days are notice, not a cooling-off refund.
     ended = consultant.post(f"/cards/{card['number']}/terminate", {"reason": "不需要了"}).get_json()
-    assert (ended["status"], ended["valid_through"], ended["held_amount"]) == ("active", "2026-06-26", "2000.00")
-    clock.at = DEFAULT_NOW + dt.timedelta(days=38)
+    assert (ended["status"], ended["valid_through"], ended["held_amount"]) == ("active", "2026-05-27", "2000.00")
+    again = consultant.post(f"/cards/{card['number']}/terminate", {"reason": "再说一次"})
+    assert (again.status_code, again.get_json()["error"]["code"]) == (409, "termination_notice_running")
+    clock.at = DEFAULT_NOW + dt.timedelta(days=5)  # inside the last three days of the shortened term, but under notice
+    renew = consultant.post(f"/cards/{card['number']}/renew", {"payment_method": "alipay", "receipt_no": "A9"})
+    assert (renew.status_code, renew.get_json()["error"]["code"]) == (409, "termination_notice_running")
+    clock.at = DEFAULT_NOW + dt.timedelta(days=8)
     assert "expired 1 card(s)" in app.test_cli_runner().invoke(args=["cards", "expire"]).output
+    after = consultant.get(f"/cards/{card['number']}").get_json()
+    assert (after["status"], after["held_amount"]) == ("expired", "2000.00")  # nothing refunded
+    events = [e["what"] for e in consultant.get(f"/cards/{card['number']}/history").get_json()["events"]]
+    assert "card.terminated" in events and "refund.requested" not in events
     presale = setup_card(desk, code="TERMPRE")
     assert consultant.post(f"/cards/{presale['number']}/terminate", {"reason": "x"}).get_json()["error"]["code"] == "termination_not_applicable"
 
@@ -311,7 +341,7 @@ def _docx_text(content: bytes) -> str:
 
 def test_each_transition_writes_its_document(desk, clock):
     consultant, admin, admin2 = desk["consultant"], desk["admin"], desk["admin2"]
-    card = setup_card(desk, code="DOCS", transfer_policy="with_approval", transfer_fee="300.00")
+    card = setup_card(desk, code="DOCS", transfer_policy="with_approval", transfer_fee="300.00", reissue_fee="20.00")
     consultant.post(f"/cards/{card['number']}/report-loss", {"reason": "钱包被偷"})
     id_number = consultant.post(f"/members/{card['member']['id']}/reveal", {"reason": "补办核对"}).get_json()["id_number"]
     reissued = consultant.post(f"/cards/{card['number']}/reissue", {"id_number": id_number, "fee_receipt_no": "F7"}).get_json()

@@ -1,7 +1,7 @@
 import datetime as dt
 
 from app.rules import policies
-from app.rules.terms import TransferPolicy
+from app.rules.terms import RefundAnchor, RefundWindowTerms, TransferPolicy
 
 from .helpers import preset_terms
 
@@ -55,10 +55,43 @@ def test_reissue_needs_the_holders_id_number():
     assert policies.check_reissue_identity(holder_id_index="abc", presented_id_indexes=["abd"]).code == "id_number_mismatch"
 
 
-def test_member_termination_after_the_window_runs_out_the_notice_within_the_term():
+def test_member_termination_is_notice_not_a_cooling_off_refund():
+    """The online membership's agreement: 7 days' notice, nothing refunded, from the first day on."""
     terms, _ = preset_terms("online_membership")
     issued, through = D(2026, 5, 20), D(2027, 5, 19)
-    assert policies.member_termination(terms, D(2026, 5, 22), issue_date=issued, valid_through=through)[0].code == "terminate_by_refund"
-    decision, last_day = policies.member_termination(terms, D(2026, 7, 1), issue_date=issued, valid_through=through)
-    assert (decision.code, last_day) == ("member_termination", D(2026, 7, 8))
+    decision, last_day = policies.member_termination(terms, D(2026, 5, 22), issue_date=issued, valid_through=through)
+    assert (decision.code, last_day) == ("member_termination", D(2026, 5, 29))
+    assert decision.sentence() == "Notice given today: the membership ends on 2026-05-29; the fee is not refunded."
     assert policies.member_termination(terms, D(2027, 5, 15), issue_date=issued, valid_through=through)[1] == through
+    running = policies.member_termination(terms, D(2026, 5, 23), issue_date=issued, valid_through=D(2026, 5, 29),
+                                          notice_running=True)
+    assert (running[0].code, running[1]) == ("termination_notice_running", None)
+
+
+def test_member_termination_inside_a_programmes_refund_window_is_a_refund():
+    terms, _ = preset_terms("online_membership", refund_window=RefundWindowTerms(RefundAnchor.ISSUE_DATE, 0, 6))
+    issued, through = D(2026, 5, 20), D(2027, 5, 19)
+    assert policies.member_termination(terms, D(2026, 5, 22), issue_date=issued, valid_through=through)[0].code == "terminate_by_refund"
+    assert policies.member_termination(terms, D(2026, 5, 27), issue_date=issued, valid_through=through)[0].ok
+
+
+def test_issuer_termination_runs_its_own_notice_then_refunds_in_full():
+    terms, _ = preset_terms("online_membership")
+    decision, last_day = policies.issuer_termination(terms, D(2026, 7, 1), valid_through=D(2027, 5, 19))
+    assert (decision.code, last_day) == ("issuer_termination_notice", D(2026, 7, 4))
+    assert "refunded in full" in decision.sentence()
+    assert policies.issuer_termination(terms, D(2027, 5, 18), valid_through=D(2027, 5, 19))[1] == D(2027, 5, 19)
+    assert policies.issuer_termination(terms, D(2026, 7, 2), valid_through=D(2026, 7, 4),
+                                       notice_running=True)[0].code == "termination_notice_running"
+    presale, _ = preset_terms("presale_95")
+    assert policies.issuer_termination(presale, D(2026, 7, 1), valid_through=None)[0].code == "termination_not_applicable"
+
+
+def test_dues_terms_belong_to_memberships():
+    terms, tier = preset_terms("presale_95", payment_due_days=2, late_fee_per_day_bp=50)
+    problems = dict(policies.check_program_terms(terms, [tier]))
+    assert problems["payment_due_days"].code == problems["late_fee_per_day_bp"].code == "membership_terms_only"
+    terms, tier = preset_terms("online_membership", payment_due_days=None)
+    assert dict(policies.check_program_terms(terms, [tier]))["late_fee_per_day_bp"].code == "late_fee_needs_due_days"
+    terms, tier = preset_terms("online_membership")
+    assert policies.check_program_terms(terms, [tier]) == []

@@ -35,14 +35,11 @@ def test_value_add_card_refund_window_opens_on_the_fifteenth_day():
     assert windows.check_refund_date(terms, D(2026, 6, 16), issue_date=D(2026, 5, 1), expiry_date=None).ok
 
 
-def test_online_membership_cooling_off_is_seven_days_from_issue():
+def test_online_membership_has_no_cooling_off_refund():
+    """Its agreement's 7 days are the member's notice, not a refund window (DESIGN §3)."""
     terms, _ = preset_terms("online_membership")
-    issued = D(2026, 5, 20)
-    _, window = windows.refund_window(terms, issue_date=issued, expiry_date=None)
-    assert window == windows.Window(D(2026, 5, 20), D(2026, 5, 26))
-    assert windows.check_refund_date(terms, D(2026, 5, 26), issue_date=issued, expiry_date=None).ok
-    closed = windows.check_refund_date(terms, D(2026, 5, 27), issue_date=issued, expiry_date=None)
-    assert (closed.code, closed.sentence()) == ("refund_window_closed", "The refund window closed on 2026-05-26.")
+    decision = windows.check_refund_date(terms, D(2026, 5, 21), issue_date=D(2026, 5, 20), expiry_date=None)
+    assert decision.code == "refund_not_offered"
 
 
 def test_retail_card_offers_no_refund():
@@ -82,16 +79,21 @@ def test_validity_verdicts():
     assert (expired.ok, expired.code) == (False, "expired")
 
 
-def test_online_membership_renewal_opens_for_the_last_fifteen_days_and_continues_the_term():
+def test_online_membership_renews_in_its_last_three_days_only_and_continues_the_term():
     terms, _ = preset_terms("online_membership")
-    through = D(2027, 5, 19)  # the last fifteen days are 5–19 May
-    refused = validity.check_renewal(terms, D(2027, 5, 4), valid_through=through)
-    assert (refused.code, refused.sentence()) == ("renewal_window_not_open", "Renewal opens on 2027-05-05.")
-    assert validity.check_renewal(terms, D(2027, 5, 5), valid_through=through).ok
-    assert validity.renewed_through(terms, D(2027, 5, 10), valid_through=through) == D(2028, 5, 19)
-    # After a lapse the new year starts on the renewal day.
-    assert validity.check_renewal(terms, D(2027, 8, 1), valid_through=through).ok
-    assert validity.renewed_through(terms, D(2027, 8, 1), valid_through=through) == D(2028, 7, 31)
+    through = D(2027, 5, 19)  # the last three days are 17–19 May
+    refused = validity.check_renewal(terms, D(2027, 5, 16), valid_through=through)
+    assert (refused.code, refused.sentence()) == ("renewal_window_not_open",
+                                                  "Renewal is possible from 2027-05-17 to 2027-05-19.")
+    assert validity.check_renewal(terms, D(2027, 5, 17), valid_through=through).ok
+    assert validity.check_renewal(terms, D(2027, 5, 19), valid_through=through).ok
+    assert validity.renewed_through(terms, valid_through=through) == D(2028, 5, 19)
+    # Lapsed: the agreement renews only before expiry; a new contract is needed.
+    lapsed = validity.check_renewal(terms, D(2027, 5, 20), valid_through=through)
+    assert lapsed.code == "renewal_lapsed" and "new agreement" in lapsed.sentence()
+    # Never while a termination notice runs.
+    assert validity.check_renewal(terms, D(2027, 5, 18), valid_through=through,
+                                  notice_running=True).code == "termination_notice_running"
 
 
 def test_presale_cards_are_not_renewed():
