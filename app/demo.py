@@ -16,6 +16,7 @@ from .cards.services import issue_card
 from .clock import today
 from .documents.pdf import converter_available
 from .extensions import db
+from .loyalty.services import checkout
 from .members.services import register_member
 from .programs import presets
 from .programs.services import create_program, get_program, set_seal, update_program
@@ -74,8 +75,9 @@ def load_demo() -> None:
                        "opening_date": day.isoformat(), **issuer},  # opening day is today, so the counter can be tried
         "presale_value_add": {"code": "DEMO-ZZ", "project_name": "示例雅苑", "presale_permit_no": "示预售字(2026)第002号",
                               "presale_permit_date": (day - dt.timedelta(days=10)).isoformat(), **issuer,
-                              "opening_date": day.isoformat(),  # opening day today: its units can be sold
-                              "copies": 3, "copies_held_by": "认筹方执一份，开发商执两份"},
+                              # opening day today: its units can be sold. Its agreement's words (认筹协议书,
+                              # 一式三份, refund by phone, card and agreement together) come with the preset.
+                              "opening_date": day.isoformat()},
         "retail_vip": {"code": "DEMO-RETAIL", "project_name": "示例生活馆", **shop},
         "online_membership": {"code": "DEMO-ONLINE", "project_name": "示例在线会员", **online},
     }
@@ -96,6 +98,14 @@ def load_demo() -> None:
         if converter_available():
             sign_drawn(signed.agreements[0].id, {"member_signature": _demo_signature("李四"), "consent": True,
                                                  "consultant_signature": _demo_signature("李顾问")}, consultant=consultant)
+            # 李四 also holds the shop's VIP card, with two purchases and a points spend to look at.
+            shop_card = issue_card({"program": "DEMO-RETAIL", "tier": "VIP", "member_id": members[1].id, "amount": "0",
+                                    "qualifying_spend": "5000"}, by=consultant)
+            sign_drawn(shop_card.agreements[0].id, {"member_signature": _demo_signature("李四"), "consent": True,
+                                                    "consultant_signature": _demo_signature("李顾问")}, consultant=consultant)
+            checkout(shop_card.id, {"amount": "5800.00", "receipt_no": "DEMO-S-0001"}, by=consultant)
+            checkout(shop_card.id, {"amount": "399.00", "special_price": True, "receipt_no": "DEMO-S-0002"}, by=consultant)
+            checkout(shop_card.id, {"amount": "1200.00", "points": "200", "receipt_no": "DEMO-S-0003"}, by=consultant)
 
 
 def _demo_inventory(program) -> None:

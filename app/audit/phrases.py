@@ -21,11 +21,13 @@ from .labels import ACTION_LABELS, DETAIL_LABELS, EXPORT_LABELS, OBJECT_LABELS, 
 VALUE_LABELS = {getattr(key, "value", key): text for table in (
     card_labels.STATUS_LABELS, card_labels.AGREEMENT_LABELS, card_labels.AGREEMENT_STATUS_LABELS,
     card_labels.QUEUE_LABELS, card_labels.UNIT_STATUS_LABELS, card_labels.UNIT_USE_LABELS, program_labels.KIND_LABELS,
-    program_labels.ANCHOR_LABELS, program_labels.DISPUTE_LABELS, program_labels.POLICY_LABELS, ROLE_LABELS,
+    program_labels.ANCHOR_LABELS, program_labels.DISPUTE_LABELS, program_labels.POLICY_LABELS,
+    program_labels.REFUND_REQUEST_LABELS, ROLE_LABELS,
     SIGNING_LABELS, LEDGER_LABELS) for key, text in table.items()}
 # Details people typed: shown as typed, even if one happens to spell a code.
 FREE_TEXT = {"name", "note", "reason", "item", "file", "username", "receipt_no", "reference", "fee_receipt_no", "code",
-             "issuer_name", "project_name", "dispute_body", "copies_held_by", "station", "why"}
+             "issuer_name", "project_name", "dispute_body", "copies_held_by", "station", "why", "agreement_title",
+             "deposit_term"}
 
 
 def event_label(what: str, say: Callable[[str], str] = gettext) -> str:

@@ -13,6 +13,8 @@ from PIL import Image, ImageDraw, ImageFont
 from ..rules.cards import format_card_number
 from ..rules.money import discount_in_words
 from ..rules.terms import ProgramKind
+from ..training import mark_image
+from .docx import chinese_date
 from .fonts import font_for
 from .qr import qr_image
 
@@ -95,15 +97,17 @@ def render_card(face: CardFace, design: str, font_paths: list[str]) -> Image.Ima
 
 def card_png(face: CardFace, design: str, font_paths: list[str]) -> bytes:
     out = io.BytesIO()
-    render_card(face, design, font_paths).save(out, format="PNG", dpi=(DPI, DPI))
+    image = render_card(face, design, font_paths)
+    mark_image(image)  # a training copy's cards say so across their face
+    image.save(out, format="PNG", dpi=(DPI, DPI))
     return out.getvalue()
 
 
 def face_of(card, verify_url: str) -> CardFace:
     """What a card shows, in the words printed on it (cards are printed in Chinese)."""
-    validity = f"有效期至 {card.valid_through.isoformat()}" if card.valid_through else "长期有效"
+    validity = f"有效期至{chinese_date(card.valid_through)}" if card.valid_through else "长期有效"
     if card.program.opening_date and card.program.kind is ProgramKind.PRESALE_DEPOSIT:
-        validity += f" · 开盘日 {card.program.opening_date.isoformat()}"
+        validity += f" · 开盘日{chinese_date(card.program.opening_date)}"
     return CardFace(project_name=card.program.project_name, program_name=card.program.name,
                     tier_name=(f"{card.tier.name} · {discount_in_words(card.tier.discount_rate_bp)}"
                                if card.tier.discount_rate_bp < 10_000 else card.tier.name),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import io
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,7 @@ from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import Environment, Template
 
+from ..training import mark_document
 from .package import split
 
 CONTRACTS = Path(__file__).resolve().parents[2] / "contracts"
@@ -24,6 +27,16 @@ def template_version(name: str) -> str:
     """The first 12 hex digits of the template's SHA-256: which exact template made a document.
     Read each time, not cached, so a template edited while the service runs is noticed."""
     return hashlib.sha256((CONTRACTS / name).read_bytes()).hexdigest()[:12]
+
+
+def chinese_date(day: dt.date | str | None) -> str:
+    """2026年3月1日, as contracts write a day: from a date, or from an ISO day (2026-03-01) wherever it appears in
+    the text; other text as it is."""
+    if day is None:
+        return ""
+    if isinstance(day, dt.date):
+        return f"{day.year}年{day.month}月{day.day}日"
+    return re.sub(r"\b(\d{4})-(\d{2})-(\d{2})\b", lambda m: f"{int(m[1])}年{int(m[2])}月{int(m[3])}日", str(day))
 
 
 class _CompiledOnce(Environment):
@@ -47,8 +60,10 @@ class _CompiledOnce(Environment):
 
 @functools.cache
 def _environment() -> Environment:
-    """Autoescaped Jinja, compiling each template part once."""
-    return _CompiledOnce()
+    """Autoescaped Jinja with the documents' filters: ``cn_date`` writes a day in Chinese."""
+    env = _CompiledOnce()
+    env.filters["cn_date"] = chinese_date
+    return env
 
 
 class _Template(DocxTemplate):
@@ -75,6 +90,7 @@ def render_docx(name: str, context: Mapping[str, Any], images: Mapping[str, tupl
     template.render(values, _environment(), autoescape=True)
     # The document names what made it, in File > Properties, wherever it travels.
     template.docx.core_properties.keywords = f"{name}@{template_version(name)}"
+    mark_document(template.docx)  # a training copy's documents say so at the top, and in their PDFs
     out = io.BytesIO()
     template.save(out)
     return parts.whole(out.getvalue())

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext
 from flask_login import current_user
 
+from ..agreements import contexts
 from ..cards.services import cards_affected_by_opening_day
 from ..errors import ValidationFailed
 from ..i18n import options
@@ -12,13 +13,22 @@ from ..signing import services as signing
 from ..validation import unflatten_form
 from ..web import field_errors, register_labels, require
 from . import presets, services
-from .labels import ANCHOR_LABELS, DISPUTE_LABELS, KIND_LABELS, POLICY_LABELS, describe_refund_window
+from .labels import (
+    ANCHOR_LABELS,
+    DISPUTE_LABELS,
+    KIND_LABELS,
+    POLICY_LABELS,
+    REFUND_REQUEST_LABELS,
+    describe_refund_window,
+)
 from .schemas import dump_program
 
 bp = Blueprint("programs", __name__, url_prefix="/programs")
 register_labels(bp, kind_labels=KIND_LABELS, policy_labels=POLICY_LABELS, dispute_labels=DISPUTE_LABELS,
                 kind_options=lambda: options(KIND_LABELS), anchor_options=lambda: options(ANCHOR_LABELS),
                 policy_options=lambda: options(POLICY_LABELS), dispute_options=lambda: options(DISPUTE_LABELS),
+                refund_request_labels=REFUND_REQUEST_LABELS, refund_request_options=lambda: options(REFUND_REQUEST_LABELS),
+                agreement_words=lambda p: f"《{contexts.agreement_title(p)}》 · {contexts.deposit_term(p)}",
                 describe_refund_window=describe_refund_window)
 
 BLANK_TIER_ROWS = 2
@@ -27,6 +37,7 @@ BLANK_TIER_ROWS = 2
 def _form_data() -> dict:
     data = unflatten_form(request.form.to_dict(), "tiers")
     data["multiple_redemptions"] = "multiple_redemptions" in request.form  # unchecked boxes send nothing
+    data["card_with_agreement"] = "card_with_agreement" in request.form
     data["redeemable_uses"] = [u for u in request.form.getlist("redeemable_uses") if u] or None
     return data
 

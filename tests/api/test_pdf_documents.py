@@ -33,7 +33,7 @@ def test_the_draft_pdf_is_made_once_with_its_chinese_and_fonts_embedded(api_as, 
     assert first.status_code == 200 and first.mimetype == "application/pdf"
     assert "attachment" in first.headers["Content-Disposition"] and first.headers["Content-Disposition"].endswith('.pdf"')
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(first.data)).pages).replace(" ", "")
-    assert card.member.name in text and card.agreements[0].number in text and "VIP认筹协议书" in text
+    assert card.member.name in text and card.agreements[0].number in text and "内部认购协议书" in text
     fonts = _fonts(first.data)
     assert fonts and all(embedded for _, embedded in fonts), fonts
     assert any("CJK" in name for name, _ in fonts)  # Chinese set in a CJK face, not boxes

@@ -43,7 +43,7 @@ def test_subscription_loss_reissue_transfer_and_refund_as_pdfs(desk, clock):  # 
     request = consultant.post(f"/cards/{reissued['number']}/transfer", {"to_member_id": other["id"], "fee_receipt_no": "T8"}).get_json()
     moved = admin.post(f"/transfer-requests/{request['id']}/approve").get_json()
     subscription = next(a["id"] for a in moved["agreements"] if a["kind"] == "subscription")
-    assert "VIP认筹协议书" in _check(consultant, subscription, "李四")  # the draft, before anyone signs it
+    assert "内部认购协议书" in _check(consultant, subscription, "李四")  # the draft, before anyone signs it
     transfer = next(a["id"] for a in moved["agreements"] if a["kind"] == "transfer")
     assert "VIP卡转让协议" in _check(consultant, transfer, "张三", "李四")
     consultant.sign_by_scan(subscription)

@@ -185,7 +185,7 @@ def test_a_cancelled_purchase_needs_two_people_frees_the_unit_and_the_next_card_
     kinds = {a["kind"]: a["status"] for a in card["agreements"]}
     assert (kinds["purchase_subscription"], kinds["cancellation"]) == ("void", "unsigned")
     text = docx_text(consultant.get(f"/agreements/{approved.get_json()['agreement_id']}/document.docx").data)
-    for words in ("退房确认书", "3-1-1201", "客户放弃购买", "¥20,000.00", "增值权益", "乙方（持卡人）"):
+    for words in ("退房确认书", "3-1-1201", "客户放弃购买", "¥20,000.00", "增值权益", "乙方（认筹方）"):
         assert words in text, words
     assert admin2.post(f"/annul-requests/{asked.get_json()['id']}/approve", {}).get_json()["error"]["code"] == \
         "request_decided"

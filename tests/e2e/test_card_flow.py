@@ -49,7 +49,7 @@ def test_issue_sign_scan_and_redeem_in_the_browser(live_server, page, tmp_path):
     content = download_info.value.path().read_bytes()
     text = "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
     tables = "\n".join(c.text for t in Document(io.BytesIO(content)).tables for r in t.rows for c in r.cells)
-    assert "VIP认筹协议书" in text and "伍万元整" in text + tables and "张三" in tables
+    assert "内部认购协议书" in text and "伍万元整" in text + tables and "张三" in tables
 
     # Not in force until signed: the public verify page says so.
     assert "尚未生效" in page.inner_text("main")

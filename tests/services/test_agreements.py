@@ -45,7 +45,7 @@ def test_the_presale_agreement_says_what_the_card_is(app, make_card, make_progra
     content = in_app(app, services.document_bytes, agreement.document(services.DocumentRole.DRAFT))
     text = docx_text(content)
     for expected in (agreement.number, "测试置业有限责任公司", "测试花园", "欧阳明月", "11010519491231002X",
-                     "伍万元整", "¥50,000.00", "9.5折", "自开盘日后第10日起申请退卡", "不得转让", "¥20.00",
+                     "伍万元整", "¥50,000.00", "9.5折", "自开盘日后第10日起申请退卡", "不得转让", "内部认购协议书", "诚意金",
                      "测预售字(2026)第9号", "2026年6月1日", "微信支付", card.receipt_no,
                      " ".join(card.number[i:i + 4] for i in (0, 4, 8))):
         assert expected in text, expected
@@ -73,7 +73,7 @@ def test_value_add_and_membership_agreements_use_their_own_words(app, make_card,
     agreement = membership.agreements[0]
     assert agreement.template_name == "subscription_paid_membership.docx"
     text = docx_text(in_app(app, services.document_bytes, agreement.documents[0]))
-    for expected in ("会员服务协议", "贰仟元整", "2026年5月20日至2027年5月19日", "届满前15日内", "提前7日书面通知", "签约后2日内付清",
+    for expected in ("会员协议", "贰仟元整", "2026年5月20日至2027年5月19日", "届满前15日内", "提前7日书面通知", "签约后2日内付清",
                      "享受甲方公布的会员权益"):
         assert expected in text, expected
 

@@ -61,7 +61,7 @@ def test_bad_issue_input_leaves_nothing_behind(app, make_card, make_program, mak
 
 
 def test_one_card_per_member_then_a_clear_refusal(app, make_card, make_program, make_member):
-    program, member = make_program(), make_member()
+    program, member = make_program(max_active_cards_per_member=1), make_member()
     make_card(program=program, member=member)
     before = counts()
     with pytest.raises(Conflict) as caught:

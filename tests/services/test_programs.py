@@ -11,9 +11,9 @@ from tests.conftest import program_payload
 
 
 def test_create_stores_money_in_fen_and_rates_in_basis_points(app, ctx):
-    program = services.create_program(program_payload("presale_value_add", code="ZZ-1"), by=None)
+    program = services.create_program(program_payload("presale_value_add", code="ZZ-1", reissue_fee="20.00"), by=None)
     tier = program.tiers[0]
-    assert (tier.amount_fen, tier.credit_fen, tier.discount_rate_bp) == (2_000_000, 5_000_000, 10_000)
+    assert (tier.amount_fen, tier.credit_fen, tier.increment_fen, tier.discount_rate_bp) == (2_000_000, 5_000_000, 3_000_000, 10_000)
     assert program.reissue_fee_fen == 2000
 
 
