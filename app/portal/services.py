@@ -25,18 +25,22 @@ from ..agreements.services import pdf_of
 from ..approvals.models import RefundRequest
 from ..approvals.services import open_request
 from ..cards import lifecycle
+from ..cards.dues import Membership, membership_facts
 from ..cards.models import Card
 from ..cards.services import refund_dates, verdict_for
 from ..clock import today, utcnow
 from ..crypto import cipher
 from ..errors import Forbidden, NotFound, ServiceError, ValidationFailed
 from ..extensions import db, transition
+from ..loyalty.models import PointLot
+from ..loyalty.services import balance_of, lots_of
 from ..members.models import Member
 from ..members.services import decrypt_id_number
 from ..rules import N_, Decision, refuse
 from ..rules.cards import check_card_number
 from ..rules.identity import last_six_match, mask_number
 from ..rules.lifecycle import check_transition, refund_amount
+from ..rules.terms import ProgramKind
 from ..rules.windows import check_refund_date
 from . import sms
 from .models import PortalCode, PortalSession
@@ -204,6 +208,9 @@ class MemberCard:
     refund: Decision  # may the member ask for a refund today, and if not why
     pending_refund: RefundRequest | None
     agreements: list[Agreement]  # sealed, downloadable
+    points: int | None  # retail cards: the balance today
+    lots: list[PointLot]  # retail cards: the lots with points left to spend
+    membership: Membership | None  # paid memberships: the fee, its due day and late fee, a running notice
 
 
 def _refund_today(card: Card) -> Decision:
@@ -220,10 +227,14 @@ def cards_of(member: Member) -> list[MemberCard]:
     found = []
     for card in db.session.scalars(select(Card).where(Card.member_id == member.id).order_by(Card.id.desc())):
         note, window = refund_dates(card)
+        retail = card.program.kind is ProgramKind.RETAIL
         found.append(MemberCard(
             card=card, verdict=verdict_for(card), window=window, window_note=note, refund=_refund_today(card),
             pending_refund=open_request(RefundRequest, card),
-            agreements=[a for a in card.agreements if a.status is AgreementStatus.SEALED]))
+            agreements=[a for a in card.agreements if a.status is AgreementStatus.SEALED],
+            points=balance_of(card) if retail else None,
+            lots=[lot for lot in lots_of(card) if lot.remaining and lot.expires_on >= today()] if retail else [],
+            membership=membership_facts(card)))
     return found
 
 

@@ -145,3 +145,25 @@ def test_admins_read_the_outbox_masked(app, holder, login, lang):
     assert card.member.phone not in html and card.member.phone[-4:] in html and not readable(html, lang)
     assert login("consultant").get("/admin/sms-outbox/").status_code == 403
     assert app.test_client().get("/admin/sms-outbox/").status_code == 302
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_retail_points_and_membership_dues_on_the_members_page(app, make_card, make_program, make_member, clock, lang):
+    from app.loyalty.services import record_purchase
+
+    member = make_member()
+    retail = make_card(program=make_program("retail_vip"), member=member)
+    in_request(app, record_purchase, retail.id, {"amount": "1000.00", "receipt_no": "R-PORTAL-1"},
+               by=make_card.consultant)
+    membership = make_card(program=make_program("online_membership"), member=member, pay_later=True,
+                           payment_method=None, receipt_no=None)
+    tail = in_request(app, decrypt_id_number, member)[-6:]
+    client = sign_in(app.test_client(), retail, tail, lang)
+    home = client.get("/my/", headers={"Accept-Language": lang}).get_data(as_text=True)
+    assert not readable(home, lang), readable(home, lang)
+    text = visible(home)
+    points = 86  # ¥1,000 at 8.6折 paid ¥860: a point per ¥10
+    assert f"{points}" in text and ("积分" if lang == "zh-CN" else "points, to use by") in text
+    assert membership.number[-4:] in text.replace(" ", "")
+    assert ("会费" if lang == "zh-CN" else "Fee") in text and ("¥2,000.00" in text)
+    assert ("申请退卡" if lang == "zh-CN" else "Ask for a refund") not in text  # nothing to refund on either card
