@@ -58,11 +58,14 @@ class SmsUnavailable(ServiceError):
 @dataclass(frozen=True)
 class Holder:
     """The member acting on their own page, as services and the audit log see an actor: no staff user (``id`` None),
-    named ``portal`` in the log, with the member in the entry's details."""
+    named ``member#<id>`` in the log (a name no staff account can have: '#' is not allowed in usernames)."""
 
     member_id: int
     id = None
-    username = "portal"
+
+    @property
+    def username(self) -> str:
+        return f"member#{self.member_id}"
 
 
 class _SignIn:

@@ -183,7 +183,7 @@ def test_a_refund_asked_by_the_member_waits_for_a_manager(app, holder, make_user
     assert request.status is RequestStatus.PENDING and request.requested_by_id is None and request.amount_fen == card.held_fen
     assert card.status is CardStatus.REFUND_PENDING
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "refund.requested").order_by(AuditEntry.id.desc()))
-    assert entry.actor_id is None and entry.actor_name == "portal"
+    assert entry.actor_id is None and entry.actor_name == f"member#{card.member_id}"
     with pytest.raises(Conflict):  # asked once is enough
         in_request(app, services.ask_refund, card.member, card.number, {"reason": "again"})
     admin = make_user("admin")
