@@ -131,7 +131,7 @@ def test_points_expire_a_year_after_the_issue_by_the_daily_job(retail, clock, ap
         JOBS["cards.expire"]()  # idempotent
     points = manager.get(f"/cards/{number}/points").get_json()
     assert (points["balance"], points["expired"], points["lots"][0]["expired"]) == (0, 86, 86)
-    second_year = consultant.post(f"/cards/{number}/purchases", json={"amount": "100.00", "receipt_no": "E-2"}).get_json()
+    second_year = consultant.renew(app).post(f"/cards/{number}/purchases", json={"amount": "100.00", "receipt_no": "E-2"}).get_json()
     assert second_year["points_earned"] == 8
     assert manager.get(f"/cards/{number}/points").get_json()["lots"][-1]["expires_on"] == "2028-05-19"
 
@@ -162,3 +162,18 @@ def test_programme_loyalty_fields_round_trip(api_as):
     assert bad.status_code == 422 and "points_per_yuan" in bad.get_json()["error"]["fields"]
     refund = admin.patch("/programs/SHOP2", json={"refund_window": {"anchor": "issue_date", "opens_after_days": 0}})
     assert refund.status_code == 422 and "refund_window" in refund.get_json()["error"]["fields"]
+
+
+def test_a_reissued_card_keeps_its_points_and_its_reissue_costs_nothing(retail):
+    _, consultant, issue = retail
+    number, member = issue(seed=9)
+    consultant.post(f"/cards/{number}/purchases", json={"amount": "1000.00", "receipt_no": "R-1"})
+    consultant.post(f"/cards/{number}/report-loss", json={"reason": "丢失"})
+    id_number = valid_id_number(9)
+    id_number = id_number[:10] + "03" + id_number[12:17] + "0"
+    reissued = consultant.post(f"/cards/{number}/reissue", json={"id_number": id_number[:-1] + ric.calc_check_digit(id_number)})
+    assert reissued.status_code == 201, reissued.get_json()
+    new = reissued.get_json()["number"]
+    assert consultant.get(f"/cards/{new}/points").get_json()["balance"] == 86
+    terminate = consultant.post(f"/cards/{new}/terminate", json={"reason": "不要了"})
+    assert terminate.status_code == 409 and terminate.get_json()["error"]["code"] == "termination_not_applicable"

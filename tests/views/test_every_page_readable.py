@@ -22,6 +22,7 @@ from app.cards.models import Card
 from app.clock import FixedClock
 from app.extensions import db
 from app.imports.models import ImportJob
+from app.loyalty.models import Purchase
 from app.members.models import Member
 from app.programs.models import Program
 from app.users.models import User
@@ -100,7 +101,8 @@ def prepare(app) -> dict:
         card = db.session.scalar(select(Card).order_by(Card.id))
         values = {"number": card.number, "member_id": db.session.scalar(select(Member.id)),
                   "agreement_id": db.session.scalar(select(Agreement.id)), "code": db.session.scalar(select(Program.code)),
-                  "user_id": db.session.scalar(select(User.id))}
+                  "user_id": db.session.scalar(select(User.id)),
+                  "purchase_id": db.session.scalar(select(Purchase.id))}  # the demo's shop card (when it can be signed)
         from app import tokens
         values["token"] = tokens.card_token(card.public_id, card.generation)
     client.get(f"/v/{values['token']}")  # a scan, for the scans page and the card's timeline
