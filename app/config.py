@@ -22,6 +22,7 @@ ENV_KEYS = {
     "VIP_SOFFICE": "VIP_SOFFICE",
     "VIP_UNOSERVER": "VIP_UNOSERVER",
     "VIP_BROKER_URL": "VIP_BROKER_URL",
+    "VIP_TRAINING_DATE": "VIP_TRAINING_DATE",
     "VIP_SMS_PROVIDER": "VIP_SMS_PROVIDER",
     "VIP_SMS_ALIYUN_ACCESS_KEY_ID": "VIP_SMS_ALIYUN_ACCESS_KEY_ID",
     "VIP_SMS_ALIYUN_ACCESS_KEY_SECRET": "VIP_SMS_ALIYUN_ACCESS_KEY_SECRET",
@@ -29,7 +30,7 @@ ENV_KEYS = {
     "VIP_SMS_ALIYUN_TEMPLATE_CODE": "VIP_SMS_ALIYUN_TEMPLATE_CODE",
     "VIP_SMS_ALIYUN_ENDPOINT": "VIP_SMS_ALIYUN_ENDPOINT",
 }
-BOOL_KEYS = {"VIP_DEMO_SIGNING": "VIP_DEMO_SIGNING"}
+BOOL_KEYS = {"VIP_DEMO_SIGNING": "VIP_DEMO_SIGNING", "VIP_TRAINING": "VIP_TRAINING"}
 # comma-separated; token keys oldest first, previous data keys only while `keys rotate-data-key` runs
 LIST_KEYS = {"VIP_TOKEN_KEYS": "VIP_TOKEN_KEYS", "VIP_DATA_KEY_PREVIOUS": "VIP_DATA_KEY_PREVIOUS"}
 INT_KEYS = {"VIP_PROXY_COUNT": "VIP_PROXY_COUNT", "VIP_SESSION_IDLE_MINUTES": "VIP_SESSION_IDLE_MINUTES",
@@ -88,6 +89,10 @@ def defaults(instance_path: str) -> dict:
         # was killed: a new delivery of the job takes it over and resumes it.
         "VIP_BROKER_URL": None,
         "VIP_JOB_STALE_SECONDS": 60,
+        # A training copy (docs/operations.md): banners, marked cards and documents; only there may the date be set,
+        # e.g. "2026-06-01" or "2026-06-01T08:30" (the sales centre's time), the clock running on from it.
+        "VIP_TRAINING": False,
+        "VIP_TRAINING_DATE": None,
         "JSON_SORT_KEYS": False,
         # SQL errors would otherwise quote bound values (names, phones) into the error log.
         "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
