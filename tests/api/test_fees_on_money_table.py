@@ -3,8 +3,17 @@ A reissue or transfer fee is recorded on the new card it paid for; the card it r
 
 import datetime as dt
 
-from tests.api.test_lifecycle_api import desk, issue, setup_card  # noqa: F401  (desk is a fixture)
+import pytest
+
+from tests.api.test_lifecycle_api import setup_card
 from tests.conftest import DEFAULT_NOW, valid_id_number
+
+
+@pytest.fixture
+def desk(api_as):
+    """Admin, a second admin, consultant and counter, through the API (as the lifecycle tests have them)."""
+    return {"admin": api_as("admin"), "admin2": api_as("admin"), "consultant": api_as("consultant"),
+            "counter": api_as("counter")}
 
 
 def _reissue(desk, card, receipt):

@@ -1,7 +1,16 @@
 """The refund window's real first day (docs/rules.md, 民法典 第二百零一条: the anchor day is not counted): the API, the
 card page and the agreement print the same day the rule gives."""
 
-from tests.api.test_lifecycle_api import _docx_text, desk, setup_card  # noqa: F401  (desk is a fixture)
+import pytest
+
+from tests.api.test_lifecycle_api import _docx_text, setup_card
+
+
+@pytest.fixture
+def desk(api_as):
+    """Admin, a second admin, consultant and counter, through the API (as the lifecycle tests have them)."""
+    return {"admin": api_as("admin"), "admin2": api_as("admin"), "consultant": api_as("consultant"),
+            "counter": api_as("counter")}
 
 
 def test_the_api_the_page_and_the_agreement_print_the_same_first_day(desk, login):
