@@ -5,7 +5,14 @@ from __future__ import annotations
 from flask_babel import gettext
 
 from ..rules import N_
-from ..rules.terms import DisputeResolution, ProgramKind, RefundAnchor, RefundRequestMethod, RefundWindowTerms, TransferPolicy
+from ..rules.terms import (
+    DisputeResolution,
+    ProgramKind,
+    RefundAnchor,
+    RefundRequestMethod,
+    RefundWindowTerms,
+    TransferPolicy,
+)
 
 KIND_LABELS = {
     ProgramKind.PRESALE_DEPOSIT: N_("Pre-sale deposit card (refundable deposit)"),
