@@ -30,6 +30,7 @@ from ..members.services import add_member, find_by_id_number, same_person
 from ..programs.models import Program
 from ..rules import N_, Decision, refuse
 from ..rules import cards as card_rules
+from ..rules.identity import ID_TYPE_NAMES
 from ..rules.money import format_yuan
 from ..rules.policies import check_issue
 from .models import ImportJob, JobStatus, RowError
@@ -56,8 +57,10 @@ HEADERS: dict[str, tuple[str, ...]] = {
 REQUIRED_COLUMNS = ("name", "id_number", "phone", "program", "tier", "amount", "receipt_no")
 MEMBER_FIELDS = ("name", "id_type", "id_number", "phone", "address", "postal_code")
 # Words a sheet uses for the coded columns, besides the codes themselves and their English labels.
-ID_TYPE_WORDS = {"居民身份证": IdType.RESIDENT_ID, "身份证": IdType.RESIDENT_ID,
-                 "统一社会信用代码": IdType.USCC, "营业执照": IdType.USCC}
+ID_TYPE_WORDS = {**{name: IdType(code) for code, name in ID_TYPE_NAMES.items()},
+                 "身份证": IdType.RESIDENT_ID, "营业执照": IdType.USCC, "港澳通行证": IdType.HK_MACAO_PERMIT,
+                 "回乡证": IdType.HK_MACAO_PERMIT, "台胞证": IdType.TAIWAN_PERMIT, "居住证": IdType.HMT_RESIDENCE_PERMIT,
+                 "永居证": IdType.FOREIGN_PERMANENT_RESIDENCE, "外国人永久居留证": IdType.FOREIGN_PERMANENT_RESIDENCE}
 PAYMENT_WORDS = {"现金": PaymentMethod.CASH, "银行卡": PaymentMethod.BANK_CARD, "刷卡": PaymentMethod.BANK_CARD,
                  "pos": PaymentMethod.BANK_CARD, "银行转账": PaymentMethod.BANK_TRANSFER, "转账": PaymentMethod.BANK_TRANSFER,
                  "微信": PaymentMethod.WECHAT_PAY, "微信支付": PaymentMethod.WECHAT_PAY, "支付宝": PaymentMethod.ALIPAY}
@@ -182,7 +185,7 @@ class _Unknown(str):
 
 
 # What the sheet may write in its coded columns, as the template's lists offer them.
-CHOICES = {"id_type": "居民身份证、统一社会信用代码", "payment_method": "现金、银行卡、银行转账、微信支付、支付宝"}
+CHOICES = {"id_type": "、".join(ID_TYPE_NAMES.values()), "payment_method": "现金、银行卡、银行转账、微信支付、支付宝"}
 
 
 def _check(data: Mapping[str, Any], seen: _Seen, programs: dict[str, Program | None]) -> tuple[MemberIn, ImportRow,
@@ -230,7 +233,7 @@ def _check(data: Mapping[str, Any], seen: _Seen, programs: dict[str, Program | N
 
 def _dry(member: MemberIn, row: ImportRow, program: Program, seen: _Seen) -> None:
     """The rules issuing would apply, against the database and the sheet's earlier rows, writing nothing."""
-    existing = find_by_id_number(member.id_number)
+    existing = find_by_id_number(member.id_number, member.id_type or IdType.RESIDENT_ID)
     if existing is not None and not same_person(existing.name, member.name):
         reason = refuse("id_number_registered_other_name", N_(
             "This ID number is already registered to member %(member_id)s under another name."), member_id=existing.id)
@@ -395,7 +398,7 @@ def template_workbook(programs: list[Program]) -> bytes:
         cell.font = Font(bold=True, color="B00000" if key in REQUIRED_COLUMNS else "000000")
         sheet.column_dimensions[cell.column_letter].width = TEMPLATE_WIDTHS[key]
     sheet.freeze_panes = "A2"
-    for key, choices in (("id_type", ("居民身份证", "统一社会信用代码")),
+    for key, choices in (("id_type", tuple(ID_TYPE_NAMES.values())),
                          ("payment_method", ("现金", "银行卡", "银行转账", "微信支付", "支付宝"))):
         letter = sheet.cell(row=1, column=keys.index(key) + 1).column_letter
         rule = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True)

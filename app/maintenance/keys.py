@@ -77,8 +77,9 @@ def _rotate_table(target: _Target, batch_size: int, progress: Callable[[str, int
             if key_number == 0:
                 continue  # already under the new key: a run that was interrupted did it
             values = {target.column: data.encrypt_bytes(plaintext, context=target.context)}
-            if model is Member:
-                values["id_number_index"] = data.blind_index(plaintext.decode(), context=target.context)
+            if model is Member:  # each kind of document has its own index context
+                id_type = db.session.scalar(select(Member.id_type).where(Member.id == row_id))
+                values["id_number_index"] = members.id_index(plaintext.decode(), id_type)
             if model is Document:
                 _same_document(row_id, plaintext)
             # Core UPDATE: no change of updated_at or anything else the ORM would add

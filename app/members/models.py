@@ -11,14 +11,15 @@ from .schemas import IdType
 
 
 class Member(db.Model):
-    """A card holder. The ID number is stored encrypted, with a blind index for exact lookup and uniqueness."""
+    """A card holder. The ID number is stored encrypted, with a blind index of its type and number for exact lookup
+    and uniqueness: a passport number equal to someone's permit number is another person."""
 
     __tablename__ = "members"
     audit_type = "member"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(60))
-    id_type: Mapped[IdType] = mapped_column(enum_column(IdType, "id_type", 16))
+    id_type: Mapped[IdType] = mapped_column(enum_column(IdType, "id_type", 32))
     id_number_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
     id_number_index: Mapped[str] = mapped_column(String(64), unique=True)
     id_number_masked: Mapped[str] = mapped_column(String(32))

@@ -22,22 +22,35 @@ from ..validation import Choice, Integer, Schema, Text, fail, holds, partial
 
 
 class IdType(str, Enum):
+    """The kind of ID document (DESIGN §10.1); each has its own check and mask in app/rules/identity.py."""
+
     RESIDENT_ID = "resident_id"  # 居民身份证
+    PASSPORT = "passport"  # 护照, Chinese or foreign
+    HK_MACAO_PERMIT = "hk_macao_permit"  # 港澳居民来往内地通行证
+    TAIWAN_PERMIT = "taiwan_permit"  # 台湾居民来往大陆通行证
+    HMT_RESIDENCE_PERMIT = "hmt_residence_permit"  # 港澳台居民居住证
+    FOREIGN_PERMANENT_RESIDENCE = "foreign_permanent_residence"  # 外国人永久居留身份证
     USCC = "uscc"  # 统一社会信用代码, for companies
 
 
 ID_TYPE_LABELS = {
     IdType.RESIDENT_ID: N_("Resident ID card"),
+    IdType.PASSPORT: N_("Passport"),
+    IdType.HK_MACAO_PERMIT: N_("Travel permit (Hong Kong, Macao)"),
+    IdType.TAIWAN_PERMIT: N_("Travel permit (Taiwan)"),
+    IdType.HMT_RESIDENCE_PERMIT: N_("Residence permit (Hong Kong, Macao, Taiwan)"),
+    IdType.FOREIGN_PERMANENT_RESIDENCE: N_("Foreign permanent residence card"),
     IdType.USCC: N_("Unified social credit code (company)"),
 }
 
 
 class MemberIn(Schema):
-    """A member to register. ``id_number`` is checked for its type: a GB 11643 resident ID (check digit and birth date)
-    or a unified social credit code; it lives in canonical form in memory only."""
+    """A member to register. ``id_number`` is checked for its type (``id_type``, a resident ID unless given): a GB 11643
+    resident ID (check digit and birth date), a passport, a travel or residence permit, a permanent residence card or
+    a unified social credit code; it lives in canonical form in memory only."""
 
     name: Text(60, check=holds(check_person_name)) = Field(description="As on the ID document")
-    id_type: Choice(IdType) = IdType.RESIDENT_ID
+    id_type: Choice(IdType) = Field(IdType.RESIDENT_ID, description="The kind of ID document; resident_id unless given")
     id_number: Text(40)
     phone: Text(30, check=check_mobile_phone) = Field(description="A mainland mobile number; +86 is accepted")
     address: Text(200) = None

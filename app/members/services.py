@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, union_all
 
 from .. import audit
 from ..audit import AuditEntry
@@ -20,7 +20,7 @@ from ..errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ..extensions import db, transition
 from ..models_common import starts_with
 from ..rules import N_, refuse
-from ..rules.identity import check_id_number, check_reveal_scope, is_reveal_burst, mask_number
+from ..rules.identity import check_id_number, check_reveal_scope, is_reveal_burst, mask_id_number, mask_number
 from ..users.roles import can
 from .models import Member
 from .schemas import IdType, MemberFilters, MemberIn, RevealIn, read_member
@@ -29,28 +29,54 @@ _CONTEXT = "member.id_number"
 MEMBER_PAGE = 50
 
 
-def id_index(id_number: str) -> str:
-    return cipher().blind_index(id_number, context=_CONTEXT)
+def _index_context(id_type: IdType | str) -> str:
+    """Each kind of document indexes its numbers apart, so one number under two kinds is two people. Resident IDs and
+    credit codes keep the context they were first indexed under (no stored index changes)."""
+    value = IdType(id_type).value
+    return _CONTEXT if value in ("resident_id", "uscc") else f"{_CONTEXT}:{value}"
 
 
-def id_indexes(id_number: str) -> list[str]:
-    """Every index the number may be stored under: more than one only while the data key is rotated."""
-    return cipher().blind_indexes(id_number, context=_CONTEXT)
+def id_index(id_number: str, id_type: IdType | str = IdType.RESIDENT_ID) -> str:
+    return cipher().blind_index(id_number, context=_index_context(id_type))
+
+
+def id_indexes(id_number: str, id_type: IdType | str = IdType.RESIDENT_ID) -> list[str]:
+    """Every index the number of this kind may be stored under: more than one only while the data key is rotated."""
+    return cipher().blind_indexes(id_number, context=_index_context(id_type))
+
+
+def any_id_indexes(text: str) -> list[str]:
+    """The indexes of ``text`` under every kind of document it is a valid number of: a search box does not know the
+    kind. Empty when it is no ID number at all."""
+    found: list[str] = []
+    for id_type in IdType:
+        _, number = check_id_number(text, id_type.value)
+        if number is not None:
+            found += id_indexes(number, id_type)
+    return found
 
 
 def same_person(a: str, b: str) -> bool:
     return re.sub(r"\s+", "", a).casefold() == re.sub(r"\s+", "", b).casefold()
 
 
-def find_by_id_number(id_number: str) -> Member | None:
-    return db.session.scalar(select(Member).where(Member.id_number_index.in_(id_indexes(id_number))))
+def find_by_id_number(id_number: str, id_type: IdType | str = IdType.RESIDENT_ID) -> Member | None:
+    return db.session.scalar(select(Member).where(Member.id_number_index.in_(id_indexes(id_number, id_type))))
+
+
+def find_by_any_id_number(text: str) -> Member | None:
+    """The member whose ID number of any kind is ``text`` (the earliest registered should two kinds share it)."""
+    indexes = any_id_indexes(text)
+    if not indexes:
+        return None
+    return db.session.scalar(select(Member).where(Member.id_number_index.in_(indexes)).order_by(Member.id).limit(1))
 
 
 def _set_id_number(member: Member, spec: MemberIn) -> None:
     member.id_type = spec.id_type or IdType.RESIDENT_ID
     member.id_number_encrypted = cipher().encrypt(spec.id_number, context=_CONTEXT)
-    member.id_number_index = id_index(spec.id_number)
-    member.id_number_masked = mask_number(spec.id_number)
+    member.id_number_index = id_index(spec.id_number, member.id_type)
+    member.id_number_masked = mask_id_number(member.id_type.value, spec.id_number)
 
 
 def _audit_view(member: Member) -> dict[str, Any]:
@@ -70,7 +96,7 @@ def register_member(data: Mapping[str, Any], *, by) -> tuple[Member, bool]:
 
 def add_member(spec: MemberIn, *, by) -> tuple[Member, bool]:
     """register_member's work inside the caller's transaction (an imported row adds its member and card together)."""
-    existing = find_by_id_number(spec.id_number)
+    existing = find_by_id_number(spec.id_number, spec.id_type or IdType.RESIDENT_ID)
     if existing is not None:
         if same_person(existing.name, spec.name):
             return existing, False
@@ -99,7 +125,7 @@ def update_member(member: Member, changes: Mapping[str, Any], *, by) -> Member:
             "id_number_needed_for_type", N_("Enter the ID number again when changing the kind of ID document."))})
     before = _audit_view(member)
     if spec.id_number is not None:
-        other = find_by_id_number(spec.id_number)
+        other = find_by_id_number(spec.id_number, spec.id_type)
         if other is not None and other.id != member.id:
             reason = refuse("id_number_registered", N_("Another member (%(member_id)s) has this ID number."),
                             member_id=other.id)
@@ -184,19 +210,22 @@ def get_member(member_id: int) -> Member:
 
 
 def _search(q: str):
-    """What the member list's search box means, each an indexed lookup: a full ID number (by its blind index, never
-    by reading clear text), a card number (its holder), a mobile number or its first digits, or the start of a name."""
+    """What the member list's search box means, each an indexed lookup: a full ID number of any kind (by its blind
+    index, never by reading clear text), a card number (its holder), a mobile number or its first digits, or the start
+    of a name. Digits that are both an ID number (a passport, a travel permit) and a card or mobile number find both."""
     dialect = db.session.get_bind().dialect.name
-    for id_type in IdType:
-        _, number = check_id_number(q, id_type.value)
-        if number is not None:
-            return Member.id_number_index.in_(id_indexes(number))
+    indexes = any_id_indexes(q)
+    by_id = Member.id_number_index.in_(indexes) if indexes else None
     digits = re.sub(r"[\s-]", "", q.removeprefix("+86"))
-    if digits.isdigit():
-        if len(digits) == 12:
-            return Member.id.in_(select(Card.member_id).where(Card.number == digits))
-        return Member.phone == digits if len(digits) == 11 else starts_with(Member.phone, digits, dialect)
-    return starts_with(Member.name, q, dialect)
+    if not digits.isdigit() or len(digits) > 12:
+        return by_id if by_id is not None else starts_with(Member.name, q, dialect)
+    if len(digits) == 12:
+        other = Member.id.in_(select(Card.member_id).where(Card.number == digits))
+    else:
+        other = Member.phone == digits if len(digits) == 11 else starts_with(Member.phone, digits, dialect)
+    if by_id is None:
+        return other
+    return Member.id.in_(union_all(select(Member.id).where(by_id), select(Member.id).where(other)))
 
 
 def member_search(q: str) -> Select:

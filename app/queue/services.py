@@ -23,7 +23,7 @@ from ..cards.models import Card
 from ..clock import today, utcnow
 from ..errors import Conflict, NotFound
 from ..extensions import db, transition
-from ..members.services import find_by_id_number
+from ..members.services import find_by_any_id_number
 from ..programs.models import Program
 from ..rules import N_, refuse
 from ..rules.identity import mask_name
@@ -62,7 +62,7 @@ def check_in_holder(data: Mapping[str, Any], *, by) -> tuple[QueueEntry, bool]:
     spec = HolderCheckIn.read(data)
     program_code, id_number, phone = spec.program, spec.id_number, spec.phone
     program = _program(program_code, lock=True)
-    member = find_by_id_number(re.sub(r"\s+", "", id_number).upper())
+    member = find_by_any_id_number(id_number)
     if member is None or (phone and re.sub(r"\D", "", phone)[-11:] != re.sub(r"\D", "", member.phone)[-11:]):
         raise NotFound(refuse("holder_not_found", N_(
             "No holder has this ID number (and phone): check the ID document and the digits.")))

@@ -42,7 +42,8 @@ def test_request_schemas_carry_the_constraints_the_api_enforces(doc):
     member = schemas["MemberIn"]
     assert member["required"] == ["name", "id_number", "phone"]
     assert member["properties"]["name"]["maxLength"] == 60
-    assert member["properties"]["id_type"]["anyOf"][0]["enum"] == ["resident_id", "uscc"]
+    assert member["properties"]["id_type"]["anyOf"][0]["enum"] == ["resident_id", "passport", "hk_macao_permit", "taiwan_permit",
+                                                                       "hmt_residence_permit", "foreign_permanent_residence", "uscc"]
     assert {"const": ""} in member["properties"]["address"]["anyOf"]  # blank is "not given", as a form sends it
     assert member["additionalProperties"] is False
     issue = schemas["IssueIn"]
