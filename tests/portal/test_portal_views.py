@@ -53,7 +53,7 @@ def readable(html: str, lang: str) -> list[str]:
 
 
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
-def test_a_member_signs_in_sees_the_card_downloads_the_agreement_and_asks_for_a_refund(app, holder, lang):
+def test_a_member_signs_in_sees_the_card_downloads_the_agreement_and_asks_for_a_refund(app, holder, login, lang):
     card, tail = holder
     client = app.test_client()
     start = client.get("/my/sign-in", headers={"Accept-Language": lang}).get_data(as_text=True)
@@ -75,6 +75,12 @@ def test_a_member_signs_in_sees_the_card_downloads_the_agreement_and_asks_for_a_
     assert ("申请退款" if lang == "zh-CN" else "requested on") in after and not readable(after, lang)
     request = db.session.scalar(select(RefundRequest).where(RefundRequest.card_id == card.id))
     assert request.requested_by_id is None
+    manager = login("admin")
+    approvals = manager.get("/approvals", headers={"Accept-Language": lang}).get_data(as_text=True)
+    assert ("持卡人本人在线申请" if lang == "zh-CN" else "the holder, online") in approvals
+    paid = manager.post(f"/approvals/refund/{request.id}/approve", data={
+        "payout_method": "bank_transfer", "payout_reference": "B-1", "csrf_token": csrf_token(approvals)})
+    assert paid.status_code == 302 and request.status.value == "done" and card.status.value == "refunded"
     assert _post(client, "/my/sign-out", {}, lang, page="/my/").status_code == 302
     assert client.get("/my/").headers["Location"].endswith("/my/sign-in")
     assert client.get(link).status_code == 302  # the PDF too needs the member's session
@@ -108,6 +114,7 @@ def test_asking_for_codes_is_limited_per_card_and_per_address(app, holder):
     statuses = [_post(client, "/my/sign-in", {"card_number": card.number, "id_tail": "000000"}).status_code
                 for _ in range(4)]
     assert statuses == [302, 302, 302, 429]  # three a quarter of an hour per card, whoever asks
+    assert "尝试次数过多" in _post(client, "/my/sign-in", {"card_number": card.number, "id_tail": "0"}).get_data(as_text=True)
     other = app.test_client()
     other.environ_base["REMOTE_ADDR"] = "10.0.0.9"
     assert _post(other, "/my/sign-in", {"card_number": card.number, "id_tail": tail}).status_code == 429
