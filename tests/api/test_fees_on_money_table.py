@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from tests.api.test_lifecycle_api import setup_card
-from tests.conftest import DEFAULT_NOW, valid_id_number
+from tests.conftest import DEFAULT_NOW, program_payload, valid_id_number
 
 
 @pytest.fixture
@@ -84,3 +84,22 @@ def test_the_card_page_shows_fees_apart_from_money_held(app, desk, login):
     assert "不计入在册金额" in new_page
     english = browser.get(f"/cards/{new['number']}", query_string={"lang": "en"}).get_data(as_text=True)
     assert "Fees charged" in english and "reissue fee" in english and "paid for this card, replacing" in english
+
+
+def test_a_late_fee_is_on_the_money_table_and_not_in_the_money_held(desk, clock, login):
+    assert desk["admin"].post("/programs", program_payload("online_membership", code="LFEES")).status_code == 201
+    member = desk["consultant"].post("/members", {"name": "王五", "id_number": valid_id_number(733),
+                                                  "phone": "13800138000"}).get_json()
+    card = desk["consultant"].post("/cards", {"program": "LFEES", "tier": "ANNUAL", "member_id": member["id"],
+                                              "amount": "2000.00", "pay_later": True}).get_json()
+    clock.at = DEFAULT_NOW + dt.timedelta(days=1)
+    desk["consultant"].sign_by_scan(card["agreement_id"])
+    clock.at = DEFAULT_NOW + dt.timedelta(days=6)  # three days late at ¥10.00 a day
+    paid = desk["consultant"].post(f"/cards/{card['number']}/dues", {"amount": "2030.00", "payment_method": "alipay",
+                                                                      "receipt_no": "D-LATE"}).get_json()
+    assert [(c["kind"], c["amount"], c["receipt_no"], c["for_successor"]) for c in paid["charges"]] == \
+        [("late_fee", "30.00", "D-LATE", False)]
+    assert paid["held_amount"] == "2000.00"
+    page = login("consultant").get(f"/cards/{card['number']}").get_data(as_text=True)
+    fees = page.split("服务收费</h3>", 1)[1].split("</table>", 1)[0]
+    assert "滞纳金" in fees and "¥30.00" in fees and "D-LATE" in fees
