@@ -67,10 +67,15 @@ def membership_facts(card: Card) -> Membership | None:
     if terms.renewal_window_days and card.valid_through is not None:
         renewal = check_renewal(terms, on, valid_through=card.valid_through, notice_running=notice is not None)
         opens = renewal_opens(terms.renewal_window_days, card.valid_through)
+    in_force = check_dues_paid(unpaid=card.dues_status is DuesStatus.UNPAID, due=card.dues_due_on)
+    # What the transitions would answer today, in the order they check (an unpaid card: pay first).
+    member = in_force if not in_force.ok else member_termination(
+        terms, on, issue_date=card.issued_on, valid_through=card.valid_through, notice_running=notice is not None)[0]
+    if renewal is not None and not in_force.ok:
+        renewal = in_force
     return Membership(
-        in_force=check_dues_paid(unpaid=card.dues_status is DuesStatus.UNPAID, due=card.dues_due_on),
-        owed=owed_today(card), late_fee_per_day_fen=late_fee_fen(card.amount_fen, terms.late_fee_per_day_bp, 1), renewal=renewal, renewal_opens=opens, notice=notice,
-        member_termination=member_termination(terms, on, issue_date=card.issued_on, valid_through=card.valid_through,
-                                               notice_running=notice is not None)[0],
-        issuer_termination=issuer_termination(terms, on, valid_through=card.valid_through,
+        in_force=in_force, owed=owed_today(card),
+        late_fee_per_day_fen=late_fee_fen(card.amount_fen, terms.late_fee_per_day_bp, 1),
+        renewal=renewal, renewal_opens=opens, notice=notice, member_termination=member,
+        issuer_termination=issuer_termination(terms, on, valid_through=card.valid_through, held_fen=card.held_fen,
                                               notice_running=notice is not None)[0])

@@ -25,6 +25,7 @@ from ..rules import N_, refuse
 from ..rules import cards as card_rules
 from ..rules import lifecycle as rules
 from ..rules.dues import check_dues_amount, check_dues_paid, dues_owed
+from ..rules.expiry import check_expiry_day
 from ..rules.identity import check_id_number
 from ..rules.money import format_yuan
 from ..rules.policies import (
@@ -35,11 +36,10 @@ from ..rules.policies import (
     member_termination,
 )
 from ..rules.terms import CardStatus
-from ..rules.expiry import check_expiry_day
 from ..rules.validity import check_renewal, renewed_through
 from ..rules.windows import check_refund_date
-from ..units import services as units
 from ..training import training_mode
+from ..units import services as units
 from ..users.roles import require_permission
 from ..validation import REQUIRED
 from .charges import Charge, ChargeKind
@@ -328,7 +328,7 @@ def terminate_by_issuer(card_id: int, data: Mapping[str, Any], *, by) -> Card:
     card = _lock(card_id)
     ensure(rules.check_transition("terminate", card.status))
     decision, last_day = issuer_termination(card.program.terms(), today(), valid_through=card.valid_through,
-                                            notice_running=running_termination(card) is not None)
+                                            held_fen=card.held_fen, notice_running=running_termination(card) is not None)
     ensure(decision)
     _give_notice(card, TerminationParty.ISSUER, last_day, reason, by=by)
     audit.record("card.issuer_termination_notified", card, {"number": card.number, "last_day": str(last_day),

@@ -27,7 +27,7 @@ register_labels(bp, status_labels=labels.STATUS_LABELS, verdict_labels=labels.VE
                 agreement_status_labels=labels.AGREEMENT_STATUS_LABELS, check_labels=labels.CHECK_LABELS,
                 queue_labels=labels.QUEUE_LABELS, design_options=design_labels, charge_labels=labels.CHARGE_LABELS)
 
-ISSUE_FORM_FIELDS = ("amount", "payment_method", "receipt_no", "qualifying_spend", "permit_override_reason")
+ISSUE_FORM_FIELDS = ("amount", "payment_method", "receipt_no", "qualifying_spend", "permit_override_reason", "pay_later")
 
 
 @bp.route("/cards/new", methods=["GET", "POST"])

@@ -83,7 +83,7 @@ def member_termination(terms: ProgramTerms, on: dt.date, *, issue_date: dt.date,
                                           "refunded."), last_day=last_day), last_day
 
 
-def issuer_termination(terms: ProgramTerms, on: dt.date, *, valid_through: dt.date | None,
+def issuer_termination(terms: ProgramTerms, on: dt.date, *, valid_through: dt.date | None, held_fen: int,
                        notice_running: bool = False) -> tuple[Decision, dt.date | None]:
     """The issuer ends a paid membership: the card runs to the end of the issuer's notice, then the fee held is
     refunded in full (once a second person approves)."""
@@ -93,6 +93,10 @@ def issuer_termination(terms: ProgramTerms, on: dt.date, *, valid_through: dt.da
         return refuse("termination_notice_running", N_("A termination notice already runs: the membership ends on "
                                                        "%(last_day)s."), last_day=valid_through), None
     last_day = _notice_ends(on, terms.issuer_termination_notice_days, valid_through)
+    if held_fen <= 0:
+        return allow("issuer_termination_notice", N_(
+            "Notice given today: the membership ends on %(last_day)s; no fee was paid, so nothing is refunded."),
+            last_day=last_day), last_day
     return allow("issuer_termination_notice", N_(
         "Notice given today: the membership ends on %(last_day)s; the fee held is then refunded in full, once a second "
         "person approves."), last_day=last_day), last_day

@@ -77,14 +77,16 @@ def test_member_termination_inside_a_programmes_refund_window_is_a_refund():
 
 def test_issuer_termination_runs_its_own_notice_then_refunds_in_full():
     terms, _ = preset_terms("online_membership")
-    decision, last_day = policies.issuer_termination(terms, D(2026, 7, 1), valid_through=D(2027, 5, 19))
+    decision, last_day = policies.issuer_termination(terms, D(2026, 7, 1), valid_through=D(2027, 5, 19), held_fen=200000)
     assert (decision.code, last_day) == ("issuer_termination_notice", D(2026, 7, 4))
     assert "refunded in full" in decision.sentence()
-    assert policies.issuer_termination(terms, D(2027, 5, 18), valid_through=D(2027, 5, 19))[1] == D(2027, 5, 19)
-    assert policies.issuer_termination(terms, D(2026, 7, 2), valid_through=D(2026, 7, 4),
+    unpaid = policies.issuer_termination(terms, D(2026, 7, 1), valid_through=D(2027, 5, 19), held_fen=0)[0]
+    assert unpaid.sentence().endswith("no fee was paid, so nothing is refunded.")
+    assert policies.issuer_termination(terms, D(2027, 5, 18), valid_through=D(2027, 5, 19), held_fen=1)[1] == D(2027, 5, 19)
+    assert policies.issuer_termination(terms, D(2026, 7, 2), valid_through=D(2026, 7, 4), held_fen=1,
                                        notice_running=True)[0].code == "termination_notice_running"
     presale, _ = preset_terms("presale_95")
-    assert policies.issuer_termination(presale, D(2026, 7, 1), valid_through=None)[0].code == "termination_not_applicable"
+    assert policies.issuer_termination(presale, D(2026, 7, 1), valid_through=None, held_fen=1)[0].code == "termination_not_applicable"
 
 
 def test_dues_terms_belong_to_memberships():
