@@ -330,7 +330,7 @@ def subscription_retail() -> Document:
         ("会费", "{{ amount_figures }}（{{ payment_method }} / {{ receipt_no }}）", "has_fee"),
     ])
     heading(doc, "第一条　会员资格")
-    para(doc, "乙方自愿申领甲方「", "{{ program_name }}", "」VIP会员卡，卡种为", "{{ tier_name }}", "。",
+    para(doc, "乙方自愿申领甲方「", "{{ program_name }}", "」，卡种为", "{{ tier_name }}", "。",
          "{{ qualifying_spend_text }}", "{{ fee_text }}")
     heading(doc, "第二条　会员折扣")
     para(doc, "{{ benefit_text }}", "特价、团购及议价商品不享受会员折扣；会员折扣不与其他优惠同时使用。")
@@ -376,7 +376,7 @@ def purchase_receipt() -> Document:
         ("实付金额", "{{ paid_figures }}（人民币{{ paid_words }}）"),
         ("本次积分", "{{ points_earned_text }}"),
         ("积分有效期至", "{{ expires_on|cn_date }}", "expires_on"),
-        ("积分余额", "{{ balance }}分"),
+        ("当前积分余额", "{{ balance }}分"),
         ("经办人", "{{ consultant_name }}"),
     ])
     para(doc, "")

@@ -12,7 +12,7 @@ from ..rules.cards import format_card_number
 from ..rules.identity import ID_TYPE_NAMES
 from ..rules.loyalty import points_rule_text
 from ..rules.money import amount_in_words, discount_in_words, format_yuan
-from ..rules.terms import DisputeResolution, ProgramKind, RefundAnchor, RefundRequestMethod, TransferPolicy
+from ..rules.terms import CardStatus, DisputeResolution, ProgramKind, RefundAnchor, RefundRequestMethod, TransferPolicy
 from ..rules.units import format_area
 from ..rules.windows import refund_window
 
@@ -172,8 +172,16 @@ def subscription(card, *, agreement_number: str, date: str, verify_url: str, id_
         }
     else:
         due = f"，乙方应于签约后{program.payment_due_days}日内付清" if program.payment_due_days is not None else ""
+        if due and program.late_fee_per_day_bp:  # 5‰ of the contract total a day (issue 12)
+            due += f"；逾期付款的，每逾期一日按合同总额的{program.late_fee_per_day_bp / 10:g}‰支付违约金"
         validity = (f"本卡有效期自{chinese_date(card.valid_from)}至{chinese_date(card.valid_through)}。"
                     if card.valid_through else "本卡长期有效。")
+        if (program.kind is ProgramKind.PAID_MEMBERSHIP and program.validity_months and card.predecessor_id is None
+                and card.status is CardStatus.AWAITING_SIGNATURE):
+            # Drafted before signing: the term runs from the day the agreement takes effect, not the issue day.
+            validity = f"本卡有效期自本协议生效之日起{program.validity_months}个月。"
+        issuer_notice = (f"甲方提前终止的，应提前{program.issuer_termination_notice_days}日通知乙方，并全额退还乙方已交{term}。"
+                         if program.issuer_termination_notice_days is not None else "")
         renewal = (f"有效期届满前{program.renewal_window_days}日内，乙方可按届时会费续期，无须另签协议。"
                    if program.renewal_window_days else "")
         notice = (f"乙方提前终止的，应提前{program.termination_notice_days}日书面通知甲方；"
@@ -189,7 +197,7 @@ def subscription(card, *, agreement_number: str, date: str, verify_url: str, id_
             "validity_text": validity,
             "renewal_text": renewal,
             "termination_text": notice + (f"退卡窗口外终止的，已交{term}不予退还。" if program.refund_window
-                                          else f"已交{term}不予退还。"),
+                                          else f"已交{term}不予退还。") + issuer_notice,
             "refund_request_text": (refund_request_text(program).replace("乙方申请退卡的，", "乙方申请退费的，")
                                     .removesuffix("，") + "。") if program.refund_window else "",
         }
@@ -205,6 +213,9 @@ def _retail(card) -> dict[str, Any]:
         "validity_period": (f"{chinese_date(card.valid_from)}至{chinese_date(card.valid_through)}" if card.valid_through
                             else "长期有效"),
         "fee_text": "" if card.amount_fen else "本卡免费办理。",
+        # Continued as it is, for the fee of the day if the tier has one (a free card stays free).
+        "renewal_text": (f"有效期届满前{program.renewal_window_days}日内，乙方可申请续期，无须另签协议。"
+                         if program.renewal_window_days else ""),
         "points_text": points_rule_text(program.loyalty_terms()).removeprefix("积分规则：") + "积分可在此后消费时抵扣，不兑换现金、"
                        "不得转让；积分按到期日先后使用，先到期的先用。",
     }
