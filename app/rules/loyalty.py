@@ -169,12 +169,6 @@ def points_value(points: int, terms: LoyaltyTerms) -> int:
     return points * terms.point_value_fen
 
 
-def expiring(lots: Iterable[Lot], on: dt.date, *, within_days: int = 31) -> list[Lot]:
-    """Lots with points left that expire from today up to a month ahead: the reminder list."""
-    last = on + dt.timedelta(days=within_days)
-    return [lot for lot in lots if lot.remaining > 0 and on <= lot.expires_on <= last]
-
-
 def check_qualifying(purchases: Iterable[tuple[dt.date, int]], on: dt.date, qualifying_spend_fen: int | None,
                      *, today_fen: int = 0) -> Decision:
     """One purchase reaching the tier's qualifying spend, or the purchases of the year up to ``on`` together

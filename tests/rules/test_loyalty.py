@@ -88,12 +88,6 @@ def test_lots_are_spent_the_one_expiring_first_first_and_expired_lots_not_at_all
     assert loyalty.spend(lots, 0, DAY)[0].code == "points_not_positive"
 
 
-def test_the_reminder_list_is_what_expires_within_a_month():
-    lots = [Lot(1, 5, DAY), Lot(2, 5, DAY + dt.timedelta(days=31)), Lot(3, 5, DAY + dt.timedelta(days=32)),
-            Lot(4, 0, DAY), Lot(5, 5, DAY - dt.timedelta(days=1))]
-    assert [lot.id for lot in loyalty.expiring(lots, DAY)] == [1, 2]
-
-
 def test_one_purchase_or_a_years_purchases_reach_the_qualifying_spend():
     spend = 500_000
     assert loyalty.check_qualifying([], DAY, spend, today_fen=500_000).code == "qualifies_by_purchase"
