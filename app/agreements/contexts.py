@@ -180,7 +180,8 @@ def subscription(card, *, agreement_number: str, date: str, verify_url: str, id_
                 and card.status is CardStatus.AWAITING_SIGNATURE):
             # Drafted before signing: the term runs from the day the agreement takes effect, not the issue day.
             validity = f"本卡有效期自本协议生效之日起{program.validity_months}个月。"
-        issuer_notice = (f"甲方提前终止的，应提前{program.issuer_termination_notice_days}日通知乙方，并全额退还乙方已交{term}。"
+        # The template goes on: 因甲方原因终止本协议的，甲方全额退还乙方已交付的会费。
+        issuer_notice = (f"甲方提前终止的，应提前{program.issuer_termination_notice_days}日通知乙方。"
                          if program.issuer_termination_notice_days is not None else "")
         renewal = (f"有效期届满前{program.renewal_window_days}日内，乙方可按届时会费续期，无须另签协议。"
                    if program.renewal_window_days else "")
@@ -303,8 +304,10 @@ def redemption(card, redemption, *, agreement_number: str, date: str, verify_url
         "redeemed_at": date,
         "consultant_name": consultant_name,
         "once_text": "" if card.program.multiple_redemptions else "本卡一卡限用一次，核销后即失效。",
+        # a membership's fee is never set against a price: no deposit or offset lines, no 解筹
         "is_presale": card.program.kind is ProgramKind.PRESALE_DEPOSIT,
-        "price_term": "购房款" if card.program.kind is ProgramKind.PRESALE_DEPOSIT else "价款",
+        "redemption_title": ("VIP卡使用（解筹）确认书" if card.program.kind is ProgramKind.PRESALE_DEPOSIT
+                             else "VIP卡使用确认书"),
     }
 
 

@@ -73,7 +73,8 @@ def test_value_add_and_membership_agreements_use_their_own_words(app, make_card,
     agreement = membership.agreements[0]
     assert agreement.template_name == "subscription_paid_membership.docx"
     text = docx_text(in_app(app, services.document_bytes, agreement.documents[0]))
-    for expected in ("会员协议", "贰仟元整", "2026年5月20日至2027年5月19日", "届满前15日内", "提前7日书面通知", "签约后2日内付清",
+    for expected in ("会员协议", "贰仟元整", "本卡有效期自本协议生效之日起12个月", "届满前3日内", "提前7日书面通知",
+                     "签约后2日内付清；逾期付款的，每逾期一日按合同总额的5‰支付违约金", "甲方提前终止的，应提前3日通知乙方。因甲方原因终止本协议的，甲方全额退还",
                      "享受甲方公布的会员权益"):
         assert expected in text, expected
 
