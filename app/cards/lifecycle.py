@@ -83,13 +83,16 @@ def _successor(card: Card, member: Member, status: CardStatus = CardStatus.ACTIV
                payment_method=card.payment_method, receipt_no=card.receipt_no, design=card.design,
                issued_on=card.issued_on, valid_from=card.valid_from, valid_through=card.valid_through,
                issued_at=utcnow(), issued_by_id=actor_id(by), permit_override=card.permit_override,
-               predecessor_id=card.id, credit_void=card.credit_void)
+               predecessor_id=card.id, credit_void=card.credit_void, dues_status=card.dues_status,
+               dues_due_on=card.dues_due_on, dues_paid_on=card.dues_paid_on, dues_late_fee_fen=card.dues_late_fee_fen)
     db.session.add(new)
     held = card.held_fen
     if held:
         _ledger(card, LedgerKind.CARRIED_OUT, -held, reference=new.number, by=by)
         _ledger(new, LedgerKind.CARRIED_IN, held, reference=card.number, by=by)
     db.session.flush()
+    if (notice := running_termination(card)) is not None:
+        notice.card_id = new.id  # the notice runs on: the new card ends when it has run
     return new
 
 
@@ -176,6 +179,9 @@ def request_transfer(card_id: int, data: Mapping[str, Any], *, by) -> TransferRe
     receipt = _fee_receipt(spec.fee_receipt_no, fee)
     ensure(rules.check_transition("transfer", card.status))
     _ensure_paid(card)
+    if (notice := running_termination(card)) is not None:
+        raise Conflict(refuse("termination_notice_running", N_(
+            "A termination notice already runs: the membership ends on %(last_day)s."), last_day=notice.last_day))
     to_member = db.session.get(Member, to_member_id)
     if to_member is None:
         raise ValidationFailed({"to_member_id": refuse("member_not_found", N_("No member has the number %(member_id)s."),

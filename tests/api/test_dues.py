@@ -179,3 +179,28 @@ def test_replay_of_the_online_membership_to_the_letter(app, desk, clock):
     admin2.post(f"/refund-requests/{waiting['id']}/approve", {"payout_method": "cash", "payout_reference": "P-1"})
     refunded = consultant.get(f"/cards/{other['number']}").get_json()
     assert (refunded["status"], refunded["held_amount"]) == ("refunded", "0.00")
+
+
+def test_a_reissued_card_keeps_the_dues_and_the_notice_running(app, desk, clock):
+    _program(desk, code="LOSTDUES")
+    card = _issue_unpaid(desk, code="LOSTDUES", seed=903)
+    consultant = desk["consultant"]
+    consultant.sign_by_scan(card["agreement_id"])
+    consultant.post(f"/cards/{card['number']}/report-loss", {"reason": "遗失"})
+    new = consultant.post(f"/cards/{card['number']}/reissue", {"id_number": valid_id_number(903)})
+    assert new.status_code == 201, new.get_json()
+    new = new.get_json()
+    assert (new["dues"]["status"], new["dues"]["due_on"]) == ("unpaid", "2026-05-22")
+    assert _verdict(desk, new)["result"] == "dues_unpaid"
+    consultant.post(f"/cards/{new['number']}/dues", {"amount": "2000.00", "payment_method": "cash", "receipt_no": "N-1"})
+    noticed = consultant.post(f"/cards/{new['number']}/terminate", {"reason": "不续了"}).get_json()
+    assert noticed["valid_through"] == "2026-05-27"
+    consultant.post(f"/cards/{new['number']}/report-loss", {"reason": "又丢了"})
+    third = consultant.post(f"/cards/{new['number']}/reissue", {"id_number": valid_id_number(903)}).get_json()
+    assert third["valid_through"] == "2026-05-27" and third["dues"]["status"] == "paid"
+    again = consultant.post(f"/cards/{third['number']}/terminate", {"reason": "x"})
+    assert again.get_json()["error"]["code"] == "termination_notice_running"  # the notice moved with the card
+    clock.at = DEFAULT_NOW + dt.timedelta(days=8)
+    assert app.test_cli_runner().invoke(args=["cards", "expire"]).output.startswith("expired 1 card(s)")
+    events = [e["what"] for e in consultant.get(f"/cards/{third['number']}/history").get_json()["events"]]
+    assert "card.terminated" in events
