@@ -177,3 +177,13 @@ def test_a_reissued_card_keeps_its_points_and_its_reissue_costs_nothing(retail):
     assert consultant.get(f"/cards/{new}/points").get_json()["balance"] == 86
     terminate = consultant.post(f"/cards/{new}/terminate", json={"reason": "不要了"})
     assert terminate.status_code == 409 and terminate.get_json()["error"]["code"] == "termination_not_applicable"
+
+
+def test_a_retail_card_is_renewed_free_in_its_last_month_and_keeps_its_points(retail, clock, app):
+    _, consultant, issue = retail
+    number, _ = issue(seed=11)
+    consultant.post(f"/cards/{number}/purchases", json={"amount": "100.00", "receipt_no": "N-1"})
+    clock.at = dt.datetime(2028, 5, 1, 10, 0, tzinfo=SHANGHAI)
+    renewed = consultant.renew(app).post(f"/cards/{number}/renew", json={})
+    assert renewed.status_code == 200, renewed.get_json()
+    assert renewed.get_json()["valid_through"] == "2030-05-19"
