@@ -158,13 +158,6 @@ def birth_date_of(id_type: str, number: str) -> dt.date | None:
         return None
 
 
-def sex_of(id_type: str, number: str) -> str | None:
-    """``male`` or ``female`` from the 17th digit (odd: male) where the number carries a birth date; else None."""
-    if birth_date_of(id_type, number) is None:
-        return None
-    return "male" if int(_canonical(number)[16]) % 2 else "female"
-
-
 def last_six_match(number: str, presented: str) -> bool:
     """A holder proving who they are with the end of their ID number, for any kind of document: the last 6
     characters (the whole number when shorter), ignoring case, spaces, dashes and brackets."""

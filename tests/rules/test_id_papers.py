@@ -15,7 +15,7 @@ def with_check(first17: str) -> str:
     return first17 + ric.calc_check_digit(first17 + "0")
 
 
-RESIDENCE_HK = with_check("81000019900101001")  # 港澳台居民居住证, Hong Kong, born 1990-01-01, a woman (1 odd: man)
+RESIDENCE_HK = with_check("81000019900101001")  # 港澳台居民居住证, Hong Kong, born 1990-01-01
 RESIDENCE_TW = with_check("83000019851231002")
 PERMANENT_2023 = with_check("91184019850615003")  # 9, province 11, nationality 840, born 1985-06-15
 
@@ -89,20 +89,19 @@ def test_each_kind_has_its_mask(id_type, number, masked):
     assert identity.mask_id_number(id_type, number) == masked
 
 
-@pytest.mark.parametrize("id_type, number, birth, sex", [
-    ("resident_id", "11010519491231002X", dt.date(1949, 12, 31), "female"),
-    ("hmt_residence_permit", RESIDENCE_HK, dt.date(1990, 1, 1), "male"),
-    ("foreign_permanent_residence", PERMANENT_2023, dt.date(1985, 6, 15), "male"),
-    ("foreign_permanent_residence", "USA123456789012", None, None),  # the 2017 card: no date the rule can trust
-    ("passport", "E12345678", None, None),
-    ("hk_macao_permit", "H12345678", None, None),
-    ("taiwan_permit", "12345678", None, None),
-    ("uscc", "91110000600037341L", None, None),
-    ("resident_id", "110105194902300023", None, None),  # no such day
+@pytest.mark.parametrize("id_type, number, birth", [
+    ("resident_id", "11010519491231002X", dt.date(1949, 12, 31)),
+    ("hmt_residence_permit", RESIDENCE_HK, dt.date(1990, 1, 1)),
+    ("foreign_permanent_residence", PERMANENT_2023, dt.date(1985, 6, 15)),
+    ("foreign_permanent_residence", "USA123456789012", None),  # the 2017 card: no date the rule can trust
+    ("passport", "E12345678", None),
+    ("hk_macao_permit", "H12345678", None),
+    ("taiwan_permit", "12345678", None),
+    ("uscc", "91110000600037341L", None),
+    ("resident_id", "110105194902300023", None),  # no such day
 ])
-def test_birth_date_and_sex_only_where_the_document_carries_them(id_type, number, birth, sex):
+def test_birth_date_only_where_the_document_carries_it(id_type, number, birth):
     assert identity.birth_date_of(id_type, number) == birth
-    assert identity.sex_of(id_type, number) == sex
 
 
 @pytest.mark.parametrize("number, presented, matches", [
