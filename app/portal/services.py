@@ -38,7 +38,7 @@ from ..members.models import Member
 from ..members.services import decrypt_id_number
 from ..rules import N_, Decision, refuse
 from ..rules.cards import check_card_number
-from ..rules.identity import last_six_match, mask_number
+from ..rules.identity import last_six_match, mask_name, mask_number
 from ..rules.lifecycle import check_transition, refund_amount
 from ..rules.terms import ProgramKind
 from ..rules.windows import check_refund_date
@@ -58,14 +58,20 @@ class SmsUnavailable(ServiceError):
 @dataclass(frozen=True)
 class Holder:
     """The member acting on their own page, as services and the audit log see an actor: no staff user (``id`` None),
-    named ``member#<id>`` in the log (a name no staff account can have: '#' is not allowed in usernames)."""
+    named in the log by their masked name and member number, ``张*三 #12`` (no staff username has a space or '#'),
+    words in no one language."""
 
     member_id: int
+    name_masked: str
     id = None
 
     @property
     def username(self) -> str:
-        return f"member#{self.member_id}"
+        return f"{self.name_masked} #{self.member_id}"
+
+
+def _holder(member: Member) -> Holder:
+    return Holder(member.id, mask_name(member.name))
 
 
 class _SignIn:
@@ -116,7 +122,7 @@ def request_code(card_number: str | None, id_tail: str | None) -> str:
         audit.record("portal.code_refused", card or _SignIn(), {"card_number_tail": (number or "")[-4:]}, actor=None)
         return challenge
     member = card.member
-    holder = Holder(member.id)
+    holder = _holder(member)
     if _locked(member.id):
         audit.record("portal.locked", card, {"card": card.number, "member_id": member.id}, actor=holder)
         return challenge
@@ -150,7 +156,7 @@ def verify_code(challenge: str | None, code: str | None) -> str:
                             .execution_options(populate_existing=True)) if challenge else None
     if row is None:
         raise Forbidden(CODE_WRONG)
-    now, holder = utcnow(), Holder(row.member_id)
+    now, holder = utcnow(), _holder(row.member)
     spent = row.used_at is not None or row.expires_at <= now or row.wrong_attempts >= _setting("VIP_PORTAL_CODE_ATTEMPTS")
     if spent or _locked(row.member_id):
         raise Forbidden(CODE_WRONG)
@@ -197,7 +203,7 @@ def sign_out(token: str | None) -> None:
     row = _session_row(token)
     if row is not None:
         row.ended_at = utcnow()
-        audit.record("portal.signed_out", row.member, {"member_id": row.member_id}, actor=Holder(row.member_id))
+        audit.record("portal.signed_out", row.member, {"member_id": row.member_id}, actor=_holder(row.member))
 
 
 # What the member sees ---------------------------------------------------------------------------------------------
@@ -257,7 +263,7 @@ def download_agreement(member: Member, agreement_id: int) -> tuple[bytes, str]:
         raise NotFound(refuse("agreement_not_found", N_("You have no signed agreement with this number.")))
     content, filename = pdf_of(agreement)
     audit.record("agreement.member_downloaded", agreement, {"card": agreement.card.number, "document": filename,
-                                                           "member_id": member.id}, actor=Holder(member.id))
+                                                           "member_id": member.id}, actor=_holder(member))
     return content, filename
 
 
@@ -266,4 +272,4 @@ def ask_refund(member: Member, number: str | None, data: Mapping[str, Any]) -> R
     (the two-person rule holds: no staff user asked)."""
     card = _own_card(member, number)
     reason = str(data.get("reason") or "").strip() or gettext("Asked for by the holder on their own page.")
-    return lifecycle.request_refund(card.id, {"reason": reason}, by=Holder(member.id))
+    return lifecycle.request_refund(card.id, {"reason": reason}, by=_holder(member))

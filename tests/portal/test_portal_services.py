@@ -17,6 +17,7 @@ from app.extensions import db
 from app.members.services import decrypt_id_number
 from app.portal import services
 from app.portal.models import PortalCode, SmsMessage
+from app.rules.identity import mask_name
 from tests.conftest import in_request
 from tests.portal.helpers import last_code, outbox_count
 
@@ -183,7 +184,7 @@ def test_a_refund_asked_by_the_member_waits_for_a_manager(app, holder, make_user
     assert request.status is RequestStatus.PENDING and request.requested_by_id is None and request.amount_fen == card.held_fen
     assert card.status is CardStatus.REFUND_PENDING
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "refund.requested").order_by(AuditEntry.id.desc()))
-    assert entry.actor_id is None and entry.actor_name == f"member#{card.member_id}"
+    assert entry.actor_id is None and entry.actor_name == f"{mask_name(card.member.name)} #{card.member_id}"
     with pytest.raises(Conflict):  # asked once is enough
         in_request(app, services.ask_refund, card.member, card.number, {"reason": "again"})
     admin = make_user("admin")
