@@ -106,6 +106,11 @@ def prepare(app) -> dict:
         from app import tokens
         values["token"] = tokens.card_token(card.public_id, card.generation)
     client.get(f"/v/{values['token']}")  # a scan, for the scans page and the card's timeline
+    with app.app_context():  # a code asked for on the member's page: a text in the outbox, the code page to walk
+        from app.members.services import decrypt_id_number
+        tail = decrypt_id_number(db.session.get(Card, card.id).member)[-6:]
+    assert client.post("/my/sign-in", data={"card_number": values["number"], "id_tail": tail, "csrf_token": csrf_token(
+        client.get("/my/sign-in").get_data(as_text=True))}).status_code == 302
     from openpyxl import Workbook
 
     from tests.imports.test_imports import COLUMNS
