@@ -79,7 +79,7 @@ def check_payout(requested_fen: int, held_fen: int) -> Decision:
 
 def check_issuer_termination(kind: ProgramKind) -> Decision:
     if kind is not ProgramKind.PAID_MEMBERSHIP:
-        return refuse("termination_not_applicable", N_("Only memberships are terminated; pre-sale cards are refunded."))
+        return refuse("termination_not_applicable", N_("Only memberships are terminated: pre-sale cards are refunded, retail cards lapse at the end of their term."))
     return allow("issuer_termination", N_("Terminated by the issuer: the fee is refunded in full."))
 
 

@@ -72,7 +72,7 @@ def member_termination(terms: ProgramTerms, on: dt.date, *, issue_date: dt.date,
     nothing is refunded and the card ends once the notice has run (never later than its term). The notice is notice,
     not a cooling-off period."""
     if terms.kind is not ProgramKind.PAID_MEMBERSHIP:
-        return refuse("termination_not_applicable", N_("Only memberships are terminated; pre-sale cards are refunded.")), None
+        return refuse("termination_not_applicable", N_("Only memberships are terminated: pre-sale cards are refunded, retail cards lapse at the end of their term.")), None
     if notice_running:
         return refuse("termination_notice_running", N_("A termination notice already runs: the membership ends on "
                                                        "%(last_day)s."), last_day=valid_through), None
@@ -88,7 +88,7 @@ def issuer_termination(terms: ProgramTerms, on: dt.date, *, valid_through: dt.da
     """The issuer ends a paid membership: the card runs to the end of the issuer's notice, then the fee held is
     refunded in full (once a second person approves)."""
     if terms.kind is not ProgramKind.PAID_MEMBERSHIP:
-        return refuse("termination_not_applicable", N_("Only memberships are terminated; pre-sale cards are refunded.")), None
+        return refuse("termination_not_applicable", N_("Only memberships are terminated: pre-sale cards are refunded, retail cards lapse at the end of their term.")), None
     if notice_running:
         return refuse("termination_notice_running", N_("A termination notice already runs: the membership ends on "
                                                        "%(last_day)s."), last_day=valid_through), None
