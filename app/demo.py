@@ -93,8 +93,9 @@ def load_demo() -> None:
         consultant = db.session.scalar(select(User).where(User.username == "consultant"))
         signed = issue_card({"program": "DEMO-PRESALE", "tier": "VIP", "member_id": members[1].id, "amount": "50000",
                              "payment_method": "bank_card", "receipt_no": "DEMO-0001"}, by=consultant)
+        # The membership's fee is paid later: due within 2 days of signing, 5‰ a day late (try the card's dues).
         issue_card({"program": "DEMO-ONLINE", "tier": "ANNUAL", "member_id": members[2].id, "amount": "2000",
-                    "payment_method": "alipay", "receipt_no": "DEMO-0002"}, by=consultant)
+                    "pay_later": True}, by=consultant)
         if converter_available():
             sign_drawn(signed.agreements[0].id, {"member_signature": _demo_signature("李四"), "consent": True,
                                                  "consultant_signature": _demo_signature("李顾问")}, consultant=consultant)
