@@ -386,15 +386,15 @@ def purchase_receipt() -> Document:
 
 
 def redemption() -> Document:
-    return confirmation("VIP卡使用（解筹）确认书", [
+    return confirmation("{{ redemption_title }}", [
         ("卡号", "{{ card_number }}"),
         ("卡种", "{{ program_name }} · {{ tier_name }}"),
         ("选购标的", "{{ item }}"),
         ("成交价格", "{{ price_figures }}（人民币{{ price_words }}）"),
         ("折扣", "{{ discount_words }}"),
         ("折后价格", "{{ discounted_figures }}（人民币{{ discounted_words }}）"),
-        ("抵扣", "{{ offset_figures }}"),
-        ("其中：{{ deposit_term }}转入{{ price_term }}", "{{ deposit_applied_figures }}"),
+        ("抵扣", "{{ offset_figures }}", "is_presale"),
+        ("其中：{{ deposit_term }}转入购房款", "{{ deposit_applied_figures }}", "is_presale"),
         ("其中：增值抵扣", "{{ credit_used_figures }}", "has_credit"),
         ("应付余款", "{{ payable_figures }}（人民币{{ payable_words }}）"),
         ("剩余可退{{ deposit_term }}", "{{ deposit_remaining_figures }}", "is_presale"),

@@ -277,3 +277,17 @@ def test_the_programme_form_takes_the_increment_and_the_agreement_words(login, a
     assert "拨打项目联系电话申请" in page and "配合使用，缺一无效" in page
     edit = client.get("/programs/FORM/edit").get_data(as_text=True)
     assert 'name="tiers.0.increment" value="30000.00"' in edit and 'name="tiers.0.credit"' not in edit
+
+
+def test_a_membership_redemption_prints_no_deposit_offset_or_unit_purchase(app, api_as, make_card, make_program):
+    from app.cards.services import verify_url
+    from tests.conftest import in_request
+    card = make_card(program=make_program("online_membership", code="ONLINE"))
+    token = in_request(app, verify_url, card).rsplit("/v/", 1)[1]
+    redeemed = api_as("counter").post(f"/verify/{token}/redeem", {"item": "年卡课程", "price": "1000"})
+    assert redeemed.status_code in (200, 201), redeemed.get_json()
+    content = _docx(api_as("consultant"), redeemed.get_json()["agreement_id"])
+    text = docx_text(content)
+    assert title_of(content) == "VIP卡使用确认书"
+    assert "解筹" not in text and "购房款" not in text and "抵扣" not in text and "增值" not in text
+    assert parties_of(content) == both("甲方（服务方）", "乙方（会员）")
