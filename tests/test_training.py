@@ -158,3 +158,11 @@ def _audit_of(card):
     from app.audit import AuditEntry
     return list(db.session.scalars(select(AuditEntry).where(AuditEntry.object_type == "card",
                                                             AuditEntry.object_id == str(card.id))))
+
+
+def test_a_training_copy_never_texts_a_real_phone():
+    from app.portal.sms import AliyunSender, OutboxSender, sender
+    aliyun = {"VIP_SMS_PROVIDER": "aliyun", "VIP_SMS_ALIYUN_ACCESS_KEY_ID": "id", "VIP_SMS_ALIYUN_ACCESS_KEY_SECRET": "s",
+              "VIP_SMS_ALIYUN_SIGN_NAME": "示例", "VIP_SMS_ALIYUN_TEMPLATE_CODE": "SMS_1"}
+    assert isinstance(sender(aliyun), AliyunSender)
+    assert isinstance(sender(aliyun | {"VIP_TRAINING": True}), OutboxSender)

@@ -104,4 +104,6 @@ def check_settings(config: Mapping[str, object]) -> None:
 
 
 def sender(config: Mapping[str, str]) -> SmsSender:
+    if config.get("VIP_TRAINING"):
+        return OutboxSender()  # a training copy holds real members' phones: its texts stay in the outbox, never sent
     return AliyunSender(config) if config.get("VIP_SMS_PROVIDER") == "aliyun" else OutboxSender()
