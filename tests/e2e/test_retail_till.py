@@ -76,9 +76,11 @@ def test_the_till_in_a_browser(shop_server, browser):
     assert "¥1,720.00" in text and "¥1,620.00" in text  # 8.6折, then ¥100 of points off
     assert page.inner_text("#points-earned").startswith("162")  # floor(1,620 × 0.1)
     _fits(page, 800)
+    _shot(page, "retail-purchase-zh-CN-800")
     page.goto(base + "/loyalty/qualify?q=13800138000&amount=6000")  # 张三 has no card: he qualifies today
     assert "符合条件" in page.inner_text("#qualify-verdict")
     _fits(page, 800)
+    _shot(page, "retail-qualify-zh-CN-800")
     context.close()
 
 
