@@ -74,8 +74,7 @@ def _hk_macao_permit(text: str, today: dt.date | None) -> Decision:
     # 2013 add 2 digits counting renewals (公安部《港澳居民来往内地通行证号码规则》, 2010: 11 characters).
     if not re.fullmatch(r"[HM]\d{8}(\d{2})?", text):
         return refuse("hk_macao_permit_format", N_(
-            "A Mainland Travel Permit for Hong Kong and Macao Residents number is H or M followed by 8 digits "
-            "(older cards: 10 digits)."))
+            "A Hong Kong or Macao travel permit number is H or M followed by 8 digits (older cards: 10 digits)."))
     return allow("id_number_ok", _OK)
 
 
@@ -84,8 +83,8 @@ def _taiwan_permit(text: str, today: dt.date | None) -> Decision:
     # issues and, from Hong Kong or Macao, the issuing office's code in brackets, e.g. 0561682001(D) (brackets dropped).
     if not re.fullmatch(r"\d{8}(\d{2}[A-Z0-9]?)?", text):
         return refuse("taiwan_permit_format", N_(
-            "A Mainland Travel Permit for Taiwan Residents number has 8 digits (older permits: 10 digits, "
-            "sometimes with a letter in brackets)."))
+            "A Taiwan travel permit number has 8 digits (older permits: 10 digits, sometimes with a letter in "
+            "brackets)."))
     return allow("id_number_ok", _OK)
 
 
@@ -107,7 +106,7 @@ def _foreign_permanent_residence(text: str, today: dt.date | None) -> Decision:
         return allow("id_number_ok", _OK)
     if not re.fullmatch(r"9\d{16}[\dX]", text):
         return refuse("permanent_residence_format", N_(
-            "A foreign permanent resident ID number is 18 digits starting with 9 (2023 card) or 3 letters "
+            "A foreign permanent residence card number is 18 digits starting with 9 (2023 card) or 3 letters "
             "followed by 12 digits (2017 card)."))
     return _check_gb11643(text, today) or allow("id_number_ok", _OK)
 
