@@ -53,17 +53,19 @@ def write_sheet(path: Path, program, count: int, offset: int) -> None:
     path.write_bytes(out.getvalue())
 
 
-def run(args: list[str], env: dict) -> tuple[float, int, str]:
-    """(seconds, peak RSS in MB, output) of one flask command in a child process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def run(args: list[str], env: dict) -> tuple[float, float, int, str]:
+    """(seconds, CPU seconds, peak RSS in MB, output) of one flask command in a child process. The CPU time tells a
+    slow run from a run that waited for the cores other work held."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if done.returncode:
         raise SystemExit(done.stdout + done.stderr)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the largest child so far, in KB
-    return seconds, max(peak, before) // 1024, done.stdout.strip().splitlines()[-1]
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # ru_maxrss: the largest child so far, in KB
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return seconds, cpu, after.ru_maxrss // 1024, done.stdout.strip().splitlines()[-1]
 
 
 def main() -> None:
@@ -91,18 +93,22 @@ def main() -> None:
         write_sheet(first, program, options.rows, 0)
         write_sheet(second, program, 2_000, options.rows)
         db.session.remove()
-    print("| run | rows | seconds | rows/s | peak RSS MB |\n|---|---:|---:|---:|---:|")
+    print(f"load average {os.getloadavg()[0]:.1f}")
+    print("| run | rows | seconds | rows/s | CPU seconds | peak RSS MB |\n|---|---:|---:|---:|---:|---:|")
     for label, extra in (("dry run", ["--dry-run"]), ("import", [])):
-        seconds, peak, said = run(["cards", "import", str(first), *extra], env)
-        print(f"| {label} | {options.rows:,} | {seconds:.1f} | {options.rows / seconds:.0f} | {peak} |  <!-- {said} -->")
+        seconds, cpu, peak, said = run(["cards", "import", str(first), *extra], env)
+        print(f"| {label} | {options.rows:,} | {seconds:.1f} | {options.rows / seconds:.0f} | {cpu:.1f} | {peak} |"
+              f"  <!-- {said} -->", flush=True)
     # Killed halfway, then started again: each row once.
     child = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "cards", "import", str(second)], cwd=ROOT,
                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(15)
     child.send_signal(signal.SIGKILL)
     child.wait()
-    seconds, peak, said = run(["cards", "import", str(second)], env)
-    print(f"| killed after 15 s, run again | 2,000 | {seconds:.1f} | {2_000 / seconds:.0f} | {peak} |  <!-- {said} -->")
+    seconds, cpu, peak, said = run(["cards", "import", str(second)], env)
+    print(f"| killed after 15 s, run again | 2,000 | {seconds:.1f} | {2_000 / seconds:.0f} | {cpu:.1f} | {peak} |"
+          f"  <!-- {said} -->")
+    print(f"load average {os.getloadavg()[0]:.1f}")
     from sqlalchemy import func, select
 
     from app.cards.models import Card

@@ -21,6 +21,7 @@ from .package import split
 CONTRACTS = Path(__file__).resolve().parents[2] / "contracts"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 BLANK_LINE = "＿＿＿＿＿＿＿＿"  # where a signature goes on paper
+_BREAKS = re.compile("[\t\a\n\f]")
 
 
 def template_version(name: str) -> str:
@@ -78,6 +79,11 @@ class _Template(DocxTemplate):
                 self.patched.clear()
             self.patched[src_xml] = super().patch_xml(src_xml)
         return self.patched[src_xml]
+
+    def resolve_listing(self, xml: str) -> str:
+        # Turns tabs, line and page breaks in the values into Word's; without any, its three nested regular
+        # expressions over the whole document change nothing.
+        return super().resolve_listing(xml) if _BREAKS.search(xml) else xml
 
 
 def render_docx(name: str, context: Mapping[str, Any], images: Mapping[str, tuple[bytes | None, float]]) -> bytes:

@@ -37,7 +37,7 @@ from .models import ImportJob, JobStatus, RowError
 from .schemas import ImportRow
 
 MAX_ROWS = 20_000
-SQLITE_PAUSE_EVERY, SQLITE_PAUSE_SECONDS = 40, 0.15
+SQLITE_PAUSE_AFTER, SQLITE_PAUSE_SECONDS = 2.0, 0.15  # seconds of writing, then seconds letting others write
 # Each column's names, Chinese first (the template's), then what people also write, then the API's field names.
 HEADERS: dict[str, tuple[str, ...]] = {
     "name": ("姓名", "客户姓名", "name"),
@@ -300,6 +300,7 @@ def run_job(job_id: int, *, stale_after_seconds: int | None = None,
         for number in range(2, job.done_rows + 2):  # rows done by an earlier run still settle what later rows may do
             if number not in failed:
                 _remember(sheet.data(number), seen, programs)
+        paused = time.monotonic()
         for number in range(job.done_rows + 2, len(sheet.rows) + 1):
             data = sheet.data(number)
             outcome = "created"
@@ -327,7 +328,7 @@ def run_job(job_id: int, *, stale_after_seconds: int | None = None,
             else:
                 job.error_rows += 1
             db.session.commit()  # the row and the counters that say it is done, together
-            _let_others_write(job.done_rows)
+            paused = _let_others_write(paused)
             if progress is not None:
                 progress(job.done_rows, job.total_rows)
         job.status, job.finished_at = JobStatus.DONE, utcnow()
@@ -343,11 +344,15 @@ def run_job(job_id: int, *, stale_after_seconds: int | None = None,
     return job
 
 
-def _let_others_write(done: int) -> None:
+def _let_others_write(paused: float) -> float:
     """SQLite has one writer at a time, and a waiting one retries only every 100 ms or so: an import writing row
-    after row would keep the desks waiting for as long as it runs. A pause every few rows lets them in."""
-    if done % SQLITE_PAUSE_EVERY == 0 and db.session.get_bind().dialect.name == "sqlite":
-        time.sleep(SQLITE_PAUSE_SECONDS)
+    after row would keep the desks waiting for as long as it runs. A pause every two seconds lets them in (counted
+    in time, not rows: the faster the rows, the more a pause every so many rows would cost). Returns when the
+    import last paused."""
+    if time.monotonic() - paused < SQLITE_PAUSE_AFTER or db.session.get_bind().dialect.name != "sqlite":
+        return paused
+    time.sleep(SQLITE_PAUSE_SECONDS)
+    return time.monotonic()
 
 
 def _remember(data: Mapping[str, Any], seen: _Seen, programs: dict[str, Program | None]) -> None:

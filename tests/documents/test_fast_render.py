@@ -68,3 +68,12 @@ def test_a_draft_carries_the_templates_own_parts(name):
     assert document.styles["Table Grid"] is not None  # the evidence page's tables find their style
     assert len(document.styles) == len(Document(CONTRACTS / name).styles)
     assert "张三" in "".join(p.text for p in document.paragraphs) or "张三" in document.element.xml
+
+
+def test_a_line_break_in_a_value_is_still_a_line_break():
+    """Values without tabs or breaks skip docxtpl's listing pass; one with a break still gets Word's break."""
+    name = "subscription_presale_deposit.docx"
+    one_line = render_docx(name, {"member_address": "甘肃省兰州市"}, {})
+    two_lines = render_docx(name, {"member_address": "甘肃省兰州市\n城关区"}, {})
+    with zipfile.ZipFile(io.BytesIO(one_line)) as a, zipfile.ZipFile(io.BytesIO(two_lines)) as b:
+        assert b.read("word/document.xml").count(b"<w:br/>") == a.read("word/document.xml").count(b"<w:br/>") + 1
