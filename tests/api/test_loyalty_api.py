@@ -187,3 +187,35 @@ def test_a_retail_card_is_renewed_free_in_its_last_month_and_keeps_its_points(re
     renewed = consultant.renew(app).post(f"/cards/{number}/renew", json={})
     assert renewed.status_code == 200, renewed.get_json()
     assert renewed.get_json()["valid_through"] == "2030-05-19"
+
+
+def test_the_design_example_replayed_a_card_opened_2013_06_10(api_as, clock, app):
+    """DESIGN §14 / issue 12 part 8: a retail card opened 2013-06-10 is valid through 2015-06-09, its first year's
+    points expire 2014-06-09 (the daily job sweeps them the day after), the second year's on 2015-06-09."""
+    from app.jobs import JOBS
+    clock.at = dt.datetime(2013, 6, 10, 11, 0, tzinfo=SHANGHAI)
+    admin, consultant = api_as("admin"), api_as("consultant")
+    assert admin.post("/programs", json=program_payload("retail_vip", code="SHOP13")).status_code == 201
+    member = consultant.post("/members", json={"name": "王五", "id_number": valid_id_number(21),
+                                               "phone": "13600000021"}).get_json()
+    card = consultant.post("/cards", json={"program": "SHOP13", "tier": "VIP", "member_id": member["id"], "amount": "0",
+                                           "qualifying_spend": "5000"}).get_json()
+    consultant.sign_by_scan(card["agreement_id"])
+    number = card["number"]
+    assert consultant.get(f"/cards/{number}").get_json()["valid_through"] == "2015-06-09"
+    first = consultant.post(f"/cards/{number}/purchases", json={"amount": "5000.00", "receipt_no": "2013-1"}).get_json()
+    assert (first["discounted_amount"], first["points_earned"]) == ("4300.00", 430)
+    assert consultant.get(f"/cards/{number}/points").get_json()["lots"][0]["expires_on"] == "2014-06-09"
+    clock.at = dt.datetime(2014, 6, 9, 20, 0, tzinfo=SHANGHAI)
+    with app.app_context():
+        JOBS["cards.expire"]()
+    consultant.renew(app)
+    assert consultant.get(f"/cards/{number}/points").get_json()["balance"] == 430  # still spendable on its last day
+    clock.at = dt.datetime(2014, 6, 10, 9, 0, tzinfo=SHANGHAI)
+    with app.app_context():
+        JOBS["cards.expire"]()
+    points = consultant.get(f"/cards/{number}/points").get_json()
+    assert (points["balance"], points["expired"]) == (0, 430)
+    second = consultant.post(f"/cards/{number}/purchases", json={"amount": "100.00", "receipt_no": "2014-1"}).get_json()
+    assert second["points_earned"] == 8
+    assert consultant.get(f"/cards/{number}/points").get_json()["lots"][-1]["expires_on"] == "2015-06-09"
