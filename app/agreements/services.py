@@ -259,7 +259,7 @@ _ACTION_WORDS = {"card.issued": "办卡", "agreement.created": "生成协议", "
 
 def _beijing(moment) -> str:
     local = moment.astimezone(ZoneInfo(current_app.config["VIP_TIMEZONE"]))
-    return local.strftime("%Y-%m-%d %H:%M:%S")
+    return f"{contexts.chinese_date(local.date())} {local:%H:%M:%S}"  # as the documents write a day
 
 
 def evidence_page(agreement: Agreement, signed_sha256: str, signatures: list[tuple], certificate, tsa_url: str | None):

@@ -291,3 +291,20 @@ def test_a_membership_redemption_prints_no_deposit_offset_or_unit_purchase(app, 
     assert title_of(content) == "VIP卡使用确认书"
     assert "解筹" not in text and "购房款" not in text and "抵扣" not in text and "增值" not in text
     assert parties_of(content) == both("甲方（服务方）", "乙方（会员）")
+
+
+def test_the_sealed_pdf_and_its_evidence_page_write_days_in_chinese(api_as):
+    from pypdf import PdfReader
+
+    from tests.conftest import signature_data_url
+    program, card, _ = _issue(api_as, program_payload("presale_95", **CBSC), seed=15)
+    consultant, agreement_id = api_as("consultant"), card["agreements"][0]["id"]
+    signed = consultant.post(f"/agreements/{agreement_id}/sign", {
+        "member_signature": signature_data_url(), "consultant_signature": signature_data_url(), "consent": True})
+    assert signed.status_code == 200, signed.get_json()
+    pdf = consultant.get(f"/agreements/{agreement_id}/document.pdf")
+    assert pdf.status_code == 200
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    text = text.replace(" ", "").replace("\n", "")  # table cells wrap
+    assert "出证页" in text and "内部认购协议书" in text
+    assert "持卡人欧阳明月2026年5月20日10:00:00" in text and not ISO_DAY.search(text)
