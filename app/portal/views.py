@@ -39,7 +39,8 @@ def signed_in(view):
     def wrapped(*args, **kwargs):
         g.member = services.member_for(session.get("portal_token"))
         if g.member is None:
-            session.pop("portal_token", None)
+            if session.pop("portal_token", None):
+                flash(gettext("For your safety you were signed out after a while. Sign in again to continue."), "info")
             return redirect(url_for("portal.sign_in"))
         return view(*args, **kwargs)
 
@@ -52,6 +53,8 @@ def signed_in(view):
 @limiter.limit(_limit("VIP_PORTAL_CARD_RATE_LIMIT"), methods=["POST"], key_func=_card_scope)
 def sign_in():
     if request.method == "GET":
+        if services.member_for(session.get("portal_token")) is not None:
+            return redirect(url_for("portal.home"))
         return render_template("portal/sign_in.html", values={}, errors={})
     values = {"card_number": request.form.get("card_number", ""), "id_tail": request.form.get("id_tail", "")}
     errors = {}

@@ -3,6 +3,7 @@ outbox, see the card, download the agreement, ask for a refund, sign out; the li
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -100,6 +101,17 @@ def test_wrong_details_look_the_same_and_send_nothing(app, holder, lang):
     assert ("验证码不正确" if lang == "zh-CN" else "This code is not right") in body and not readable(body, lang)
     empty = _post(client, "/my/sign-in", {"card_number": "", "id_tail": ""}, lang)
     assert empty.status_code == 422 and not readable(empty.get_data(as_text=True), lang)
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_a_session_ends_after_a_while_and_says_so(app, holder, clock, lang):
+    card, tail = holder
+    client = sign_in(app.test_client(), card, tail, lang)
+    assert client.get("/my/sign-in").headers["Location"].endswith("/my/")  # signed in: straight to the cards
+    clock.at += dt.timedelta(minutes=11)
+    assert client.get("/my/", headers={"Accept-Language": lang}).headers["Location"].endswith("/my/sign-in")
+    page = client.get("/my/sign-in", headers={"Accept-Language": lang}).get_data(as_text=True)
+    assert ("请重新登录" if lang == "zh-CN" else "Sign in again") in page and not readable(page, lang)
 
 
 def test_staff_signed_in_are_not_members(app, login):
