@@ -14,6 +14,7 @@ from ..approvals.models import RefundRequest, TransferRequest
 from ..audit import AuditEntry
 from ..clock import start_of
 from ..extensions import db
+from ..loyalty.models import PointLot, PointSpend, Purchase
 from ..rules.money import format_fen
 from ..users.models import User
 from ..validation import Day, Integer, Schema, Text
@@ -35,12 +36,16 @@ def lineage_ids(number: str) -> list[int]:
 
 
 def _related_objects(ids: list[int]) -> list[tuple[str, str]]:
-    """The audit log's (object type, id) pairs that belong to these cards: the cards, their agreements, requests, redemptions."""
+    """The audit log's (object type, id) pairs that belong to these cards: the cards, their agreements, requests,
+    redemptions, purchases and points."""
     objects = [("card", str(i)) for i in ids]
     objects += [("agreement", str(a)) for a in db.session.scalars(select(Agreement.id).where(Agreement.card_id.in_(ids)))]
     objects += [("refund_request", str(r)) for r in db.session.scalars(select(RefundRequest.id).where(RefundRequest.card_id.in_(ids)))]
     objects += [("transfer_request", str(r)) for r in db.session.scalars(select(TransferRequest.id).where(TransferRequest.card_id.in_(ids)))]
     objects += [("redemption", str(r)) for r in db.session.scalars(select(Redemption.id).where(Redemption.card_id.in_(ids)))]
+    # A retail card's purchases, point spends and expired lots
+    for model, kind in ((Purchase, "purchase"), (PointSpend, "point_spend"), (PointLot, "point_lot")):
+        objects += [(kind, str(r)) for r in db.session.scalars(select(model.id).where(model.card_id.in_(ids)))]
     return objects
 
 

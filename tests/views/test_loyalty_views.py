@@ -54,7 +54,8 @@ def test_the_card_page_shows_points_lots_and_no_termination_or_refund(login, sho
     _, card = shop
     client = login("admin")
     _post(client, f"/cards/{card.number}/purchases", {"amount": "2000", "receipt_no": "P-1"}, page=f"/cards/{card.number}")
-    for lang, words in (("zh-CN", ("积分与消费", "积分余额", "2027年5月19日")), ("en", ("Points and purchases", "Points balance"))):
+    for lang, words in (("zh-CN", ("积分与消费", "积分余额", "2027年5月19日", "记录消费")),  # the last from the history
+                        ("en", ("Points and purchases", "Points balance", "purchase recorded"))):
         html = client.get(f"/cards/{card.number}", headers={"Accept-Language": lang}).get_data(as_text=True)
         assert all(w in html for w in words), lang
         assert 'id="points-balance">172<' in html
