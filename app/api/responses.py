@@ -253,6 +253,7 @@ class Holder(Shape):
 
     member_id: int
     name_masked: str
+    id_type: IdType = Field(description="The kind of ID document the masked number is of")
     id_number_masked: str
 
 

@@ -132,7 +132,7 @@ def dump_card(card: Any, *, full: bool = True, holder_name: bool = False, verify
         "number_formatted": format_card_number(card.number),
         "generation": card.generation,
         "holder": {"member_id": card.member.id, "name_masked": mask_name(card.member.name),
-                   "id_number_masked": card.member.id_number_masked,
+                   "id_type": card.member.id_type.value, "id_number_masked": card.member.id_number_masked,
                    **({"name": card.member.name} if holder_name else {})},
         "entitlement": {"discount_rate": format_discount_rate(tier.discount_rate_bp),
                         "discount_words": discount_in_words(tier.discount_rate_bp),

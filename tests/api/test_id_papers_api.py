@@ -125,6 +125,7 @@ def test_reissue_takes_the_holders_own_paper(desk):  # noqa: F811
     agreement = db.session.scalar(select(Agreement).where(Agreement.id == new.get_json()["agreements"][0]["id"]))
     params = json.loads(agreement.params)
     assert params["member_id_type"] == "护照" and params["member_id_number"] == "H*****678"
+    assert new.get_json()["holder"]["id_type"] == "passport"
 
 
 def test_transfer_document_names_each_holders_paper(desk):  # noqa: F811

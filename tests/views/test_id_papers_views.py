@@ -39,3 +39,19 @@ def test_the_member_page_in_english_names_the_paper(login, make_member):
     assert "Passport" in page and "X****567" in page
     edit = client.get(f"/members/{member.id}/edit?lang=en").get_data(as_text=True)
     assert "Foreign permanent residence card" in edit and "X****567" in edit
+
+
+def test_the_card_page_names_the_holders_paper_and_asks_for_its_number_at_reissue(login, make_card, make_member):
+    from app.cards.lifecycle import report_loss
+    from tests.conftest import in_request
+
+    holder = make_member(name="Anna Berg", id_type="passport", id_number="X1234567")
+    card = make_card(member=holder)
+    client = login("consultant")
+    page = client.get(f"/cards/{card.number}").get_data(as_text=True)
+    assert "护照 X****567" in page
+    in_request(client.application, report_loss, card.id, {"reason": "遗失"}, by=None)
+    lost = client.get(f"/cards/{card.number}").get_data(as_text=True)
+    assert "持卡人出示的证件号码（护照）" in lost
+    assert "ID number (Passport), from the document shown" in client.get(f"/cards/{card.number}?lang=en").get_data(
+        as_text=True)
