@@ -69,6 +69,18 @@ EXPECTED = {
     "POST /api/v1/cards/<number>/refund-requests": "CA",
     "POST /api/v1/cards/<number>/reissue": "CA",
     "POST /api/v1/cards/<number>/renew": "CA",
+    # Retail (issue 12): whoever stands at the till records purchases and spends points; everyone reads points;
+    # managers and auditors see what is about to expire.
+    "POST /api/v1/cards/<number>/purchases": "CKA",
+    "GET /api/v1/cards/<number>/points": "CKAU",
+    "POST /api/v1/cards/<number>/points/redeem": "CKA",
+    "GET /api/v1/points/expiring": "AU",
+    "GET /api/v1/loyalty/qualifying": "CKA",
+    "POST /cards/<number>/purchases": "CKA",
+    "GET /purchases/<id:purchase_id>": "CKAU",
+    "GET /purchases/<id:purchase_id>/receipt.docx": "CKAU",
+    "GET /loyalty/qualify": "CKA",
+    "GET /loyalty/expiring": "AU",
     "POST /api/v1/cards/<number>/report-loss": "CKA",
     "POST /api/v1/cards/<number>/terminate": "CA",
     "POST /api/v1/cards/<number>/transfer": "CA",
