@@ -72,3 +72,37 @@ def test_existing_members_keep_their_kind_index_and_mask(before_0019):
     with app.app_context(), pytest.raises(sa.exc.IntegrityError):
         db.session.execute(sa.text("UPDATE members SET id_type = 'library_card' WHERE name = 'Lee Chen'"))
         db.session.flush()
+
+
+def test_a_new_data_key_keeps_each_kind_under_its_own_index(fresh_app):
+    from app.members.services import find_by_any_id_number, find_by_id_number, register_member
+
+    papers = {"passport": "12345678", "taiwan_permit": "12345678", "resident_id": RESIDENT}
+    def register(n, kind, number):
+        return register_member({"name": f"持证人{n}", "id_type": kind, "id_number": number, "phone": "13800138000"},
+                               by=None)[0].id
+
+    ids = {kind: in_request(fresh_app, register, n, kind, number) for n, (kind, number) in enumerate(papers.items())}
+    with fresh_app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    url = fresh_app.config["SQLALCHEMY_DATABASE_URI"]
+
+    def started(**keys):
+        return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": FRESH_KEYS["SECRET_KEY"],
+                           "VIP_TOKEN_KEYS": FRESH_KEYS["VIP_TOKEN_KEYS"], "VIP_CLOCK": FixedClock(DEFAULT_NOW), **keys})
+
+    new_key = "the-next-data-key-6b2d8f4a1c3e5097"
+    during = started(VIP_DATA_KEY=new_key, VIP_DATA_KEY_PREVIOUS=[FRESH_KEYS["VIP_DATA_KEY"]])
+    rotated = during.test_cli_runner().invoke(args=["keys", "rotate-data-key"])
+    assert rotated.exit_code == 0, rotated.output
+    with during.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    after = started(VIP_DATA_KEY=new_key)  # the old key gone: only the new indexes can find anyone
+    with after.app_context():
+        for kind, number in papers.items():
+            assert find_by_id_number(number, kind).id == ids[kind]
+        assert find_by_any_id_number("12345678").id == ids["passport"]  # both kinds match: the first registered
+        db.session.remove()
+        db.engine.dispose()
