@@ -220,7 +220,8 @@ def _check(data: Mapping[str, Any], seen: _Seen, programs: dict[str, Program | N
     if program is not None and row is not None and (program.id, row.receipt_no) in seen.receipts:
         problems["receipt_no"] = refuse("receipt_twice", N_("Receipt %(receipt)s is on an earlier row of this sheet."),
                                         receipt=row.receipt_no)
-    if member is not None and not same_person(seen.holders.get(_key(member.id_number), member.name), member.name):
+    if member is not None and not same_person(seen.holders.get(_key(member.id_number, member.id_type), member.name),
+                                              member.name):
         problems["id_number"] = refuse("id_number_other_name", N_(
             "An earlier row of this sheet gives this ID number under another name."))
     if problems:
@@ -240,7 +241,7 @@ def _dry(member: MemberIn, row: ImportRow, program: Program, seen: _Seen) -> Non
         raise Conflict(reason, fields={"id_number": reason})
     held = 0 if existing is None else db.session.scalar(select(func.count(Card.id)).where(
         Card.member_id == existing.id, Card.program_id == program.id, Card.status.in_(card_rules.HOLDING_STATUSES)))
-    held += seen.cards.get((_key(member.id_number), program.id), 0)
+    held += seen.cards.get((_key(member.id_number, member.id_type), program.id), 0)
     decision = check_issue(program.terms(), row.issued_on or today(), active_cards=held)
     if not decision.ok:
         raise ServiceError(decision)
@@ -361,14 +362,16 @@ def _remember(data: Mapping[str, Any], seen: _Seen, programs: dict[str, Program 
         seen.receipts.add((program.id, str(data["receipt_no"])))
     number, name = data.get("id_number"), data.get("name")
     if number and name:
-        key = _key(str(number))
+        key = _key(str(number), data.get("id_type"))
         seen.holders.setdefault(key, str(name))
         if program is not None:
             seen.cards[(key, program.id)] = seen.cards.get((key, program.id), 0) + 1
 
 
-def _key(id_number: str) -> str:
-    return "".join(id_number.split()).upper()
+def _key(id_number: str, id_type: Any = None) -> str:
+    """A holder within the sheet: the kind of paper and its number (the same digits on two kinds are two people)."""
+    kind = getattr(id_type, "value", id_type) or IdType.RESIDENT_ID.value
+    return f"{kind}:{''.join(id_number.split()).upper()}"
 
 
 TEMPLATE_WIDTHS = {"name": 10, "id_type": 12, "id_number": 22, "phone": 14, "address": 28, "postal_code": 8,

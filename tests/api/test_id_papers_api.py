@@ -166,9 +166,12 @@ def test_import_sheet_takes_the_kind_in_chinese(app, api_as, make_program):
     api = api_as("admin")
     content = sheet([good_row(program, 1, **{"证件类型": "护照", "证件号码": "E99887766"}),
                      good_row(program, 2, **{"证件类型": "台胞证", "证件号码": "99887766"}),
-                     good_row(program, 3, **{"证件类型": "驾驶证", "证件号码": "99887766"})])
+                     good_row(program, 3, **{"证件类型": "驾驶证", "证件号码": "99887766"}),
+                     # the digits of row 2 on another kind of paper, under another name: another person
+                     good_row(program, 4, **{"证件类型": "护照", "证件号码": "99887766"})])
+    assert upload(api, content, dry_run=True).get_json()["error_rows"] == 1
     job = upload(api, content, dry_run=False).get_json()
-    assert (job["status"], job["created"], job["error_rows"]) == ("done", 2, 1), job
+    assert (job["status"], job["created"], job["error_rows"]) == ("done", 3, 1), job
     kinds = {m.id_type.value for m in db.session.scalars(select(Member).where(Member.name.in_(["导入1", "导入2"])))}
     assert kinds == {"passport", "taiwan_permit"}
     errors = api.get(f"/imports/{job['id']}").get_json()["errors"]
