@@ -60,11 +60,12 @@ def test_a_member_on_a_phone_finds_the_card_downloads_the_agreement_and_asks_for
     page.goto(verify_url)  # the member scans the QR on their card
     _no_sideways_scroll(page, PHONE["width"])
     page.click("text=这是您的卡？查看卡、协议和退卡日期")
+    page.wait_for_url("**/my/sign-in")
     _no_sideways_scroll(page, PHONE["width"])
     page.fill("input[name=card_number]", " ".join(re.findall(".{1,4}", number)))  # typed as printed, in groups
     page.fill("input[name=id_tail]", ID_NUMBER[-6:].lower())
     page.click("text=发送短信验证码")
-    assert page.url.endswith("/my/code")
+    page.wait_for_url("**/my/code")
     _no_sideways_scroll(page, PHONE["width"])
     shots = os.environ.get("VIP_SCREENSHOTS")
     if shots:
@@ -72,7 +73,7 @@ def test_a_member_on_a_phone_finds_the_card_downloads_the_agreement_and_asks_for
         page.screenshot(path=str(Path(shots) / "code-zh_CN-390.png"), full_page=True)
     page.fill("input[name=code]", _code_from_outbox(browser, base))
     page.click("button.primary")
-    assert page.url.endswith("/my/")
+    page.wait_for_url("**/my/")
     _no_sideways_scroll(page, PHONE["width"])
     card = page.locator(f"[data-card='{number}']")
     assert "有效" in card.locator(".verdict-code").inner_text()
@@ -87,12 +88,13 @@ def test_a_member_on_a_phone_finds_the_card_downloads_the_agreement_and_asks_for
         _photograph(browser, base, page.context.cookies(), Path(shots))
     card.locator("input[name=reason]").fill("改变购房计划")
     card.locator("button.danger").click()
-    assert "退卡申请已提交" in page.locator(".flash").first.inner_text()
+    page.wait_for_selector(".flash.success")
+    assert "退卡申请已提交" in page.locator(".flash.success").first.inner_text()
     assert "申请退款" in page.locator(f"[data-card='{number}']").inner_text()
     _no_sideways_scroll(page, PHONE["width"])
 
     page.click("text=退出")
-    assert page.url.endswith("/my/sign-in")
+    page.wait_for_url("**/my/sign-in")
     context.close()
 
 
