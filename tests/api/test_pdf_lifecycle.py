@@ -62,7 +62,7 @@ def test_redemption_and_renewal_confirmations_as_pdfs(app, api_as, make_card, ma
     assert "3-1-1201" in _check(consultant, redeemed["agreement_id"], card.member.name)
 
     membership = make_card(program=make_program("online_membership"))
-    clock.at = clock.at + dt.timedelta(days=360)
+    clock.at = clock.at + dt.timedelta(days=362)  # 2027-05-17: the first of the last three days, when it renews
     consultant.renew(app)  # a year on, API tokens (90 days) were renewed
     renewed = consultant.post(f"/cards/{membership.number}/renew", {"payment_method": "cash", "receipt_no": "RN-2"}).get_json()
     renewal = next(a for a in renewed["agreements"] if a["kind"] == "renewal")
