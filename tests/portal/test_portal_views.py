@@ -158,7 +158,9 @@ def test_another_members_card_and_agreement_are_not_found(app, holder, make_card
 def test_admins_read_the_outbox_masked(app, holder, login, lang):
     card, tail = holder
     _post(app.test_client(), "/my/sign-in", {"card_number": card.number, "id_tail": tail})
-    page = login("admin").get("/admin/sms-outbox/", headers={"Accept-Language": lang})
+    admin = login("admin")
+    assert 'href="/admin/sms-outbox/"' in admin.get("/admin/users/").get_data(as_text=True)
+    page = admin.get("/admin/sms-outbox/", headers={"Accept-Language": lang})
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and last_code() in html and card.program.name in html
     assert card.member.phone not in html and card.member.phone[-4:] in html and not readable(html, lang)
