@@ -4,7 +4,6 @@ from the same rules the transitions use (one source of truth for dates). Paying 
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +13,7 @@ from ..rules.dues import DuesOwed, check_dues_paid, days_late, dues_owed, late_f
 from ..rules.money import format_fen
 from ..rules.policies import issuer_termination, member_termination
 from ..rules.terms import ProgramKind
-from ..rules.validity import check_renewal, renewal_opens
+from ..rules.validity import check_renewal
 from .models import Card, DuesStatus
 from .terminations import Termination, running_termination
 
@@ -51,7 +50,6 @@ class Membership:
     owed: DuesOwed | None  # the fee and late fee if paying today, while unpaid
     late_fee_per_day_fen: int
     renewal: Decision | None  # None: the programme does not renew
-    renewal_opens: dt.date | None
     notice: Termination | None  # running
     member_termination: Decision  # what the member's termination given today would do
     issuer_termination: Decision
@@ -63,10 +61,9 @@ def membership_facts(card: Card) -> Membership | None:
         return None
     terms, on = card.program.terms(), today()
     notice = running_termination(card)
-    renewal = opens = None
+    renewal = None
     if terms.renewal_window_days and card.valid_through is not None:
         renewal = check_renewal(terms, on, valid_through=card.valid_through, notice_running=notice is not None)
-        opens = renewal_opens(terms.renewal_window_days, card.valid_through)
     in_force = check_dues_paid(unpaid=card.dues_status is DuesStatus.UNPAID, due=card.dues_due_on)
     # What the transitions would answer today, in the order they check (an unpaid card: pay first).
     member = in_force if not in_force.ok else member_termination(
@@ -76,6 +73,6 @@ def membership_facts(card: Card) -> Membership | None:
     return Membership(
         in_force=in_force, owed=owed_today(card),
         late_fee_per_day_fen=late_fee_fen(card.amount_fen, terms.late_fee_per_day_bp, 1),
-        renewal=renewal, renewal_opens=opens, notice=notice, member_termination=member,
+        renewal=renewal, notice=notice, member_termination=member,
         issuer_termination=issuer_termination(terms, on, valid_through=card.valid_through, held_fen=card.held_fen,
                                               notice_running=notice is not None)[0])
