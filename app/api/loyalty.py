@@ -119,7 +119,7 @@ def record_purchase(number: str):
 
 
 @bp.get("/cards/<number>/points")
-@operation({200: PointsOut}, errors=(404,))
+@operation({200: PointsOut}, errors=(404, 409))
 def points(number: str):
     """A card's points balance and its lots, each with its expiry day"""
     require("card.view")
