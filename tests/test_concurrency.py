@@ -77,7 +77,7 @@ def test_two_consultants_issuing_to_one_member_at_once_respect_the_limit(live_ap
     admin = _token(live_app, "admin")
     consultants = [_token(live_app, "consultant") for _ in range(2)]
     client = live_app.test_client()
-    client.post("/api/v1/programs", json=program_payload(code="RACE-2"), headers={"Authorization": f"Bearer {admin}"})
+    client.post("/api/v1/programs", json=program_payload(code="RACE-2", max_active_cards_per_member=1), headers={"Authorization": f"Bearer {admin}"})
     member = client.post("/api/v1/members", json={"name": "李四", "id_number": valid_id_number(2), "phone": "13900139000"},
                          headers={"Authorization": f"Bearer {consultants[0]}"}).get_json()
 

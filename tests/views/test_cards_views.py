@@ -54,7 +54,7 @@ def test_a_consultant_issues_a_card_and_signs_on_screen(login, make_program, mak
 
 
 def test_issue_form_explains_refusals(login, make_program, make_member, make_card):
-    program = make_program(code="WEB-2")
+    program = make_program(code="WEB-2", max_active_cards_per_member=1)
     member = make_member()
     make_card(program=program, member=member)
     client = login("consultant")
