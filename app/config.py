@@ -74,10 +74,12 @@ def defaults(instance_path: str) -> dict:
         "VIP_PORTAL_LOCK_MINUTES": 30,
         "VIP_PORTAL_SESSION_MINUTES": 30,
         "VIP_PORTAL_IDLE_MINUTES": 10,
-        "VIP_PORTAL_CODE_RATE_LIMIT": "20 per hour",
+        # Generous per address (a sales centre's Wi-Fi is one address for hundreds of phones): guessing is stopped per
+        # card and per holder, and a text costs money, so each card asks for few.
+        "VIP_PORTAL_CODE_RATE_LIMIT": "60 per hour",
         "VIP_PORTAL_CARD_RATE_LIMIT": "3 per 15 minutes",
         "VIP_PORTAL_VERIFY_RATE_LIMIT": "10 per minute",
-        "VIP_PORTAL_PAGE_RATE_LIMIT": "120 per minute",
+        "VIP_PORTAL_PAGE_RATE_LIMIT": "300 per minute",
         # Codes by SMS: "outbox" keeps them for admins to read (development); "aliyun" sends them (docs/deployment.md).
         "VIP_SMS_PROVIDER": "outbox",
         "VIP_PROXY_COUNT": 0,
