@@ -58,7 +58,8 @@ def is_empty() -> bool:
 
 
 def load_demo() -> None:
-    """Create the demo set: a user per role, one programme per preset, three members, two cards."""
+    """Create the demo set: a user per role, one programme per preset, three members, two cards (and, where LibreOffice
+    can render the agreement to sign, 李四's shop card with three purchases)."""
     for username, display_name, role, password in DEMO_USERS:
         create_user({"username": username, "display_name": display_name, "role": role, "password": password})
     day = today()

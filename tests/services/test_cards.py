@@ -169,11 +169,16 @@ def test_redeem_needs_a_price_and_writes_nothing_without_one(app, make_card):
     assert counts() == before and card.status.value == "active"
 
 
-def test_retail_cards_redeem_many_times_and_keep_the_discount_only(app, make_card, make_program):
+def test_retail_cards_are_never_redeemed_they_record_purchases_with_the_discount(app, make_card, make_program):
+    from app.errors import Conflict
+    from app.loyalty.services import record_purchase
     card = make_card(program=make_program("retail_vip"), payment_method=None, receipt_no=None)
-    for _ in range(2):
-        r = in_request(app, services.redeem, card.id, {"item": "外套", "price": "1000"}, by=None)
-        assert (r.discounted_fen, r.payable_fen, r.offset_fen) == (86_000, 86_000, 0)
+    with pytest.raises(Conflict) as refused:
+        in_request(app, services.redeem, card.id, {"item": "外套", "price": "1000"}, by=None)
+    assert refused.value.code == "retail_not_redeemable" and not card.redemptions
+    for receipt in ("T-1", "T-2"):
+        purchase = in_request(app, record_purchase, card.id, {"amount": "1000", "receipt_no": receipt}, by=None)
+        assert (purchase.discounted_fen, purchase.points_earned) == (86_000, 86)
     assert card.status.value == "active"
 
 
