@@ -128,6 +128,8 @@ DETAIL_LABELS = {
     "errors": N_("wrong rows"),
     "late_fee": N_("late fee"), "days_late": N_("days late"), "due_on": N_("due on"), "dues_due_on": N_("fee due on"),
     "pay_later": N_("fee paid later"), "refund": N_("refund"),
+    "payout_method": N_("payout method"), "payout_reference": N_("payout reference"), "price": N_("price"),
+    "as_of": N_("as of the day"),
 }
 
 # The lists an export entry names (``export.downloaded``: what).

@@ -17,8 +17,10 @@ from ..rules import N_
 from ..users.roles import ROLE_LABELS
 from .labels import ACTION_LABELS, DETAIL_LABELS, EXPORT_LABELS, OBJECT_LABELS, SIGNING_LABELS
 
-# Any state, kind or choice a detail holds, by its code: the words the pages use for it.
+# Any state, kind or choice a detail holds, by its code: the words the pages use for it. (Refund kinds first: the
+# agreement's kind "refund" is the same code, and an older entry's words stay as they were.)
 VALUE_LABELS = {getattr(key, "value", key): text for table in (
+    card_labels.REFUND_KIND_LABELS,
     card_labels.STATUS_LABELS, card_labels.AGREEMENT_LABELS, card_labels.AGREEMENT_STATUS_LABELS,
     card_labels.QUEUE_LABELS, card_labels.UNIT_STATUS_LABELS, card_labels.UNIT_USE_LABELS, program_labels.KIND_LABELS,
     program_labels.ANCHOR_LABELS, program_labels.DISPUTE_LABELS, program_labels.POLICY_LABELS,

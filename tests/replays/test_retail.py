@@ -10,7 +10,7 @@ from stdnum.cn import ric
 
 from tests.conftest import program_payload
 from tests.documents.test_agreement_letter import both, docx_text, parties_of, title_of
-from tests.replays.conftest import day, error, page_problems, renew_tokens, token_of
+from tests.replays.conftest import day, error, page_problems, renew_tokens, run_expiry, token_of
 
 PHONE = "13912340610"
 
@@ -23,14 +23,6 @@ def born(date: str, seq: int = 123) -> str:
 
 def test_retail_vip_replayed_to_the_letter(app, desk, clock, login):
     admin, consultant, counter = desk["admin"], desk["consultant"], desk["counter"]
-    runner = app.test_cli_runner()
-
-    def expire(on: str) -> str:
-        """The daily expiry, as cron runs it, as of that day."""
-        result = runner.invoke(args=["cards", "expire", "--date", on])
-        assert result.exit_code == 0, result.output
-        return result.output
-
     # 10 June 2013, before the product's own years: nothing refuses the date.
     day(clock, 2013, 6, 10)
     renew_tokens(app, desk)
@@ -133,14 +125,14 @@ def test_retail_vip_replayed_to_the_letter(app, desk, clock, login):
     assert [(r["card"], r["points"], r["expires_on"]) for r in reminder] == [  # each lot with what is left of it
         (number, 12, "2014-06-09"), (number, 8, "2014-06-09")]
     day(clock, 2014, 6, 9)
-    assert "expired 0 point(s)" in expire("2014-06-09")
+    assert "expired 0 point(s)" in run_expiry(app, "2014-06-09")
     last_day = counter.post(f"/cards/{number}/points/redeem", {"points": 5, "receipt_no": "S-5"})
     assert last_day.status_code == 201 and last_day.get_json()["balance"] == 15
     on_last_day = counter.post(f"/cards/{number}/purchases", {"amount": "50.00", "receipt_no": "S-5"}).get_json()
     assert on_last_day["points_earned"] == 3  # ¥43 − ¥5 = ¥38 paid; still the first card year's
     day(clock, 2014, 6, 10)
-    assert "expired 18 point(s)" in expire("2014-06-10")
-    assert "expired 0 point(s)" in expire("2014-06-10")  # idempotent
+    assert "expired 18 point(s)" in run_expiry(app, "2014-06-10")
+    assert "expired 0 point(s)" in run_expiry(app, "2014-06-10")  # idempotent
     points = consultant.get(f"/cards/{number}/points").get_json()
     assert (points["balance"], points["expired"]) == (0, 18)
     assert error(counter.post(f"/cards/{number}/points/redeem", {"points": 1, "receipt_no": "S-6"})) == (
@@ -154,7 +146,7 @@ def test_retail_vip_replayed_to_the_letter(app, desk, clock, login):
     renew_tokens(app, desk)
     assert counter.get(f"/verify/{token_of(card)}").get_json()["result"] == "valid"
     day(clock, 2015, 6, 10)
-    assert expire("2015-06-10").startswith("expired 1 card(s)")
+    assert run_expiry(app, "2015-06-10").startswith("expired 1 card(s)")
     assert counter.get(f"/verify/{token_of(card)}").get_json()["result"] == "expired"
     ended = consultant.get(f"/cards/{number}").get_json()
     assert ended["status"] == "expired"
