@@ -74,3 +74,16 @@ def test_the_issue_form_offers_paying_later(login, make_program, make_member):
     issued = post(consultant, "/cards/new", {"product": "WEBLATER/ANNUAL", "member_id": member.id, "amount": "2000.00",
                                              "pay_later": "on"}, f"/cards/new?member_id={member.id}")
     assert issued.status_code == 200 and "尚未缴纳" in issued.get_data(as_text=True)
+
+
+def test_the_public_page_of_an_unpaid_membership_says_so(app, make_card, make_program):
+    from app import tokens
+
+    card = _unpaid(make_card, make_program("online_membership", code="WEBPUB"))
+    with app.app_context():
+        token = tokens.card_token(card.public_id, card.generation)
+    client = app.test_client()
+    zh = client.get(f"/v/{token}", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "会费未缴" in zh and "会费尚未缴纳（应于2026-05-22前缴清）：缴清后此卡方生效。" in zh
+    en = client.get(f"/v/{token}", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "FEE NOT PAID" in en
