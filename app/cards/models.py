@@ -160,6 +160,24 @@ class LedgerEntry(db.Model):
     )
 
 
+MONEY_HELD_SHARDS = 16
+
+
+class MoneyHeldTotal(db.Model):
+    """The ledger's sum per programme, in ``MONEY_HELD_SHARDS`` rows each, kept by a trigger on ``ledger_entries`` in
+    the inserting transaction (migration 0023), so no code path can forget it and the dashboard reads 16 rows, not a
+    million. A card's shard comes from its public id, which its successors keep: a reissue or transfer moves money
+    within one shard row, and two cards' operations on opening day lock the same row one time in sixteen."""
+
+    __tablename__ = "money_held_totals"
+
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"), primary_key=True, autoincrement=False)
+    shard: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    held_fen: Mapped[int] = mapped_column(BigInteger)
+
+    __table_args__ = (CheckConstraint(f"shard >= 0 AND shard < {MONEY_HELD_SHARDS}", name="shard_in_range"),)
+
+
 class Redemption(db.Model):
     """Using a card for a purchase, with the settlement the rules computed at that moment."""
 
