@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..clock import clock
 from ..documents.docx import chinese_date
 from ..rules.cards import format_card_number
 from ..rules.identity import ID_TYPE_NAMES
@@ -177,7 +178,8 @@ def subscription(card, *, agreement_number: str, date: str, verify_url: str, id_
         validity = (f"本卡有效期自{chinese_date(card.valid_from)}至{chinese_date(card.valid_through)}。"
                     if card.valid_through else "本卡长期有效。")
         if (program.kind is ProgramKind.PAID_MEMBERSHIP and program.validity_months and card.predecessor_id is None
-                and card.status is CardStatus.AWAITING_SIGNATURE):
+                and card.status is CardStatus.AWAITING_SIGNATURE
+                and card.issued_at.astimezone(clock().tz).date() == card.issued_on):  # not an imported card
             # Drafted before signing: the term runs from the day the agreement takes effect, not the issue day.
             validity = f"本卡有效期自本协议生效之日起{program.validity_months}个月。"
         # The template goes on: 因甲方原因终止本协议的，甲方全额退还乙方已交付的会费。

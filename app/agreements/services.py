@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import audit, tokens
 from ..audit import actor_id, request_origin
-from ..clock import today, utcnow
+from ..clock import clock, today, utcnow
 from ..crypto import cipher
 from ..documents import pades
 from ..documents.docx import DOCX_MIME, append_evidence, render_docx, template_version
@@ -145,9 +145,10 @@ def _bring_into_force(agreement: Agreement, *, by) -> None:
     if agreement.kind is AgreementKind.SUBSCRIPTION and card.status is CardStatus.AWAITING_SIGNATURE:
         card.status = CardStatus.ACTIVE
         details = {"number": card.number, "agreement": agreement.number}
-        if card.program.kind is ProgramKind.PAID_MEMBERSHIP and card.predecessor_id is None:
+        recorded_on = card.issued_at.astimezone(clock().tz).date()
+        if card.program.kind is ProgramKind.PAID_MEMBERSHIP and card.predecessor_id is None and recorded_on == card.issued_on:
             # A membership runs from the day its agreement takes effect, and its fee falls due counted from then;
-            # a transferred card keeps the term it continues.
+            # a transferred card keeps the term it continues, an imported one the term its paper says.
             terms, signed_on = card.program.terms(), today()
             card.valid_from, card.valid_through = signed_on, expiry_date(terms, signed_on)
             details.update(valid_from=str(card.valid_from), valid_through=str(card.valid_through))

@@ -65,3 +65,19 @@ def test_the_daily_job_applies_the_issuers_notice_as_a_refund_request_of_the_not
         CardStatus.REFUND_PENDING, RefundKind.ISSUER_TERMINATION, 200000, manager.id)
     assert notice.took_effect_at is not None
     assert _actions(card)[-2:] == ["card.issuer_termination_notified", "card.terminated_by_issuer"]
+
+
+def test_an_imported_membership_keeps_the_term_its_paper_says(app, make_program, make_member, make_user):
+    from app.cards.schemas import IssueIn
+    from app.cards.services import add_card
+    from app.extensions import transition
+    from tests.conftest import seal_subscription
+
+    make_program("online_membership", code="SVCIMP")
+    consultant = make_user("consultant")
+    spec = IssueIn.read({"program": "SVCIMP", "tier": "ANNUAL", "member_id": make_member().id, "amount": "2000",
+                         "payment_method": "cash", "receipt_no": "OLD-1"})
+    card = in_request(app, transition(add_card), spec, by=consultant, issued_on=dt.date(2026, 1, 10))
+    seal_subscription(app, card, consultant)  # the paper's scan uploaded months later
+    assert (card.status, card.valid_from, card.valid_through) == (CardStatus.ACTIVE, dt.date(2026, 1, 10),
+                                                                  dt.date(2027, 1, 9))
