@@ -9,13 +9,15 @@ notice and refunds the fee in full.
 from tests.conftest import program_payload, valid_id_number
 from tests.documents.test_agreement_letter import both, clause, docx_text, parties_of, title_of
 from tests.replays.conftest import day, error, page_problems, renew_tokens, run_expiry, token_of
+from tests.views.test_every_page_readable import visible
 
 ISSUER = {"issuer_name": "天水云课网络科技有限公司", "project_name": "云课堂"}
 
 
-def _member(desk, seed: int, name: str) -> int:
+def _member(desk, seed: int, name: str, **papers: str) -> int:
+    """A member carrying a resident ID, or the papers given (``id_type``, ``id_number``)."""
     answer = desk["consultant"].post("/members", {"name": name, "id_number": valid_id_number(seed),
-                                                  "phone": "13700137000"})
+                                                  "phone": "13700137000"} | papers)
     assert answer.status_code == 201, answer.get_json()
     return answer.get_json()["id"]
 
@@ -87,10 +89,21 @@ def test_online_membership_replayed_to_the_letter(app, desk, clock, login):
         "2000.00", [("fee_received", "2000.00")])
     assert [(c["kind"], c["amount"], c["receipt_no"]) for c in card["charges"]] == [("late_fee", "30.00", "D-1")]
     assert _verdict(desk, card) == "valid"
+    # The card page and the termination say the same: notice, no refund, and no refund window at all.
+    browser = login("consultant")
+    page = visible(browser.get(f"/cards/{card['number']}", headers={"Accept-Language": "en"}).get_data(as_text=True))
+    assert "Notice given today: the membership ends on 2026-06-02; the fee is not refunded." in page
+    assert "Renewal is possible from 2027-05-18 to 2027-05-20." in page
+    assert "refund window" not in page.lower()
+    page = visible(browser.get(f"/cards/{card['number']}", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True))
+    assert "退卡窗口" not in page and "2027-05-18" in page
 
     # Two more members, paid at signing: one who will let it lapse, one who gives notice near the end.
     lapsing = _paid_card(desk, _member(desk, 902, "吴九"), "W-2")
-    noticing = _paid_card(desk, _member(desk, 903, "郑十"), "W-3")
+    noticing = _paid_card(desk, _member(desk, 903, "郑十", id_type="hk_macao_permit", id_number="H12345678"), "W-3")
+    assert (noticing["holder"]["id_type"], noticing["holder"]["id_number_masked"]) == ("hk_macao_permit", "H*****678")  # a Hong Kong resident: their own papers, masked
+    papers = docx_text(consultant.get(f"/agreements/{noticing['agreements'][0]['id']}/document.docx").data)
+    assert "证件类型\n港澳居民来往内地通行证" in papers and "H12345678" in papers
     assert (lapsing["valid_from"], lapsing["valid_through"]) == ("2026-05-26", "2027-05-25")
 
     # 17 May 2027: not yet renewable (the last 3 days are 18–20 May); 18 May: renewed without a new agreement.
@@ -153,5 +166,6 @@ def test_online_membership_replayed_to_the_letter(app, desk, clock, login):
     assert (refunded["status"], refunded["held_amount"]) == ("refunded", "0.00")
     assert [(c["kind"], c["amount"]) for c in refunded["charges"]] == [("late_fee", "30.00"), ("renewal_fee", "2000.00")]
 
-    browser = login("consultant")
-    assert not [p for c in (card, lapsing, noticing) for p in page_problems(browser, f"/cards/{c['number']}")]
+    browser = login("consultant")  # signed in afresh a year on
+    pages = [f"/cards/{c['number']}" for c in (card, lapsing, noticing)] + ["/programs/ONLINE"]
+    assert not [p for path in pages for p in page_problems(browser, path)]

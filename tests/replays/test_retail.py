@@ -154,4 +154,6 @@ def test_retail_vip_replayed_to_the_letter(app, desk, clock, login):
     late = counter.post(f"/cards/{number}/purchases", {"amount": "100.00", "receipt_no": "S-7"})
     assert error(late) == (409, "card_not_active")
 
-    assert not page_problems(login("consultant"), f"/cards/{number}")
+    browser = login("consultant")
+    pages = [f"/cards/{number}", "/programs/SHOP", f"/purchases/{first['id']}", f"/purchases/{paid_with_points['id']}"]
+    assert not [p for path in pages for p in page_problems(browser, path)]

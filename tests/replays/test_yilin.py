@@ -107,4 +107,5 @@ def test_yilin_replayed_to_the_letter(app, desk, clock, login):
     assert counter.post(f"/cards/{leaver['number']}/redeem", {"item": "x", "price": "1"}).status_code == 409  # credit void
 
     browser = login("consultant")
-    assert not [p for c in cards for p in page_problems(browser, f"/cards/{c['number']}")]
+    pages = [f"/cards/{c['number']}" for c in cards] + ["/programs/YLXZ"]
+    assert not [p for path in pages for p in page_problems(browser, path)]
