@@ -218,7 +218,7 @@ def test_parallel_issues_for_one_member_stop_at_the_programmes_card_limit(server
     app, base = server
     admin, consultant = cli_token(app, "admin", "ada"), cli_token(app, "consultant", "kim")
     client = app.test_client()
-    assert Api(client, admin).post("/programs", program_payload(code="LIMIT")).status_code == 201
+    assert Api(client, admin).post("/programs", program_payload(code="LIMIT", max_active_cards_per_member=1)).status_code == 201
     member = Api(client, consultant).post("/members", {"name": "限一张", "id_number": valid_id_number(1300),
                                                        "phone": "13800138000"}).get_json()
     outcomes = _both_ways(base, [(consultant, "/cards", {"program": "LIMIT", "tier": "VIP", "member_id": member["id"],

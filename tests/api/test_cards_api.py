@@ -154,6 +154,7 @@ def test_bad_issue_input(desk, api_as):
     assert issue(consultant, 999999).get_json()["error"]["reasons"] == {"member_id": "member_not_found"}
     assert issue(consultant, member["id"], colour="red").get_json()["error"]["reasons"] == {"colour": "unknown_field"}
     assert issue(counter, member["id"]).status_code == 403
+    assert admin.patch("/programs/CBSC-2026", {"max_active_cards_per_member": 1}).status_code == 200
     assert issue(consultant, member["id"]).status_code == 201
     second = issue(consultant, member["id"])
     assert (second.status_code, second.get_json()["error"]["code"]) == (409, "member_card_limit")
