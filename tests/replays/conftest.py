@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from types import SimpleNamespace
 
 import pytest
 
 from tests.conftest import SHANGHAI
+from tests.portal.test_portal_views import sign_in as portal_sign_in
 from tests.views.test_every_page_readable import COMPOUND, SIMPLE, english_sentences, visible
 
 
@@ -48,6 +50,13 @@ def token_of(card: dict) -> str:
 
 
 chinese_page_must_not_show = functools.cache(english_sentences)
+
+
+def member_signs_in(app, number: str, id_number: str):
+    """A browser signed in on the member's own page (/my) with the card number, the ID's last 6 and the texted code."""
+    from app.extensions import limiter
+    limiter.reset()  # one replay's sign-ins, not the suite's, against the per-address limits
+    return portal_sign_in(app.test_client(), SimpleNamespace(number=number), id_number[-6:], "en")
 
 
 def page_problems(client, path: str) -> list[str]:

@@ -7,7 +7,8 @@ in person with the card and the agreement.
 
 from tests.conftest import program_payload, valid_id_number
 from tests.documents.test_agreement_letter import both, clause, docx_text, parties_of, title_of
-from tests.replays.conftest import day, error, page_problems, renew_tokens, token_of
+from tests.replays.conftest import day, error, member_signs_in, page_problems, renew_tokens, token_of
+from tests.views.test_every_page_readable import visible
 
 ISSUER = {"issuer_name": "天水重邦置业有限公司", "project_name": "重邦尚城", "contact_phone": "0938-8211888"}
 
@@ -123,8 +124,14 @@ def test_chongbang_replayed_to_the_letter(app, desk, clock, login):
     assert (reissued["charges"], reissued["held_amount"]) == ([], "50000.00")
     assert consultant.get(f"/cards/{lost['number']}").get_json()["charges"] == []
 
-    # 10 June, the 9th day after opening day: refused, naming the real first day.
+    # 10 June, the 9th day after opening day: 张三 looks on his own page; the first day is tomorrow.
     day(clock, 2026, 6, 10)
+    own = member_signs_in(app, card["number"], valid_id_number(301))
+    assert not page_problems(own, "/my/")
+    for lang in ("zh-CN", "en"):
+        mine = visible(own.get("/my/", headers={"Accept-Language": lang}).get_data(as_text=True))
+        assert card["number"][-4:] in mine and second["number"][-4:] in mine and "2026-06-11" in mine
+    # The desk is refused too, naming the real first day.
     refused = consultant.post(f"/cards/{card['number']}/refund-requests", {"reason": "不买了"})
     assert error(refused) == (409, "refund_window_not_open"), refused.get_json()
     assert "2026-06-11" in refused.get_json()["error"]["message"]

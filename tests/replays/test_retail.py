@@ -10,7 +10,8 @@ from stdnum.cn import ric
 
 from tests.conftest import program_payload
 from tests.documents.test_agreement_letter import both, docx_text, parties_of, title_of
-from tests.replays.conftest import day, error, page_problems, renew_tokens, run_expiry, token_of
+from tests.replays.conftest import day, error, member_signs_in, page_problems, renew_tokens, run_expiry, token_of
+from tests.views.test_every_page_readable import visible
 
 PHONE = "13912340610"
 
@@ -121,6 +122,11 @@ def test_retail_vip_replayed_to_the_letter(app, desk, clock, login):
     # the daily expiry of the 10th takes them.
     day(clock, 2014, 5, 10)
     renew_tokens(app, desk)
+    own = member_signs_in(app, number, born("19850917"))
+    assert not page_problems(own, "/my/")
+    mine = visible(own.get("/my/", headers={"Accept-Language": "en"}).get_data(as_text=True))
+    assert "Valid June 10, 2013 – June 9, 2015" in mine and "Points balance 20 · worth ¥20.00" in mine
+    assert "12 points, to use by June 9, 2014 8 points, to use by June 9, 2014" in mine
     reminder = admin.get("/points/expiring").get_json()["items"]
     assert [(r["card"], r["points"], r["expires_on"]) for r in reminder] == [  # each lot with what is left of it
         (number, 12, "2014-06-09"), (number, 8, "2014-06-09")]
