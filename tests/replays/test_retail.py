@@ -112,9 +112,22 @@ def test_retail_vip_replayed_to_the_letter(app, desk, clock, login):
     agreements = consultant.get(f"/cards/{number}").get_json()["agreements"]
     assert [a["kind"] for a in agreements] == ["subscription"]
 
-    # Nothing to terminate, refund or redeem against a unit.
-    assert error(consultant.post(f"/cards/{number}/terminate", {"reason": "不想要了"}))[0] == 409
-    assert error(consultant.post(f"/cards/{number}/refund-requests", {"reason": "x"}))[0] == 409
+    # Lost and reissued without a fee: the points go with the holder to the new card; the old one takes no purchase.
+    consultant.post(f"/cards/{number}/report-loss", {"reason": "遗失"})
+    reissued = consultant.post(f"/cards/{number}/reissue", {"id_number": born("19850917"), "fee_receipt_no": "F-1"})
+    assert reissued.status_code == 201, reissued.get_json()
+    old, number, card = number, reissued.get_json()["number"], reissued.get_json()
+    assert (card["charges"], card["valid_through"]) == ([], "2015-06-09")
+    assert consultant.get(f"/cards/{number}/points").get_json()["balance"] == 20
+    assert error(counter.post(f"/cards/{old}/purchases", {"amount": "10.00", "receipt_no": "S-X"})) == (
+        409, "card_not_active")
+
+    # Nothing to terminate, refund, transfer or redeem against a unit.
+    assert error(consultant.post(f"/cards/{number}/terminate", {"reason": "不想要了"})) == (
+        409, "termination_not_applicable")
+    assert error(consultant.post(f"/cards/{number}/refund-requests", {"reason": "x"})) == (409, "refund_not_offered")
+    assert error(consultant.post(f"/cards/{number}/transfer", {"to_member_id": member["id"], "fee_receipt_no": "T"})) == (
+        409, "transfer_forbidden")
     assert error(counter.post(f"/cards/{number}/redeem", {"item": "衬衫", "price": "100.00"})) == (
         409, "retail_not_redeemable")
 
@@ -161,5 +174,5 @@ def test_retail_vip_replayed_to_the_letter(app, desk, clock, login):
     assert error(late) == (409, "card_not_active")
 
     browser = login("consultant")
-    pages = [f"/cards/{number}", "/programs/SHOP", f"/purchases/{first['id']}", f"/purchases/{paid_with_points['id']}"]
+    pages = [f"/cards/{number}", f"/cards/{old}", "/programs/SHOP", f"/purchases/{first['id']}", f"/purchases/{paid_with_points['id']}"]
     assert not [p for path in pages for p in page_problems(browser, path)]
