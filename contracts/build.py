@@ -87,9 +87,20 @@ def title(doc, text: str, sub: str | None = None) -> None:
 
 def para(doc, *parts: str, bold: bool = False, size: float | None = None, align=None):
     """A paragraph whose parts are runs; a part holding a Jinja tag stays one run. A clause is never split
-    across pages."""
+    across pages. The article's heading, when one waits, opens it."""
+    pending = getattr(doc, "article_heading", None)
+    if pending is not None and parts and parts[0].startswith("{%p"):
+        _heading_alone(doc)  # a conditional paragraph may go: the heading cannot ride on it
+        pending = None
     p = doc.add_paragraph()
     p.paragraph_format.keep_together = True
+    if pending is not None:
+        doc.article_heading = None
+        p.paragraph_format.space_before = Pt(6)
+        run = p.add_run(pending)
+        run.bold = True
+        _east_asian(run, "SimHei")
+        run.add_break()
     if align is not None:
         p.alignment = align
     for part in parts:
@@ -101,7 +112,18 @@ def para(doc, *parts: str, bold: bool = False, size: float | None = None, align=
 
 
 def heading(doc, text: str) -> None:
-    """An article's heading: kept on the page of its text, never stranded at a page's foot."""
+    """An article's heading: it opens the article's first paragraph (a line break between), so it is never stranded
+    at a page's foot — LibreOffice does not always honour "keep with next" (a heading fitting exactly at the foot
+    stayed there). Before a table or a conditional paragraph it stands alone, kept with the next."""
+    _heading_alone(doc)
+    doc.article_heading = text
+
+
+def _heading_alone(doc) -> None:
+    text = getattr(doc, "article_heading", None)
+    if text is None:
+        return
+    doc.article_heading = None
     p = doc.add_paragraph()
     p.paragraph_format.keep_with_next = True
     p.paragraph_format.space_before = Pt(6)
@@ -113,6 +135,7 @@ def heading(doc, text: str) -> None:
 def facts(doc, rows: list[tuple[str, ...]]) -> None:
     """A two-column table; a row given as (label, value, condition) is printed only when the condition holds, so no
     line stands in a document whose programme it does not apply to."""
+    _heading_alone(doc)
     table = doc.add_table(rows=0, cols=2)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -241,6 +264,8 @@ def subscription_presale() -> Document:
     para(doc, "本卡与本协议配合使用，缺一无效。", bold=True)
     para(doc, "{%p endif %}")
     heading(doc, "第二条　权益")
+    para(doc, "{{ once_text }}", "开盘日：", "{{ opening_date_text }}", "。开盘当日未选房的，本卡在此后"
+         "的选房中继续有效，直至乙方使用、退卡或本卡因其他原因失效。")
     para(doc, "{%p if has_credit %}")
     para(doc, "本卡增值", "{{ increment_figures }}", "（大写：", "{{ increment_words }}", "）。乙方在选房时，已交付的",
          "{{ deposit_term }}", "{{ amount_figures }}", "连同增值部分合计可抵扣房价款", "{{ credit_figures }}", "（大写：",
@@ -251,8 +276,6 @@ def subscription_presale() -> Document:
     para(doc, "乙方在选房时，就所选房屋以甲方届时公布的价格享受", "{{ discount_words }}", "优惠，", "{{ deposit_term }}",
          "在签订认购书时转为购房款的一部分。")
     para(doc, "{%p endif %}")
-    para(doc, "{{ once_text }}", "开盘日：", "{{ opening_date_text }}", "。开盘当日未选房的，本卡在此后"
-         "的选房中继续有效，直至乙方使用、退卡或本卡因其他原因失效。")
     heading(doc, "第三条　退卡")
     para(doc, "{{ refund_text }}")
     heading(doc, "第四条　转让")
