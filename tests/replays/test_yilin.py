@@ -8,7 +8,7 @@ without interest and voiding the 增值; the card and the agreement are valid on
 
 from tests.conftest import program_payload, valid_id_number
 from tests.documents.test_agreement_letter import both, clause, docx_text, parties_of, title_of
-from tests.replays.conftest import day, error, page_problems, renew_tokens
+from tests.replays.conftest import day, error, page_problems, renew_tokens, token_of
 
 ISSUER = {"issuer_name": "天水依林房地产开发有限公司", "project_name": "依林小镇", "contact_phone": "0938-6688123"}
 TIER = {"code": "ZZ", "name": "增值卡", "amount": "20000.00", "discount_rate": "1.00"}
@@ -85,6 +85,22 @@ def test_yilin_replayed_to_the_letter(app, desk, clock, login):
     assert (settlement["final_price"], settlement["deposit_applied"], settlement["credit_applied"],
             settlement["payable"]) == ("800000.00", "20000.00", "30000.00", "750000.00")  # the 增值 beyond the 认购金
     assert consultant.get(f"/cards/{buyer['number']}").get_json()["held_amount"] == "0.00"
+
+    # 5 June: the purchase is cancelled (退房), a second manager approving: the ¥20,000 is back on the card, the 增值 void;
+    # a later unit is settled on the money actually paid.
+    day(clock, 2026, 6, 5)
+    redemption = consultant.get(f"/cards/{buyer['number']}").get_json()["redemptions"][0]
+    annul = consultant.post(f"/redemptions/{redemption['id']}/annul", {"reason": "购房取消"})
+    assert annul.status_code == 202, annul.get_json()
+    approved = admin.post(f"/annul-requests/{annul.get_json()['id']}/approve", {"note": "核对无误"})
+    assert approved.status_code == 200, approved.get_json()
+    after = consultant.get(f"/cards/{buyer['number']}").get_json()
+    assert (after["status"], after["held_amount"], after["entitlement"]["credit_void"]) == ("active", "20000.00", True)
+    assert [e["kind"] for e in after["ledger"]][-2:] == ["deposit_released", "credit_voided"]
+    later = counter.post(f"/verify/{token_of(after)}/settlement", {"item": "5号楼2单元302室", "price": "800000.00"})
+    settlement = later.get_json()["settlement"]
+    assert (settlement["deposit_applied"], settlement["credit_applied"], settlement["payable"]) == (
+        "20000.00", "0.00", "780000.00")
 
     # 15 June, the 14th day: refused; 16 June: the ¥20,000 only, the 增值 void, once a second person approves.
     day(clock, 2026, 6, 15)
