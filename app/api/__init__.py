@@ -90,4 +90,4 @@ def query(model: type[M]) -> M:
     return model.read(_known(args, model))
 
 
-from . import cards, exports, imports, lifecycle, loyalty, me, members, programs, queue, reports, spec, units  # noqa: E402,F401  (routes register on bp)
+from . import cards, exports, imports, lifecycle, loyalty, me, members, portal, programs, queue, reports, spec, units  # noqa: E402,F401  (routes register on bp)

@@ -40,14 +40,15 @@ class Operation:
     errors: tuple[int, ...] = ()
     public: bool = False
     description: dict[int, str] = field(default_factory=dict)
+    member_session: bool = False  # no staff token: the member's own session (X-Member-Token, app/api/portal.py)
 
 
 def operation(responses: dict[int, Any], *, body: type[BaseModel] | None = None, query: type[BaseModel] | None = None,
               multipart: type[BaseModel] | None = None, errors: tuple[int, ...] = (), public: bool = False,
-              describe: dict[int, str] | None = None):
+              describe: dict[int, str] | None = None, member_session: bool = False):
     """Declare what an endpoint takes and answers; its docstring is the summary (first line) and description."""
     def mark(view):
-        view.operation = Operation(responses, body, query, multipart, errors, public, describe or {})
+        view.operation = Operation(responses, body, query, multipart, errors, public, describe or {}, member_session)
         return view
     return mark
 
@@ -126,7 +127,10 @@ def _operation(app: Flask, rule: Rule, components: _Components, shared: bool) ->
         errors.add(422)
     if rule._converters:  # noqa: SLF001
         errors.add(404)
-    if op.public:
+    if op.member_session:
+        result["security"] = [{"member": []}]
+        errors.add(401)
+    elif op.public:
         result["security"] = []
     else:
         errors |= {401, 403}
@@ -166,7 +170,8 @@ def document(app: Flask) -> dict[str, Any]:
         "servers": [{"url": app.config["VIP_PUBLIC_BASE_URL"] + "/api/v1"}],
         "security": [{"bearer": []}],
         "paths": paths,
-        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"},
+                                           "member": {"type": "apiKey", "in": "header", "name": "X-Member-Token"}},
                        "schemas": dict(sorted(components.schemas.items()))},
     }
 
