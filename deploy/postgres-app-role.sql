@@ -23,5 +23,7 @@ REVOKE UPDATE, DELETE, TRUNCATE ON audit_log, ledger_entries, scans, documents, 
 -- …except re-encrypting a document's bytes under a new data key (flask keys rotate-data-key); a trigger still refuses
 -- any other change to a document.
 GRANT UPDATE (content_encrypted) ON documents TO :"app_role";
+-- Money held's running totals are written only by the ledger's trigger, which runs as the owner (migration 0023).
+REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON money_held_totals FROM :"app_role";
 -- Migrations are the owner's: the service never changes the schema's version.
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON alembic_version FROM :"app_role";

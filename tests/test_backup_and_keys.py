@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from app import create_app
 from app.agreements.models import Document
 from app.agreements.services import document_bytes
-from app.cards.models import LedgerEntry
+from app.cards.models import LedgerEntry, MoneyHeldTotal
 from app.clock import FixedClock
 from app.extensions import db
 from app.members.models import Member
@@ -24,14 +24,17 @@ from tests.conftest import DEFAULT_NOW, FRESH_KEYS, POSTGRES_URL, Api, cli_token
 NEW_DATA_KEY = "the-next-data-key-6b2d8f4a1c3e5097"
 
 
-def _state(app, token: str, card_tokens: list[str]) -> tuple[list[str], int, int]:
-    """What a counter sees of each card, the money the ledger holds, and how many cards there are."""
+def _state(app, token: str, card_tokens: list[str]) -> tuple[list[str], int, int, int]:
+    """What a counter sees of each card, the money the ledger holds and its running totals (the dashboard's), and how
+    many cards there are."""
     api = Api(app.test_client(), token)
     verdicts = [api.get(f"/verify/{t}").get_json()["result"] for t in card_tokens]
     with app.app_context():
         ledger = db.session.scalar(select(func.coalesce(func.sum(LedgerEntry.amount_fen), 0)))
+        held = db.session.scalar(select(func.coalesce(func.sum(MoneyHeldTotal.held_fen), 0)))
         cards = db.session.scalar(sa.text("SELECT count(*) FROM cards"))
-    return verdicts, ledger, cards
+    assert held == ledger
+    return verdicts, ledger, held, cards
 
 
 def _setup(app, code: str, seed: int) -> tuple[str, str, list[str]]:
