@@ -5,7 +5,7 @@ transferable, reissued after a loss (no fee named), refund from the 10th day aft
 in person with the card and the agreement.
 """
 
-from tests.conftest import program_payload, valid_id_number
+from tests.conftest import csrf_token, program_payload, valid_id_number
 from tests.documents.test_agreement_letter import both, clause, docx_text, parties_of, title_of
 from tests.replays.conftest import day, error, member_signs_in, page_problems, renew_tokens, token_of
 from tests.views.test_every_page_readable import visible
@@ -135,6 +135,12 @@ def test_chongbang_replayed_to_the_letter(app, desk, clock, login):
     refused = consultant.post(f"/cards/{card['number']}/refund-requests", {"reason": "不买了"})
     assert error(refused) == (409, "refund_window_not_open"), refused.get_json()
     assert "2026-06-11" in refused.get_json()["error"]["message"]
+    desk_browser = login("consultant")
+    zh = {"Accept-Language": "zh-CN"}
+    form = csrf_token(desk_browser.get(f"/cards/{card['number']}", headers=zh).get_data(as_text=True))
+    on_page = desk_browser.post(f"/cards/{card['number']}/refund", data={"reason": "不买了", "csrf_token": form},
+                                headers=zh, follow_redirects=True)
+    assert "退卡窗口自 2026-06-11 起开放。" in visible(on_page.get_data(as_text=True))
     in_chinese = consultant.post(f"/cards/{card['number']}/refund-requests", {"reason": "不买了"},
                                  headers={"Accept-Language": "zh-CN"}).get_json()["error"]["message"]
     assert in_chinese == "退卡窗口自 2026-06-11 起开放。"
