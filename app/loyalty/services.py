@@ -22,7 +22,7 @@ from ..programs.models import Program
 from ..programs.services import get_program
 from ..rules import N_, Decision, refuse
 from ..rules import loyalty as rules
-from ..rules.identity import check_mobile_phone
+from ..rules.identity import birth_date_of, check_mobile_phone
 from ..rules.money import format_yuan
 from ..rules.terms import CardStatus, ProgramKind
 from .models import PointLot, PointSpend, PointSpendPart, Purchase
@@ -85,8 +85,9 @@ def _receipt_taken(model, program_id: int, receipt_no: str) -> bool:
 
 
 def _birthday(member: Member) -> dt.date | None:
-    """From a resident ID's own digits (decrypted in memory only, never shown or logged)."""
-    return rules.birth_date(member.id_type.value, decrypt_id_number(member))
+    """From the ID paper's own digits where it carries a birth date (decrypted in memory only, never shown or logged);
+    a passport or a travel permit carries none, so its holder gets no birthday multiplier."""
+    return birth_date_of(member.id_type.value, decrypt_id_number(member))
 
 
 def _receipt_conflict(receipt_no: str, what: str) -> Conflict:

@@ -11,8 +11,6 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from stdnum.cn import ric
-
 from .decision import N_, Decision, allow, refuse
 from .money import apply_rate, as_decimal, format_yuan
 from .terms import CardStatus, ProgramKind
@@ -113,16 +111,6 @@ def points_earned(paid_fen: int, terms: LoyaltyTerms, *, special_price: bool, bi
         return 0
     points = paid_fen * terms.points_per_yuan_milli // (100 * MILLI)
     return points * (terms.birthday_multiplier if birthday_month else 1)
-
-
-def birth_date(id_type: str, id_number: str) -> dt.date | None:
-    """The birthday a resident ID carries; other papers carry none, so their holders get no birthday multiplier."""
-    if id_type != "resident_id":
-        return None
-    try:
-        return ric.get_birth_date(id_number)
-    except Exception:  # noqa: BLE001 - a number that passed the ID check always has a date; be safe with old rows
-        return None
 
 
 def is_birthday_month(birthday: dt.date | None, on: dt.date) -> bool:

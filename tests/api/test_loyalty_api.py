@@ -60,6 +60,23 @@ def test_points_double_in_the_birthday_month_from_the_resident_id(retail):
     assert (body["birthday_month"], body["points_earned"]) == (True, 16)  # floor(86 × 0.1) × 2
 
 
+@pytest.mark.parametrize(("id_type", "number", "doubled"), [
+    ("hmt_residence_permit", "810000" + "19900512" + "001", True),  # a Hong Kong resident's permit carries the birth date
+    ("passport", "E12345678", False),  # a passport's number carries none: no multiplier
+])
+def test_the_birthday_month_from_any_paper_that_carries_a_birth_date(retail, api_as, id_type, number, doubled):
+    consultant = api_as("consultant")
+    if id_type != "passport":
+        number += ric.calc_check_digit(number + "0")
+    member = consultant.post("/members", json={"name": "陈大文", "id_type": id_type, "id_number": number,
+                                               "phone": "13900001111"}).get_json()
+    card = consultant.post("/cards", json={"program": "SHOP", "tier": "VIP", "member_id": member["id"], "amount": "0.00",
+                                           "qualifying_spend": "5000.00"}).get_json()
+    consultant.sign_by_scan(card["agreement_id"])
+    body = consultant.post(f"/cards/{card['number']}/purchases", json={"amount": "100.00", "receipt_no": "P-1"}).get_json()
+    assert (body["birthday_month"], body["points_earned"]) == (doubled, 16 if doubled else 8)
+
+
 def test_points_spent_oldest_first_pay_part_of_the_next_purchase_which_earns_nothing_on_it(retail, clock):
     _, consultant, issue = retail
     number, _ = issue()

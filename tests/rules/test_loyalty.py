@@ -64,9 +64,7 @@ def test_points_spent_on_a_receipt_come_off_what_is_paid_and_never_exceed_it():
     assert loyalty.price_purchase(0, 8600, special_price=False)[0].code == "purchase_amount_zero"
 
 
-def test_birthday_from_a_resident_id_only():
-    assert loyalty.birth_date("resident_id", "11010519491231002X") == dt.date(1949, 12, 31)
-    assert loyalty.birth_date("passport", "E12345678") is None
+def test_birthday_month():
     assert loyalty.is_birthday_month(dt.date(1990, 5, 31), DAY) and not loyalty.is_birthday_month(None, DAY)
 
 
