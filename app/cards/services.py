@@ -113,7 +113,8 @@ def add_card(spec: IssueIn, *, by, issued_on: dt.date | None = None, legacy_numb
                 issued_by_id=actor_id(by), permit_override=override,
                 legacy_number=legacy_number, dues_status=DuesStatus.UNPAID if spec.pay_later else None)
     db.session.add(card)
-    if not spec.pay_later:  # else the fee comes with POST /cards/{number}/dues, due counted from signing
+    # A fee paid later comes with POST /cards/{number}/dues, due counted from signing; a free card receives nothing.
+    if not spec.pay_later and spec.amount_fen:
         kind = LedgerKind.DEPOSIT_RECEIVED if program.kind is ProgramKind.PRESALE_DEPOSIT else LedgerKind.FEE_RECEIVED
         db.session.add(LedgerEntry(card=card, kind=kind, amount_fen=spec.amount_fen, payment_method=spec.payment_method,
                                    reference=spec.receipt_no, created_at=utcnow(), actor_id=actor_id(by)))
