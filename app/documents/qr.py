@@ -14,6 +14,7 @@ from qrcode.util import mask_func
 _RUN = re.compile("0{5,}|1{5,}")
 _FINDER_LIKE = re.compile("(?=10111010000|00001011101)")
 _DIGITS = bytes.maketrans(b"\0\1", b"01")
+_GREYS = bytes.maketrans(b"\0\1", b"\xff\0")  # light modules white, dark black
 
 
 def _bits(row: list[bool]) -> int:
@@ -72,7 +73,7 @@ def _grey(data: str, size_px: int) -> Image.Image:
     matrix = qr_matrix(data)
     modules = len(matrix)
     # One pixel a module, then scaled up whole: drawing each module as a rectangle cost more than making the code.
-    small = Image.frombytes("L", (modules, modules), bytes(0 if dark else 255 for row in matrix for dark in row))
+    small = Image.frombytes("L", (modules, modules), b"".join(map(bytes, matrix)).translate(_GREYS))
     box = max(4, size_px // modules)
     return small.resize((modules * box, modules * box), Image.NEAREST)
 
