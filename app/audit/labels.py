@@ -192,3 +192,9 @@ DETAIL_LABELS |= {
     "refund_request_method": N_("A refund is asked for"), "card_with_agreement": N_("card valid only with the agreement"),
     "increment": N_("Increment"),
 }
+
+# A refund request's kind in the log (refund.* entries): "refund" is also the code of the refund's confirmation, which
+# is a document (退卡确认书), not what was asked for.
+REFUND_REQUEST_KIND_LABELS = {"refund": N_("refund"), "issuer_termination": N_("membership ended by the issuer")}
+# A detail naming the programme's money, said in its agreement's word (诚意金) when the page knows the programme.
+OWN_DETAIL_LABELS = {"deposit_applied": N_("%(deposit)s applied")}

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from flask_babel import get_locale, gettext
+
+from ..agreements.contexts import agreement_title, deposit_term
 from ..agreements.models import AgreementKind, AgreementStatus
 from ..approvals.models import RefundKind, RequestStatus
 from ..queue.models import QueueStatus
@@ -122,3 +127,46 @@ CHARGE_LABELS = {
     ChargeKind.RENEWAL_FEE: N_("renewal fee"),
     ChargeKind.LATE_FEE: N_("late fee"),
 }
+
+# The programme's own words (issue 12): its agreement calls the money 诚意金 or 认购金 and itself 内部认购协议书, and a
+# Chinese page says what the agreement says (these msgids are only ever said in Chinese). English pages, and pages that
+# know no programme, keep the generic words above.
+OWN_LEDGER_LABELS = {
+    LedgerKind.DEPOSIT_RECEIVED: N_("%(deposit)s received"),
+    LedgerKind.FEE_RECEIVED: N_("%(fee)s received"),
+    LedgerKind.DEPOSIT_APPLIED: N_("%(deposit)s applied to purchase"),
+    LedgerKind.DEPOSIT_RELEASED: N_("%(deposit)s returned after a cancelled purchase"),
+}
+OWN_REFUND_KIND_LABELS = {RefundKind.REFUND: N_("refund of the %(deposit)s")}
+
+
+def own_words(program) -> dict[str, str] | None:
+    """What the programme's agreement calls its money and itself (the kind's usual words when it names none), on a
+    Chinese page; None on a page in another language. ``program``: anything with kind, deposit_term, agreement_title."""
+    if program is None or get_locale().language != "zh":
+        return None
+    term = deposit_term(program)
+    return {"deposit": term, "fee": term, "title": agreement_title(program)}
+
+
+def ledger_label(kind: LedgerKind, program=None, say: Callable[[str], str] = gettext) -> str:
+    """A ledger row's kind in the page's language, in the programme's words when it is known."""
+    words = own_words(program)
+    if words and kind in OWN_LEDGER_LABELS:
+        return say(OWN_LEDGER_LABELS[kind]) % words
+    return say(LEDGER_LABELS[kind])
+
+
+def agreement_label(kind: AgreementKind, program=None, say: Callable[[str], str] = gettext) -> str:
+    """A document's name: the subscription agreement by its own title (内部认购协议书) on a Chinese page."""
+    words = own_words(program)
+    if kind is AgreementKind.SUBSCRIPTION and words:
+        return words["title"]
+    return say(AGREEMENT_LABELS[kind])
+
+
+def refund_kind_label(kind: RefundKind, program=None, say: Callable[[str], str] = gettext) -> str:
+    words = own_words(program)
+    if words and kind in OWN_REFUND_KIND_LABELS:
+        return say(OWN_REFUND_KIND_LABELS[kind]) % words
+    return say(REFUND_KIND_LABELS[kind])

@@ -17,6 +17,7 @@ import json
 import os
 import re
 import tempfile
+from collections import namedtuple
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -34,11 +35,11 @@ from ..cards.charges import Charge
 from ..cards.history import AuditFilters, audit_query, lineage_ids
 from ..cards.labels import (
     CHARGE_LABELS,
-    LEDGER_LABELS,
     PAYMENT_LABELS,
-    REFUND_KIND_LABELS,
     REQUEST_STATUS_LABELS,
     STATUS_LABELS,
+    ledger_label,
+    refund_kind_label,
 )
 from ..cards.models import Card, LedgerEntry
 from ..cards.schemas import CardFilters
@@ -164,6 +165,11 @@ def _money_filters(stmt, model, when, f: MoneyFilters):
     return stmt
 
 
+# What the row's programme calls its money and its agreement (诚意金, 内部认购协议书): its kinds read in those words.
+_WORDS = (_p.kind, _p.deposit_term, _p.agreement_title)
+_Words = namedtuple("_Words", "kind deposit_term agreement_title")
+
+
 def _with_card(model):
     return (select(model).join(Card, Card.id == model.card_id).join(_p, _p.id == Card.program_id)
             .join(_m, _m.id == Card.member_id))
@@ -177,13 +183,13 @@ def _ledger_query(req: Request):
         stmt = stmt.where(LedgerEntry.kind == f.kind)
     return stmt.with_only_columns(LedgerEntry.created_at, Card.number, _p.project_name, _m.name, LedgerEntry.kind,
                                   LedgerEntry.amount_fen, LedgerEntry.payment_method, LedgerEntry.reference,
-                                  _u.display_name).order_by(LedgerEntry.id)
+                                  _u.display_name, *_WORDS).order_by(LedgerEntry.id)
 
 
 def _ledger_row(r: Any, req: Request, say: Say) -> list[Any]:
-    at, number, project, holder, kind, amount, method, reference, by = r
-    return [at, number, project, holder, _say(say, LEDGER_LABELS, kind), amount, _say(say, PAYMENT_LABELS, method),
-            reference, by]
+    at, number, project, holder, kind, amount, method, reference, by, *words = r
+    return [at, number, project, holder, ledger_label(kind, _Words(*words), say), amount,
+            _say(say, PAYMENT_LABELS, method), reference, by]
 
 
 def _refunds_query(req: Request):
@@ -196,12 +202,12 @@ def _refunds_query(req: Request):
     r = RefundRequest
     return stmt.with_only_columns(r.requested_at, Card.number, _p.project_name, _m.name, r.kind, r.status, r.amount_fen,
                                   r.reason, _u.display_name, r.decided_at, _u2.display_name, r.payout_method,
-                                  r.payout_reference).order_by(r.id)
+                                  r.payout_reference, *_WORDS).order_by(r.id)
 
 
 def _refund_row(r: Any, req: Request, say: Say) -> list[Any]:
-    at, number, project, holder, kind, status, amount, reason, by, decided_at, decided_by, method, reference = r
-    return [at, number, project, holder, _say(say, REFUND_KIND_LABELS, kind), _say(say, REQUEST_STATUS_LABELS, status),
+    at, number, project, holder, kind, status, amount, reason, by, decided_at, decided_by, method, reference, *words = r
+    return [at, number, project, holder, refund_kind_label(kind, _Words(*words), say), _say(say, REQUEST_STATUS_LABELS, status),
             amount, reason, by, decided_at, decided_by, _say(say, PAYMENT_LABELS, method), reference]
 
 
@@ -230,7 +236,7 @@ def _audit_query(req: Request):
 def _audit_row(r: Any, req: Request, say: Say) -> list[Any]:
     entry_id, at, actor, action, object_type, object_id, data, ip, user_agent = r
     return [entry_id, at, actor, event_label(action, say), f"{object_label(object_type, say)} {object_id}",
-            event_details(json.loads(data), say), ip, user_agent, action]
+            event_details(json.loads(data), say, what=action), ip, user_agent, action]
 
 
 _WHEN, _CARD, _PROGRAMME, _HOLDER = Column(N_("When"), TIME, 19), Column(N_("Card number"), width=14), \

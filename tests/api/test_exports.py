@@ -90,9 +90,12 @@ def test_values_are_words_of_the_language_and_money_is_yuan(api_as, books):
     assert english[0][:3] == ["Card number", "Status", "Programme"]
     assert english[1][1] == "active" and english[1][8:10] == ["50000.00", "50000.00"]
     ledger = rows_of(admin.get("/exports/ledger.csv", headers=ZH))
-    assert ledger[1][0] == "2026-05-20 10:00:00" and ledger[1][4] == "收认筹金" and ledger[1][5] == "50000.00"
+    # The programme's (presale_95) agreement calls its money 诚意金: the kinds say so in Chinese, generically in English.
+    assert ledger[1][0] == "2026-05-20 10:00:00" and ledger[1][4] == "收诚意金" and ledger[1][5] == "50000.00"
+    assert rows_of(admin.get("/exports/ledger.csv"))[1][4] == "deposit received"
     refunds = rows_of(admin.get("/exports/refunds.csv"))
     assert refunds[1][4:7] == ["refund of the deposit", "waiting for approval", "50000.00"]
+    assert rows_of(admin.get("/exports/refunds.csv", headers=ZH))[1][4] == "退还诚意金"
     charges = rows_of(admin.get("/exports/charges.csv", headers=ZH))
     assert charges[1][4:6] == ["补办费", "20.00"]
     audit = rows_of(admin.get("/exports/audit.csv", query_string={"action": "card.issued"}, headers=ZH))

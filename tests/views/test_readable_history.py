@@ -30,3 +30,22 @@ def test_the_card_page_and_the_audit_log_speak_sentences_in_both_languages(login
 
 def test_money_going_out_has_its_sign_before_the_currency():
     assert format_yuan(-5_000_000) == "-¥50,000.00" and format_yuan(0) == "¥0.00"
+
+
+def test_a_refund_request_reads_as_a_refund_not_as_its_confirmation(app, login, make_card, make_program, api_as):
+    """The request's kind and the confirmation's share the code "refund": the request is a refund (退款), the document
+    the 退卡确认书, in the log, the card's history and the export alike."""
+    from app.audit.phrases import event_details
+    from tests.conftest import in_request
+    from tests.views.test_every_page_readable import visible
+
+    card = make_card(program=make_program("presale_95", opening_date="2026-05-01"))
+    assert api_as("consultant").post(f"/cards/{card.number}/refund-requests", {"reason": "不买了"}).status_code == 201
+    browser = login("admin")
+    for lang, asked, document in (("zh_CN", "类型: 退款", "退卡确认书"), ("en", "kind: refund ·", "Refund confirmation")):
+        for path in ("/admin/audit?action=refund.", f"/cards/{card.number}"):
+            page = visible(browser.get(f"{path}{'&' if '?' in path else '?'}lang={lang}").get_data(as_text=True))
+            assert asked in page and document not in page, (path, lang)
+    assert in_request(app, event_details, {"kind": "refund"}, what="agreement.created") == "类型: 退卡确认书"
+    assert in_request(app, event_details, {"kind": "refund"}, what="refund.requested") == "类型: 退款"
+    assert in_request(app, event_details, {"kind": "issuer_termination"}, what="refund.requested") == "类型: 发行方终止会籍"
