@@ -64,6 +64,21 @@ PointsRate = field_type(_points_rate, {
     "examples": ["0.1"]})
 
 
+def _increment_required(amount: int, credit: int) -> Decision:
+    """A credit given alone: it could be the whole offset or the increment typed in its place. Ask for the increment,
+    with what each reading would send."""
+    if credit > amount:
+        return refuse("increment_required", N_(
+            "State the increment (增值) as its own figure: the credit is the deposit plus the increment. For a deposit "
+            "of %(deposit)s offsetting %(credit)s in all, send increment %(increment)s; if %(credit)s is what the card "
+            "adds to its deposit, send increment %(credit)s."),
+            deposit=format_fen(amount), credit=format_fen(credit), increment=format_fen(credit - amount))
+    return refuse("increment_required", N_(
+        "State the increment (增值) as its own figure: the credit is the deposit plus the increment. If %(credit)s is "
+        "what the card adds to its deposit of %(deposit)s, send increment %(credit)s."),
+        deposit=format_fen(amount), credit=format_fen(credit))
+
+
 class TierIn(Schema):
     """A card tier: what the member pays and what the card is worth."""
 
@@ -72,17 +87,20 @@ class TierIn(Schema):
     amount_fen: Money = Field(alias="amount", description="Deposit (pre-sale) or fee (membership), yuan")
     discount_rate_bp: DiscountRate = Field(alias="discount_rate", description="Share of the price payable, (0, 1]")
     credit_fen: Money = Field(None, alias="credit", description=(
-        "The whole offset including the deposit (amount + increment), 0 for none; give it or increment"))
+        "The whole offset including the deposit (amount + increment), 0 for none; a nonzero credit needs its "
+        "increment beside it (422 increment_required), so that the figure cannot be misread"))
     increment_fen: Money = Field(None, alias="increment", description=(
         "增值: what a value-add card adds on top of the deposit, 0 for none; the credit is amount + increment"))
     qualifying_spend_fen: Money = Field(None, alias="qualifying_spend", description="Spend that qualifies for the card, yuan")
 
     @model_validator(mode="after")
     def _credit_and_increment(self) -> TierIn:
-        """The credit includes the deposit and the increment is what it adds: either may be given, and both must agree.
-        After validation both hold their figures. (A credit below its deposit, often the increment typed as the credit,
-        is refused with the programme's other rules, app/rules/policies.py.)"""
+        """The credit includes the deposit and the increment is what it adds: the increment is given (the credit beside
+        it, if at all, must agree); a nonzero credit alone is refused, never guessed at. After validation both hold
+        their figures."""
         amount, credit, increment = self.amount_fen, self.credit_fen, self.increment_fen
+        if credit and increment is None:  # 30,000 typed as the credit of a 15,000 deposit would halve the benefit
+            fail_field("credit", _increment_required(amount, credit))
         if increment is not None:
             derived = amount + increment if increment else 0
             if credit is not None and credit != derived and not (increment == 0 and credit == amount):

@@ -196,7 +196,7 @@ def _tier(**fields) -> dict:
 
 @pytest.mark.parametrize(("fields", "credit", "increment"), [
     ({"increment": "30000.00"}, "45000.00", "30000.00"),
-    ({"credit": "45000.00"}, "45000.00", "30000.00"),  # the older shape: the whole offset
+    ({"credit": "0.00"}, "0.00", "0.00"),  # no credit needs no increment (DESIGN §10)
     ({"credit": "45000.00", "increment": "30000.00"}, "45000.00", "30000.00"),
     ({}, "0.00", "0.00"),
     ({"credit": "0", "increment": "0"}, "0.00", "0.00"),
@@ -211,10 +211,13 @@ def test_a_tier_takes_its_increment_or_its_credit_and_answers_both(api_as, field
 
 
 @pytest.mark.parametrize(("fields", "where", "code"), [
-    ({"credit": "10000.00"}, "tiers.0.credit", "credit_below_deposit"),  # an increment typed as the credit
+    # A credit alone could be the whole offset or the increment typed in its place: never guessed at.
+    ({"credit": "30000.00"}, "tiers.0.credit", "increment_required"),
+    ({"credit": "45000.00"}, "tiers.0.credit", "increment_required"),
+    ({"credit": "10000.00"}, "tiers.0.credit", "increment_required"),
     ({"credit": "30000.00", "increment": "30000.00"}, "tiers.0.increment", "credit_contradicts_increment"),
 ])
-def test_a_credit_below_its_deposit_or_against_its_increment_is_refused(api_as, fields, where, code):
+def test_a_credit_alone_or_against_its_increment_is_refused(api_as, fields, where, code):
     admin = api_as("admin")
     response = admin.post("/programs", program_payload("presale_value_add", code="BAD", tiers=[_tier(**fields)]))
     assert response.status_code == 422
@@ -223,13 +226,22 @@ def test_a_credit_below_its_deposit_or_against_its_increment_is_refused(api_as, 
     assert admin.get("/programs/BAD").status_code == 404  # nothing written
 
 
-def test_the_credit_refusal_says_it_includes_the_deposit_in_both_languages(api_as):
+def test_a_credit_alone_is_refused_with_the_increment_to_send_in_both_languages(api_as):
+    """The issue's case: 30,000 on a 15,000 deposit may be the whole offset (increment 15,000) or the increment itself
+    (increment 30,000); the refusal says which increment to send for each, and the patch of a tier is refused alike."""
     admin = api_as("admin")
-    payload = program_payload("presale_value_add", code="BAD", tiers=[_tier(credit="10000.00")])
+    payload = program_payload("presale_value_add", code="BAD", tiers=[_tier(credit="30000.00")])
     english = admin.post("/programs", payload, headers={"Accept-Language": "en"}).get_json()["error"]
     chinese = admin.post("/programs", payload, headers={"Accept-Language": "zh-CN"}).get_json()["error"]
-    assert "includes the deposit of ¥15,000.00" in str(english) and "increment" in str(english)
-    assert "包含认筹金 ¥15,000.00" in str(chinese) and "增值额" in str(chinese)
+    assert english["reasons"] == chinese["reasons"] == {"tiers.0.credit": "increment_required"}
+    assert "the credit is the deposit plus the increment" in str(english)
+    assert "send increment 15000.00" in str(english) and "send increment 30000.00" in str(english)
+    assert "增值额填 15000.00" in str(chinese) and "增值额填 30000.00" in str(chinese)
+    assert admin.post("/programs", program_payload("presale_value_add", code="OK", tiers=[
+        _tier(increment="15000.00")])).status_code == 201
+    patched = admin.patch("/programs/OK", {"tiers": [_tier(credit="45000.00")]})
+    assert patched.status_code == 422 and patched.get_json()["error"]["reasons"] == {"tiers.0.credit": "increment_required"}
+    assert admin.get("/programs/OK").get_json()["tiers"][0]["credit"] == "30000.00"  # unchanged
 
 
 def test_copies_and_the_agreement_words_are_accepted_and_changed(api_as):

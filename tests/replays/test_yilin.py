@@ -15,13 +15,13 @@ TIER = {"code": "ZZ", "name": "增值卡", "amount": "20000.00", "discount_rate"
 
 
 def test_a_credit_below_its_deposit_is_refused(desk):
-    """A credit is the whole offset, deposit included: one below the deposit (the increment typed into it by mistake)
-    is refused, never taken as a smaller benefit."""
+    """A credit is the whole offset, deposit included: one given without its increment (the increment typed into it
+    by mistake) is refused, never taken as a smaller benefit."""
     for credit in ("10000.00", "19999.99"):
         refused = desk["admin"].post("/programs", program_payload("presale_value_add", code="YLBAD", **ISSUER,
                                                                   tiers=[TIER | {"credit": credit}]))
         assert refused.status_code == 422, refused.get_json()
-        assert set(refused.get_json()["error"]["reasons"]) == {"tiers.0.credit"}
+        assert refused.get_json()["error"]["reasons"] == {"tiers.0.credit": "increment_required"}
     created = desk["admin"].post("/programs", program_payload("presale_value_add", code="YLOK", **ISSUER,
                                                               tiers=[TIER | {"increment": "30000.00"}]))
     assert created.status_code == 201, created.get_json()

@@ -56,12 +56,12 @@ def test_many_errors_are_reported_together():
 
 def test_tier_rules():
     data = program_payload(tiers=[
-        {"code": "A", "name": "A卡", "amount": "20000", "discount_rate": "1", "credit": "10000"},
+        {"code": "A", "name": "A卡", "amount": "20000", "discount_rate": "1", "increment": "10000"},
         {"code": "A", "name": "B卡", "amount": "0", "discount_rate": "0.9"},
     ])
-    assert reasons(data) == {
-        "tiers.0.credit": "credit_below_deposit", "tiers.1.code": "tier_code_duplicate", "tiers.1.amount": "deposit_zero",
-    }
+    assert reasons(data) == {"tiers.1.code": "tier_code_duplicate", "tiers.1.amount": "deposit_zero"}
+    alone = program_payload(tiers=[{"code": "A", "name": "A卡", "amount": "20000", "discount_rate": "1", "credit": "10000"}])
+    assert reasons(alone) == {"tiers.0.credit": "increment_required"}
     assert reasons(program_payload(tiers=[])) == {"tiers": "tiers_missing"}
     assert reasons(program_payload(tiers="VIP")) == {"tiers": "not_list"}
 
@@ -98,7 +98,7 @@ def test_rule_errors_name_the_submitted_tier_row():
         {"code": "A", "name": "A", "amount": "oops", "discount_rate": "1"},
         {"code": "B", "name": "B", "amount": "20000", "discount_rate": "1", "credit": "100"},
     ])
-    assert reasons(data) == {"tiers.0.amount": "amount_invalid", "tiers.1.credit": "credit_below_deposit"}
+    assert reasons(data) == {"tiers.0.amount": "amount_invalid", "tiers.1.credit": "increment_required"}
 
 
 def test_control_characters_are_refused():
