@@ -193,3 +193,37 @@ def test_retail_points_and_membership_dues_on_the_members_page(app, make_card, m
     assert membership.number[-4:] in text.replace(" ", "")
     assert ("会费" if lang == "zh-CN" else "Fee") in text and ("¥2,000.00" in text)
     assert ("申请退卡" if lang == "zh-CN" else "Ask for a refund") not in text  # nothing to refund on either card
+
+
+HOW = {  # what the page says of how the agreement has a refund asked for, beside the button and after asking
+    ("in_person", "zh-CN"): "请携带本卡及本协议原件到售楼处（甘肃省天水市秦州区测试路8号，电话 0938-1234567）领取退款",
+    ("in_person", "en"): "bring the card and this agreement to the sales centre (甘肃省天水市秦州区测试路8号, tel. 0938-1234567) "
+                         "to collect the refund",
+    ("by_phone", "zh-CN"): "退卡须致电申请：本次申请已记录，您也可以拨打 0938-1234567",
+    ("by_phone", "en"): "a refund asked for by phone: this request is recorded, and you may also call 0938-1234567",
+}
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+@pytest.mark.parametrize("method", ["in_person", "by_phone"])
+def test_the_page_says_how_the_agreement_has_a_refund_asked_for(app, make_card, make_program, lang, method):
+    """The online request stays (staff approve it as ever), but the member is told what the agreement asks besides:
+    to come with the card and the agreement, or that a call also does."""
+    card = make_card(program=make_program("presale_95", opening_date="2026-05-01", refund_request_method=method))
+    client = sign_in(app.test_client(), card, in_request(app, decrypt_id_number, card.member)[-6:], lang)
+    before = visible(client.get("/my/", headers={"Accept-Language": lang}).get_data(as_text=True))
+    assert HOW[method, lang] in before and ("申请退卡" if lang == "zh-CN" else "Ask for a refund") in before
+    assert _post(client, f"/my/cards/{card.number}/refund", {"reason": ""}, lang, page="/my/").status_code == 302
+    html = client.get("/my/", headers={"Accept-Language": lang}).get_data(as_text=True)
+    after = visible(html)
+    assert HOW[method, lang] in after and ("申请退款" if lang == "zh-CN" else "requested on") in after
+    assert not readable(html, lang)
+    other = HOW["by_phone" if method == "in_person" else "in_person", lang]
+    assert other not in before and other not in after
+
+
+def test_a_refund_in_person_without_the_issuers_address_names_the_phone(app, make_card, make_program):
+    card = make_card(program=make_program("presale_95", opening_date="2026-05-01", issuer_address=None))
+    client = sign_in(app.test_client(), card, in_request(app, decrypt_id_number, card.member)[-6:], "en")
+    page = visible(client.get("/my/", headers={"Accept-Language": "en"}).get_data(as_text=True))
+    assert "bring the card and this agreement to the sales centre (tel. 0938-1234567) to collect the refund" in page
