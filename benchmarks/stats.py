@@ -153,6 +153,33 @@ def measure(url: str, repeats: int) -> dict[str, float]:
     return times
 
 
+def money_held_queries(url: str, repeats: int) -> dict[str, float]:
+    """Median milliseconds of money held alone: the ledger summed (as before migration 0023) against its running
+    totals (now), for the programme BENCH and for all programmes."""
+    from sqlalchemy import text
+
+    from app.extensions import db
+
+    sums = {"one programme, the ledger summed": "SELECT coalesce(sum(l.amount_fen), 0) FROM cards c JOIN ledger_entries l"
+                                                " ON l.card_id = c.id WHERE c.program_id = :p",
+            "one programme, its shard rows": "SELECT coalesce(sum(held_fen), 0) FROM money_held_totals WHERE program_id = :p",
+            "all programmes, the ledger summed": "SELECT coalesce(sum(amount_fen), 0) FROM ledger_entries",
+            "all programmes, every shard row": "SELECT coalesce(sum(held_fen), 0) FROM money_held_totals"}
+    times = {}
+    with _app(url).app_context():
+        program = db.session.scalar(text("SELECT id FROM programs WHERE code = 'BENCH'"))
+        for name, sql in sums.items():
+            spent = []
+            for n in range(repeats + 2):
+                started = time.perf_counter()
+                db.session.scalar(text(sql), {"p": program})
+                if n >= 2:
+                    spent.append((time.perf_counter() - started) * 1000)
+            times[name] = statistics.median(spent)
+        db.engine.dispose()
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="GET /api/v1/stats at two sizes, in one run")
     parser.add_argument("--small", type=int, default=1000)
@@ -174,6 +201,12 @@ def main() -> None:
         print("|---|---:|---:|---:|")
         for name in at_small:
             print(f"| {name} | {at_small[name]:.1f} | {at_large[name]:.1f} | {at_large[name] / at_small[name]:.1f}× |")
+        held_small, held_large = money_held_queries(small, args.repeats), money_held_queries(large, args.repeats)
+        print(f"\n{backend}: money held alone, median of {args.repeats}\n")
+        print(f"| query | {args.small:,} cards, ms | {args.large:,} cards, ms |")
+        print("|---|---:|---:|")
+        for name in held_small:
+            print(f"| {name} | {held_small[name]:.2f} | {held_large[name]:.2f} |")
 
 
 def _postgres(server: str, name: str) -> str:
