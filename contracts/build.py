@@ -328,10 +328,10 @@ def subscription_membership() -> Document:
     para(doc, "{{ transfer_text }}", "{{ reissue_text }}")
     heading(doc, "第五条　个人信息")
     para(doc, "甲方仅为提供会员服务收集乙方的姓名、证件号码和联系电话，加密保存，显示时作脱敏处理。")
+    # Only the programme's terms (DESIGN §3): no pro-rata refund for undelivered benefits, which the card cannot give.
     heading(doc, "第六条　违约责任")
     para(doc, "任何一方违反本协议约定的，应当承担违约责任，赔偿由此给对方造成的直接损失。甲方未按约定提供会员权益的，"
-         "乙方有权要求甲方限期改正；甲方逾期仍未改正的，乙方可以解除本协议，甲方应退还尚未履行期间对应的",
-         "{{ deposit_term }}", "。")
+         "属甲方违约。")
     closing_clauses(doc, "第七条", "第八条")
     signature_block(doc)
     verification(doc)

@@ -320,3 +320,18 @@ def test_the_sealed_pdf_and_its_evidence_page_write_days_in_chinese(api_as):
     text = text.replace(" ", "").replace("\n", "")  # table cells wrap
     assert "出证页" in text and "内部认购协议书" in text
     assert "持卡人欧阳明月2026年5月20日10:00:00" in text and not ISO_DAY.search(text)
+
+
+def test_a_membership_agreement_states_only_the_programmes_terms_of_ending(api_as):
+    """DESIGN §3: the member's early termination (7 days' notice) refunds nothing, the provider's (3 days') in full.
+    No clause lets the member end it for undelivered benefits and take back an unused part of the fee: the card cannot
+    reckon one, and a provider that fails to deliver is in breach, which the breach clause says."""
+    _, _, content = _issue(api_as, program_payload("online_membership", code="ONLINE"), seed=15)
+    text = docx_text(content)
+    ending, breach = clause(text, "第三条"), clause(text, "第六条")
+    assert "甲方提前终止的，应提前3日通知乙方" in ending
+    assert "乙方提前终止的，应提前7日书面通知甲方；已交会费不予退还" in ending and "甲方全额退还乙方已交付的会费" in ending
+    assert breach.startswith("第六条　违约责任") and "甲方未按约定提供会员权益的，属甲方违约。" in breach
+    for promise in ("尚未履行", "未使用", "限期改正", "按比例", "剩余"):
+        assert promise not in text, promise
+    assert [line for line in text.split("\n") if "解除本协议" in line] == []
