@@ -169,10 +169,11 @@ def test_chongbang_replayed_to_the_letter(app, desk, clock, login):
     assert not [p for path in pages for p in page_problems(browser, path)]
     # In the agreement's own words: its money is 诚意金 and its title 内部认购协议书, in the ledger, the documents and the
     # history alike; English keeps the generic words.
-    for number, ledger_row in ((card["number"], "收诚意金"), (second["number"], "诚意金转房款")):
-        page = visible(browser.get(f"/cards/{number}", headers=zh).get_data(as_text=True))
-        assert ledger_row in page and "内部认购协议书" in page, page
+    for path, money_row in ((f"/cards/{card['number']}", "收诚意金"), (f"/cards/{second['number']}", "诚意金转房款"),
+                            (f"/members/{zhang['id']}", "抵扣诚意金")):
+        page = visible(browser.get(path, headers=zh).get_data(as_text=True))
+        assert money_row in page and "内部认购协议书" in page, page
         for other in ("认筹金", "认筹/入会协议书", "认筹协议书"):
             assert other not in page, page[page.find(other) - 60:page.find(other) + 30]
-        english = visible(browser.get(f"/cards/{number}", headers={"Accept-Language": "en"}).get_data(as_text=True))
-        assert "Subscription agreement" in english and "诚意金" not in english and "内部认购协议书" not in english
+        english = visible(browser.get(path, headers={"Accept-Language": "en"}).get_data(as_text=True))
+        assert "deposit received" in english and "Subscription agreement" in english and "诚意金" not in english and "内部认购协议书" not in english
