@@ -165,7 +165,7 @@ MONEY_HELD_SHARDS = 16
 
 class MoneyHeldTotal(db.Model):
     """The ledger's sum per programme, in ``MONEY_HELD_SHARDS`` rows each, kept by a trigger on ``ledger_entries`` in
-    the inserting transaction (migration 0023), so no code path can forget it and the dashboard reads 16 rows, not a
+    the inserting transaction (migration 0022), so no code path can forget it and the dashboard reads 16 rows, not a
     million. A card's shard comes from its public id, which its successors keep: a reissue or transfer moves money
     within one shard row, and two cards' operations on opening day lock the same row one time in sixteen."""
 

@@ -141,7 +141,7 @@ def _cards_issued(result: Stats) -> None:
 def _money_held(program: Program | None) -> int:
     """Money held for members: the sum of the ledger (each card's held amount, ``cards.services.held_sum``, added up),
     read from its running totals, sixteen rows per programme kept by a trigger on the ledger in the same transaction
-    as each ledger row (``MoneyHeldTotal``, migration 0023): flat however many cards (docs/benchmarks.md)."""
+    as each ledger row (``MoneyHeldTotal``, migration 0022): flat however many cards (docs/benchmarks.md)."""
     query = select(func.coalesce(func.sum(MoneyHeldTotal.held_fen), 0))
     if program is not None:
         query = query.where(MoneyHeldTotal.program_id == program.id)

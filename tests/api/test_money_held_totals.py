@@ -1,4 +1,4 @@
-"""Money held's running totals (migration 0023): sixteen shard rows per programme kept by a trigger on the ledger. After
+"""Money held's running totals (migration 0022): sixteen shard rows per programme kept by a trigger on the ledger. After
 any sequence of what moves money (issue, redeem, refund, reissue, transfer, void) they equal the ledger's sum per
 programme, and on PostgreSQL two cards in different shards write their totals without waiting for each other."""
 
@@ -154,7 +154,7 @@ def test_the_migration_fills_the_totals_from_the_ledger_already_there(fresh_app)
     issued_cards(fresh_app, "MH-OLD", cli_token(fresh_app, "admin", "ada"), cli_token(fresh_app, "consultant", "kim"),
                  3, 9200)
     with fresh_app.app_context():
-        flask_migrate.downgrade(revision="0022_training")
+        flask_migrate.downgrade(revision="0021_agreement_letter")
         assert "money_held_totals" not in sa.inspect(db.engine).get_table_names()
         db.session.execute(sa.text("INSERT INTO ledger_entries (card_id, kind, amount_fen, created_at) "
                                    "SELECT min(id), 'fee_received', 123, created_at FROM ledger_entries GROUP BY created_at"))

@@ -8,16 +8,16 @@ and operations on different cards of a programme wait for each other one time in
 function runs as its owner (SECURITY DEFINER), so the application's role needs no right to write the totals
 (deploy/postgres-app-role.sql takes it away). The table is filled from the ledger as it stands.
 
-Revision ID: 0023_money_held_totals
-Revises: 0022_training
+Revision ID: 0022_money_held_totals
+Revises: 0021_agreement_letter
 Create Date: 2026-12-04
 """
 import sqlalchemy as sa
 from alembic import op
 
 
-revision = '0023_money_held_totals'
-down_revision = '0022_training'
+revision = '0022_money_held_totals'
+down_revision = '0021_agreement_letter'
 branch_labels = None
 depends_on = None
 
