@@ -38,7 +38,7 @@ def test_the_api_masks_the_holders_name(api_as, issued):
     body = api_as("counter").get(f"/cards/{issued.number}").get_json()
     from app.rules.identity import mask_name
     assert body["holder"] == {"member_id": issued.member.id, "name_masked": mask_name(issued.member.name),
-                              "id_number_masked": issued.member.id_number_masked}
+                              "id_type": "resident_id", "id_number_masked": issued.member.id_number_masked}
 
 
 def test_integers_beyond_the_database_are_422_not_500(api_as, issued):

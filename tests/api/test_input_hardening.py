@@ -59,8 +59,10 @@ def test_an_empty_seal_body_removes_nothing(api_as):
 
 
 def test_a_refund_withdrawn_after_the_card_ran_out_leaves_it_expired(app, api_as, make_card, make_program, clock):
-    card = make_card(program=make_program("online_membership", code="RUNOUT", validity_months=1,
-                                          renewal_window_days=None))
+    # A membership whose agreement gives a month's refund window (the online preset's gives none).
+    card = make_card(program=make_program("online_membership", code="RUNOUT", validity_months=1, renewal_window_days=None,
+                                          refund_window={"anchor": "issue_date", "opens_after_days": 0,
+                                                         "closes_after_days": 30}))
     consultant = api_as("consultant")
     clock.at = DEFAULT_NOW + dt.timedelta(days=3)
     request = consultant.post(f"/cards/{card.number}/refund-requests", {"reason": "不想要了"}).get_json()

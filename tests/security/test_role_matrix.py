@@ -236,6 +236,24 @@ EXPECTED = {
     "GET /screen/<secret>/board.json": "*CKAU",
     "GET /static/<path:filename>": "*CKAU",
     "GET /v/<path:token>": "*CKAU",
+    "GET /admin/sms-outbox/": "A",
+    # The member's own page (issue 12): anyone may ask for a code (the API also takes it back); the code page needs the
+    # sign-in step's challenge, and what lies behind a member's session, which no staff sign-in or API token gives
+    # ("": every role here is sent back to the member's sign-in, signing out included).
+    "GET /my/sign-in": "*CKAU",
+    "POST /my/sign-in": "*CKAU",
+    "GET /my/code": "",
+    "POST /my/code": "",
+    "GET /my/": "",
+    "GET /my/agreements/<id:agreement_id>.pdf": "",
+    "POST /my/cards/<number>/refund": "",
+    "POST /my/sign-out": "",
+    "POST /api/v1/portal/code": "*CKAU",
+    "POST /api/v1/portal/session": "*CKAU",
+    "DELETE /api/v1/portal/session": "",
+    "GET /api/v1/portal/cards": "",
+    "GET /api/v1/portal/agreements/<id:agreement_id>/document.pdf": "",
+    "POST /api/v1/portal/cards/<number>/refund-requests": "",
 }
 
 
@@ -287,8 +305,9 @@ def refused(response, path: str) -> bool:
         return False  # signing in is for anyone: a 401 there is a wrong password, not a closed door
     if response.status_code in (401, 403):
         return True
+    # A page sends a stranger to a sign-in: the staff's, or the member's for the member's own pages.
     return (not path.startswith("/api/") and response.status_code == 302
-            and "/login" in response.headers.get("Location", ""))
+            and any(door in response.headers.get("Location", "") for door in ("/login", "/my/sign-in")))
 
 
 def clients(app, login, api_as):
