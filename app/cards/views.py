@@ -23,7 +23,7 @@ from .schemas import CardFilters, dump_card, dump_redemption
 bp = Blueprint("cards", __name__)
 register_labels(bp, status_labels=labels.STATUS_LABELS, verdict_labels=labels.VERDICT_LABELS,
                 payment_labels=labels.PAYMENT_LABELS, payment_options=lambda: options(labels.PAYMENT_LABELS),
-                ledger_label=labels.ledger_label, agreement_label=labels.agreement_label,
+                ledger_label=labels.ledger_label, agreement_label=labels.agreement_label, own_words=labels.own_words,
                 agreement_status_labels=labels.AGREEMENT_STATUS_LABELS, check_labels=labels.CHECK_LABELS,
                 queue_labels=labels.QUEUE_LABELS, design_options=design_labels, charge_labels=labels.CHARGE_LABELS)
 

@@ -177,3 +177,12 @@ def test_chongbang_replayed_to_the_letter(app, desk, clock, login):
             assert other not in page, page[page.find(other) - 60:page.find(other) + 30]
         english = visible(browser.get(path, headers={"Accept-Language": "en"}).get_data(as_text=True))
         assert "deposit received" in english and "Subscription agreement" in english and "诚意金" not in english and "内部认购协议书" not in english
+    # The counter's settlement preview names the money as the agreement does too.
+    desk = login("counter")
+    form = csrf_token(desk.get("/counter", headers=zh).get_data(as_text=True))
+    for lang, applied in (("zh-CN", "诚意金转房款"), ("en", "Deposit applied")):
+        preview = desk.post("/counter", data={"csrf_token": form, "action": "preview", "code": reissued["verify_url"],
+                                              "item": "3号楼1单元1301室", "price": "1000000.00"},
+                            headers={"Accept-Language": lang})
+        page = visible(preview.get_data(as_text=True))
+        assert applied in page and "¥900,000.00" in page and "认筹金" not in page, page

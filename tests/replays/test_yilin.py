@@ -9,6 +9,7 @@ without interest and voiding the 增值; the card and the agreement are valid on
 from tests.conftest import program_payload, valid_id_number
 from tests.documents.test_agreement_letter import both, clause, docx_text, parties_of, title_of
 from tests.replays.conftest import day, error, page_problems, renew_tokens, token_of
+from tests.views.test_every_page_readable import visible
 
 ISSUER = {"issuer_name": "天水依林房地产开发有限公司", "project_name": "依林小镇", "contact_phone": "0938-6688123"}
 TIER = {"code": "ZZ", "name": "增值卡", "amount": "20000.00", "discount_rate": "1.00"}
@@ -53,6 +54,10 @@ def test_yilin_replayed_to_the_letter(app, desk, clock, login):
         cards.append(card.get_json())
     buyer, leaver = cards
     assert (buyer["held_amount"], buyer["charges"]) == ("20000.00", [])  # the 增值 is no money held
+    # The entitlement as the figures say it, without calling the 认购金 a 认筹.
+    entitled = visible(login("consultant").get(f"/cards/{buyer['number']}", headers={"Accept-Language": "zh-CN"})
+                       .get_data(as_text=True))
+    assert "¥20,000.00 抵 ¥50,000.00" in entitled and "认筹 ¥" not in entitled, entitled
 
     content = consultant.get(f"/agreements/{buyer['agreement_id']}/document.docx").data
     text = docx_text(content)
@@ -125,3 +130,6 @@ def test_yilin_replayed_to_the_letter(app, desk, clock, login):
     browser = login("consultant")
     pages = [f"/cards/{c['number']}" for c in cards] + ["/programs/YLXZ"]
     assert not [p for path in pages for p in page_problems(browser, path)]
+    scanned = visible(browser.get(f"/cards/{buyer['number']}", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True))
+    assert "扫码记录" in scanned and "redeem" not in scanned  # the scan's kind in words (核销), not its code
+
