@@ -3,25 +3,8 @@ checked against its declared shape."""
 
 from __future__ import annotations
 
-import pytest
-
-from app.extensions import limiter
-from app.members.services import decrypt_id_number
-from tests.conftest import Api, in_request
+from tests.conftest import Api
 from tests.portal.helpers import last_code, outbox_count
-
-
-@pytest.fixture(autouse=True)
-def _fresh_limits():
-    limiter.reset()
-    yield
-    limiter.reset()
-
-
-@pytest.fixture
-def holder(app, make_card, make_program):
-    card = make_card(program=make_program("presale_95", opening_date="2026-05-01"))
-    return card, in_request(app, decrypt_id_number, card.member)[-6:]
 
 
 def test_a_mini_program_signs_in_reads_the_cards_downloads_and_asks_for_a_refund(app, holder, api_as):

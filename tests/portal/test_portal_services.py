@@ -14,22 +14,11 @@ from app.cards.lifecycle import approve_refund
 from app.cards.models import CardStatus
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
-from app.members.services import decrypt_id_number
 from app.portal import services
 from app.portal.models import PortalCode, SmsMessage
 from app.rules.identity import mask_name
 from tests.conftest import in_request
 from tests.portal.helpers import last_code, outbox_count
-
-
-@pytest.fixture
-def holder(app, make_card, make_program):
-    card = make_card(program=make_program("presale_95", opening_date="2026-05-01"))
-    return card, decrypt_id_number_in(app, card)
-
-
-def decrypt_id_number_in(app, card) -> str:
-    return in_request(app, decrypt_id_number, card.member)[-6:]
 
 
 def ask(app, number, tail):

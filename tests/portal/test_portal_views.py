@@ -19,19 +19,6 @@ from tests.views.test_every_page_readable import COMPOUND, SIMPLE, english_sente
 SENT = {"zh-CN": "验证码", "en": "6-digit code"}
 
 
-@pytest.fixture(autouse=True)
-def _fresh_limits():
-    limiter.reset()
-    yield
-    limiter.reset()
-
-
-@pytest.fixture
-def holder(app, make_card, make_program):
-    card = make_card(program=make_program("presale_95", opening_date="2026-05-01"))
-    return card, in_request(app, decrypt_id_number, card.member)[-6:]
-
-
 def _post(client, path, data, lang="zh-CN", page=None):
     html = client.get(page or path, headers={"Accept-Language": lang}).get_data(as_text=True)
     return client.post(path, data={**data, "csrf_token": csrf_token(html)}, headers={"Accept-Language": lang})
