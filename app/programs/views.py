@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 
 from ..agreements import contexts
@@ -29,6 +29,9 @@ register_labels(bp, kind_labels=KIND_LABELS, policy_labels=POLICY_LABELS, disput
                 policy_options=lambda: options(POLICY_LABELS), dispute_options=lambda: options(DISPUTE_LABELS),
                 refund_request_labels=REFUND_REQUEST_LABELS, refund_request_options=lambda: options(REFUND_REQUEST_LABELS),
                 agreement_words=lambda p: f"《{contexts.agreement_title(p)}》 · {contexts.deposit_term(p)}",
+                # The tiers' money as the agreement names it (诚意金, 认购金…) on a Chinese page; generic words elsewhere.
+                money_heading=lambda p: (contexts.deposit_term(p) if get_locale().language == "zh"
+                                         else gettext("Deposit or fee")),
                 describe_refund_window=describe_refund_window)
 
 BLANK_TIER_ROWS = 2

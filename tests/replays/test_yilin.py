@@ -132,4 +132,7 @@ def test_yilin_replayed_to_the_letter(app, desk, clock, login):
     assert not [p for path in pages for p in page_problems(browser, path)]
     scanned = visible(browser.get(f"/cards/{buyer['number']}", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True))
     assert "扫码记录" in scanned and "redeem" not in scanned  # the scan's kind in words (核销), not its code
+    tiers = browser.get("/programs/YLXZ", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "<th>认购金</th>" in tiers and "<th>认筹金/会费</th>" not in tiers  # the tiers' money by its own name
+    assert "<th>Deposit or fee</th>" in browser.get("/programs/YLXZ", headers={"Accept-Language": "en"}).get_data(as_text=True)
 
