@@ -27,7 +27,6 @@ from ..extensions import db, transition
 from ..rules import N_, refuse
 from ..rules.dues import due_on
 from ..rules.identity import ID_TYPE_NAMES, mask_id_number, mask_number
-from ..rules.terms import ProgramKind
 from ..rules.validity import expiry_date
 from ..signing import services as signing
 from . import contexts
@@ -145,10 +144,7 @@ def _bring_into_force(agreement: Agreement, *, by) -> None:
     if agreement.kind is AgreementKind.SUBSCRIPTION and card.status is CardStatus.AWAITING_SIGNATURE:
         card.status = CardStatus.ACTIVE
         details = {"number": card.number, "agreement": agreement.number}
-        recorded_on = card.issued_at.astimezone(clock().tz).date()
-        if card.program.kind is ProgramKind.PAID_MEMBERSHIP and card.predecessor_id is None and recorded_on == card.issued_on:
-            # A membership runs from the day its agreement takes effect, and its fee falls due counted from then;
-            # a transferred card keeps the term it continues, an imported one the term its paper says.
+        if card.term_from_signing(clock().tz):  # and its fee falls due counted from then
             terms, signed_on = card.program.terms(), today()
             card.valid_from, card.valid_through = signed_on, expiry_date(terms, signed_on)
             details.update(valid_from=str(card.valid_from), valid_through=str(card.valid_through))

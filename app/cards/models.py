@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from ..extensions import db
 from ..models_common import UTCDateTime, enum_column
-from ..rules.terms import CardStatus
+from ..rules.terms import CardStatus, ProgramKind
 
 
 class PaymentMethod(str, Enum):
@@ -124,6 +124,16 @@ class Card(db.Model):
         Index("ix_cards_program_receipt", "program_id", "receipt_no"),  # an import's natural key
         Index("ix_cards_legacy_number", "legacy_number"),
     )
+
+    def term_from_signing(self, tz: dt.tzinfo) -> bool:
+        """A membership issued here runs from the day its agreement takes effect (自签字盖章之日起); a successor keeps the
+        term it continues and an imported card the term its paper says (its record was made after its issue day)."""
+        return (self.program.kind is ProgramKind.PAID_MEMBERSHIP and self.predecessor_id is None
+                and self.issued_at.astimezone(tz).date() == self.issued_on)
+
+    def term_awaits_signing(self, tz: dt.tzinfo) -> bool:
+        """Its term is not known yet: it starts on the day the agreement is signed."""
+        return self.status is CardStatus.AWAITING_SIGNATURE and self.term_from_signing(tz)
 
     @property
     def held_fen(self) -> int:

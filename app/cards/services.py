@@ -19,8 +19,8 @@ from ..agreements import contexts
 from ..agreements.models import Agreement, AgreementKind
 from ..agreements.services import create_agreement, render_subscription
 from ..audit import actor_id, printable, request_origin
-from ..clock import today, utcnow
-from ..documents.cards import card_png, designs, face_of
+from ..clock import clock, today, utcnow
+from ..documents.cards import CardFace, card_png, designs, face_of
 from ..documents.fonts import find_cjk_fonts
 from ..errors import Conflict, Forbidden, NotFound, ValidationFailed, ensure
 from ..extensions import commit_keeping_loaded, db, transition
@@ -552,7 +552,16 @@ def cards_of(member: Member) -> list[Card]:
 
 def card_image(card: Card, config_font: str | None) -> bytes:
     design = card.design if card.design in designs() else next(iter(designs()))
-    return card_png(face_of(card, verify_url(card)), design, find_cjk_fonts(config_font))
+    return card_png(card_face(card), design, find_cjk_fonts(config_font))
+
+
+def card_face(card: Card) -> CardFace:
+    """What the card shows; a membership whose term starts at signing prints that, not a date that will change."""
+    starts = None
+    if card.term_awaits_signing(clock().tz):
+        months = card.program.validity_months
+        starts = f"自签署之日起{months}个月有效" if months else "自签署之日起生效"
+    return face_of(card, verify_url(card), validity=starts)
 
 
 def scans_of(card: Card, limit: int = 50) -> list[Scan]:

@@ -5,6 +5,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from ..approvals import services as approvals
+from ..clock import clock
 from ..documents.cards import design_labels
 from ..errors import Conflict, ServiceError, ValidationFailed
 from ..i18n import options
@@ -117,7 +118,7 @@ def detail(number: str):
                            scans=services.scans_of(card, 20), timeline=history.card_timeline(card),
                            pending=approvals.pending_for(card), refund=services.refund_dates(card),
                            unsigned=services.unsigned_subscription(card), fees=fees_of(card),
-                           membership=dues.membership_facts(card))
+                           membership=dues.membership_facts(card), term_awaits_signing=card.term_awaits_signing(clock().tz))
 
 
 @bp.get("/cards/<number>/card.png")

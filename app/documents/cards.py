@@ -103,9 +103,10 @@ def card_png(face: CardFace, design: str, font_paths: list[str]) -> bytes:
     return out.getvalue()
 
 
-def face_of(card, verify_url: str) -> CardFace:
-    """What a card shows, in the words printed on it (cards are printed in Chinese)."""
-    validity = f"有效期至{chinese_date(card.valid_through)}" if card.valid_through else "长期有效"
+def face_of(card, verify_url: str, *, validity: str | None = None) -> CardFace:
+    """What a card shows, in the words printed on it (cards are printed in Chinese); ``validity`` when the card's own
+    dates do not say it yet."""
+    validity = validity or (f"有效期至{chinese_date(card.valid_through)}" if card.valid_through else "长期有效")
     if card.program.opening_date and card.program.kind is ProgramKind.PRESALE_DEPOSIT:
         validity += f" · 开盘日{chinese_date(card.program.opening_date)}"
     return CardFace(project_name=card.program.project_name, program_name=card.program.name,

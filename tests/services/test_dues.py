@@ -81,3 +81,18 @@ def test_an_imported_membership_keeps_the_term_its_paper_says(app, make_program,
     seal_subscription(app, card, consultant)  # the paper's scan uploaded months later
     assert (card.status, card.valid_from, card.valid_through) == (CardStatus.ACTIVE, dt.date(2026, 1, 10),
                                                                   dt.date(2027, 1, 9))
+
+
+def test_a_membership_card_says_its_term_starts_at_signing_until_it_is_signed(app, make_card, make_program, make_user,
+                                                                              clock):
+    """The card face printed before signing carries no end day counted from the issue day (the term is counted from
+    signing); once signed it prints the real last day."""
+    from app.cards.services import card_face
+    from tests.conftest import seal_subscription
+    card = make_card(program=make_program("online_membership", code="FACE"), signed=False)
+    assert in_request(app, card_face, card).validity == "自签署之日起12个月有效"
+    clock.at = DEFAULT_NOW + dt.timedelta(days=3)  # signed three days after issue: the year runs from then
+    card = seal_subscription(app, card, make_user("consultant"))
+    assert in_request(app, card_face, card).validity == "有效期至2027年5月22日"
+    presale = make_card(signed=False)  # a pre-sale card's dates do not wait for signing
+    assert in_request(app, card_face, presale).validity.startswith(("有效期至", "长期有效"))
